@@ -1,0 +1,30 @@
+# Two commands do all the set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev,fast]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/mockzenoti demo
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check mockzenoti tests tools
+	$(VENV)/bin/ruff format --check mockzenoti tests tools
+	$(VENV)/bin/mypy
+
+bench: $(STAMP)
+	$(PY) -m mockzenoti.bench
+
+clean:
+	rm -rf $(VENV) .mockzenoti .bench .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""``python -m mockzenoti`` runs the command line."""
+
+from mockzenoti.cli import main
+
+main()

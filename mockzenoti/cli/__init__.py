@@ -1,0 +1,71 @@
+"""The ``mockzenoti`` command line: a thin click front end.
+
+Subcommands live in their own modules and are imported only when run, so
+``mockzenoti --help`` and offline commands such as ``generate`` never import
+aiohttp or the server. Each entry of ``COMMANDS`` is
+``name: ("module:function", "one-line help")``.
+
+Exit codes, for every command: 0 success; 1 the work ran but something failed
+(an event dead, held or undelivered, an invalid payload); 2 bad usage or
+input, with the option, argument or field named.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from mockzenoti import __version__
+
+__all__ = ["COMMANDS", "main"]
+
+COMMANDS: dict[str, tuple[str, str]] = {}
+
+
+class _LazyGroup(click.Group):
+    """A click group that imports a subcommand's module only to run it."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            target, _ = COMMANDS[cmd_name]
+            module_name, attr = target.split(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            if not isinstance(command, click.Command):  # pragma: no cover - wiring bug
+                raise TypeError(f"{target} is not a click command")
+            return command
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Use the one-line help from COMMANDS so that --help imports nothing.
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="mockzenoti")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    envvar="MOCKZENOTI_CONFIG",
+    default=None,
+    help="Settings file (TOML). Default: ./mockzenoti.toml when present.",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None) -> None:
+    """mockzenoti: Zenoti webhooks on demand, faithful in form, delivered like Zenoti does."""
+    ctx.ensure_object(dict)
+    ctx.obj["config_path"] = config_path
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Console-script entry point."""
+    return cli.main(args=argv if argv is not None else sys.argv[1:], prog_name="mockzenoti")

@@ -1,0 +1,88 @@
+"""Identifiers in Zenoti's formats: envelope ObjectIds and lowercase GUIDs.
+
+Every function here draws from a caller's ``random.Random`` so that the same
+seed always yields the same ids; nothing reads the wall clock or the OS RNG.
+"""
+
+from __future__ import annotations
+
+import random
+
+__all__ = ["ObjectIdFactory", "guid", "objectid_second", "target_delivery_id"]
+
+_COUNTER_MASK = 0xFFFFFF
+# Extra delivery ids of one event (the second, third ... target) are minted in
+# their own counter regions so that they never collide with the stream's ids.
+_TARGET_REGION = 0x100000
+
+
+def guid(rng: random.Random) -> str:
+    """Return a random version-4 GUID, lowercase, as Zenoti writes entity ids."""
+    n = rng.getrandbits(128)
+    # Set the version (4) and RFC 4122 variant bits, as uuid4 does.
+    n = (n & ~(0xF << 76)) | (0x4 << 76)
+    n = (n & ~(0x3 << 62)) | (0x2 << 62)
+    h = f"{n:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def objectid_second(oid: str) -> int:
+    """The unix second encoded in the first four bytes of an ObjectId."""
+    return int(oid[:8], 16)
+
+
+class ObjectIdFactory:
+    """Mints MongoDB ObjectIds the way one Zenoti sender process does.
+
+    An ObjectId is 12 bytes written as 24 lowercase hex digits:
+    4 bytes of unix seconds, 5 bytes fixed per process ("machine" part),
+    3 bytes of a counter that increases by one per id minted.
+    Real samples share one machine part across all events of a period,
+    and an event's ``event_id`` sits 1 to 3 counter steps below its ``id``.
+    """
+
+    __slots__ = ("_counter", "_machine", "_rng")
+
+    def __init__(self, rng: random.Random, machine: str | None = None) -> None:
+        self._rng = rng
+        self._machine = machine if machine is not None else f"{rng.getrandbits(40):010x}"
+        if len(self._machine) != 10:
+            raise ValueError("machine part must be 10 hex digits")
+        self._counter = rng.getrandbits(24)
+
+    @property
+    def machine(self) -> str:
+        """The 10 hex digits shared by every id this factory mints."""
+        return self._machine
+
+    def mint(self, second: int) -> str:
+        """Return the next ObjectId for the given unix second."""
+        self._counter = (self._counter + 1) & _COUNTER_MASK
+        return f"{second & 0xFFFFFFFF:08x}{self._machine}{self._counter:06x}"
+
+    def pair(self, second: int) -> tuple[str, str]:
+        """Return ``(event_id, id)`` for one event fired at ``second``.
+
+        ``event_id`` comes first; ``id`` (the first delivery) follows 1 to 3
+        counter steps later, the steps between being other traffic.
+        """
+        event_id = self.mint(second)
+        self._counter = (self._counter + self._rng.randrange(3)) & _COUNTER_MASK
+        return event_id, self.mint(second)
+
+
+def target_delivery_id(first_id: str, target_index: int) -> str:
+    """The envelope ``id`` for the ``target_index``-th target of an event.
+
+    Target 0 keeps the id the stream minted. Each further target gets the same
+    second and machine part with the counter moved into a region of its own
+    (``counter + index * 0x100000``), so the ids of up to 16 targets of one
+    event never collide with each other or, short of a million events in one
+    second, with the stream's own ids.
+    """
+    if target_index < 0:
+        raise ValueError("target_index must not be negative")
+    if target_index == 0:
+        return first_id
+    counter = (int(first_id[18:], 16) + target_index * _TARGET_REGION) & _COUNTER_MASK
+    return f"{first_id[:18]}{counter:06x}"

@@ -1,0 +1,41 @@
+"""Compact JSON bytes, with orjson when installed and the stdlib otherwise.
+
+Both backends write the same bytes for every value mockzenoti generates
+(compact separators, UTF-8, shortest float repr; they differ only for floats
+below 1e-4, which no Zenoti field carries), so a seed's output does not
+depend on whether the optional speed-up is installed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["BACKEND", "dumps", "loads"]
+
+_stdlib_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
+def _stdlib_dumps(obj: Any) -> bytes:
+    return _stdlib_encoder.encode(obj).encode("utf-8")
+
+
+dumps: Callable[[Any], bytes]
+loads: Callable[[bytes | str], Any]
+
+try:
+    import orjson
+
+    def _orjson_dumps(obj: Any) -> bytes:
+        # orjson over-allocates its result buffer; copy so that bodies held in
+        # queues cost their length, not several kilobytes each.
+        return bytes(memoryview(orjson.dumps(obj)))
+
+    dumps = _orjson_dumps
+    loads = orjson.loads
+    BACKEND = "orjson"
+except ImportError:  # pragma: no cover - exercised where orjson is absent
+    dumps = _stdlib_dumps
+    loads = json.loads
+    BACKEND = "json"

@@ -1,0 +1,98 @@
+"""Zenoti's datetime forms, and the simulated time they are written from.
+
+Simulated time is an ``int`` of .NET ticks (100 ns) since the Unix epoch, UTC.
+Three written forms appear in Zenoti's payloads:
+
+- the envelope's ``event_timestamp``: UTC with ``Z`` and a .NET fraction of up
+  to 7 digits, trailing zeros dropped (``2022-03-22T12:39:20.6984376Z``,
+  ``2022-03-22T12:36:45.390915Z``);
+- datetimes inside ``data``: no offset, no fraction (``2024-07-25T09:15:00``);
+- the empty date ``0001-01-01T00:00:00``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "EMPTY_DATE",
+    "TICKS_PER_SECOND",
+    "dotnet_utc",
+    "from_datetime",
+    "local_naive",
+    "naive",
+    "parse_dotnet_utc",
+    "to_datetime",
+    "zone",
+]
+
+TICKS_PER_SECOND = 10_000_000
+EMPTY_DATE = "0001-01-01T00:00:00"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DOTNET_UTC = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?Z$")
+
+
+def dotnet_utc(ticks: int) -> str:
+    """Write ``ticks`` as Zenoti's envelope ``event_timestamp``.
+
+    >>> dotnet_utc(16479516006984376)
+    '2022-03-22T12:20:00.6984376Z'
+    >>> dotnet_utc(16479516000000000)
+    '2022-03-22T12:20:00Z'
+    """
+    seconds, frac = divmod(ticks, TICKS_PER_SECOND)
+    t = time.gmtime(seconds)
+    head = (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
+    )
+    if not frac:
+        return head + "Z"
+    return f"{head}.{f'{frac:07d}'.rstrip('0')}Z"
+
+
+def parse_dotnet_utc(text: str) -> int:
+    """Read an envelope ``event_timestamp`` back into ticks (exact)."""
+    m = _DOTNET_UTC.match(text)
+    if m is None:
+        raise ValueError(f"not a Zenoti event_timestamp: {text!r}")
+    y, mo, d, h, mi, s, frac = m.groups()
+    dt = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=UTC)
+    whole = (dt - _EPOCH) // timedelta(seconds=1)
+    return whole * TICKS_PER_SECOND + int((frac or "0").ljust(7, "0"))
+
+
+def to_datetime(ticks: int) -> datetime:
+    """An aware UTC datetime for ``ticks`` (microsecond precision)."""
+    return _EPOCH + timedelta(microseconds=ticks // 10)
+
+
+def from_datetime(dt: datetime) -> int:
+    """Ticks for an aware datetime (naive datetimes are refused)."""
+    if dt.tzinfo is None:
+        raise ValueError("a naive datetime has no defined instant; attach a zone")
+    delta = dt - _EPOCH
+    return (delta // timedelta(microseconds=1)) * 10
+
+
+def naive(dt: datetime) -> str:
+    """Write a datetime as ``data`` does: no offset, no fraction."""
+    return (
+        f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
+    )
+
+
+@cache
+def zone(name: str) -> ZoneInfo:
+    """The IANA zone ``name`` (cached); raises ``ZoneInfoNotFoundError`` if unknown."""
+    return ZoneInfo(name)
+
+
+def local_naive(ticks: int, tz_name: str) -> str:
+    """The wall-clock time in zone ``tz_name`` at instant ``ticks``, written naive."""
+    return naive(to_datetime(ticks).astimezone(zone(tz_name)))
