@@ -235,7 +235,7 @@ class CatalogEntry:
     @property
     def schema_file(self) -> str:
         """The schema's path under the fixtures directory."""
-        return f"schemas/{self.shape_of or self.name}.schema.json"
+        return f"schemas/{self.name}.schema.json"
 
     @cached_property
     def schema(self) -> dict[str, Any]:

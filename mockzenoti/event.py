@@ -22,12 +22,16 @@ class Event:
     most specific first (``"class-booking:119986"``, ``"class-session:89607"``):
     per-entity ordering holds an event back until earlier events sharing any
     key are settled. ``seq`` is the event's position in its stream.
+    ``center_id`` is the center the event belongs to (None for events that
+    carry none): targets subscribed to one center filter on it, as Zenoti
+    subscriptions are scoped to a center or the whole organization.
     """
 
     name: str
     payload: dict[str, Any]
     keys: tuple[str, ...] = ()
     seq: int = 0
+    center_id: str | None = None
     _body: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
