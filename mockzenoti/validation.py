@@ -116,6 +116,10 @@ def _kind(value: Any) -> str:
     return "object" if isinstance(value, dict) else type(value).__name__
 
 
+def _got(value: Any) -> str:
+    return "null" if value is None else f"{_kind(value)} {_show(value)}"
+
+
 def _join(path: Iterable[Any]) -> str:
     return ".".join(str(p) for p in path)
 
@@ -141,7 +145,7 @@ def _problems(error: ValidationError, event_type: str | None) -> Iterator[Proble
         return
     if kind == "type":
         wanted = " or ".join(expected) if isinstance(expected, list) else expected
-        message = f"expected {wanted}, got {_kind(value)} {_show(value)}"
+        message = f"expected {wanted}, got {_got(value)}"
     elif kind == "pattern":
         form = _FORMAT_BY_PATTERN.get(expected)
         what = form.description if form else f"a string matching {expected}"
