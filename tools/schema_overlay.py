@@ -81,10 +81,9 @@ _APPOINTMENT_STATUS = (
     "NotSpecified 11, Available 20, Voided 21 (Zenoti's appointment status enum)"
 )
 _PAYMENT_TYPES = (
-    "Cash 0, GiftCard 1, DiscoverCard 2, Membership 3, Maestro 4, Mastercard 5, CashBack 6, "
-    "DebitCard 7, BCADebitCard 8, DinersCard 9, BCACreditCard 10, Visa 11, Amex 12, "
-    "LoyaltyPoints 13, Custom 14, Check 15, PrepaidCard 16, Package 17 (documented for class "
-    "registration payments; used for the completed invoice transactions)"
+    "Zenoti's class registration payment type codes, 0 to 17 (Cash 0, GiftCard 1, ... "
+    "Package 17; the names of the codes between are not in our reference); used for the "
+    "completed invoice transactions (inferred)"
 )
 _PREFERENCE = {"enum": ["opted-in", "opted-out"]}
 
