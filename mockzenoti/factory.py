@@ -1,0 +1,340 @@
+"""``EntityFactory``: seeded creation of organizations, centers, staff, guests and bookings.
+
+Every choice draws from the caller's ``random.Random``; names come from pools
+drawn with Faker once per locale (see ``people``), so making 100,000 guests
+costs a few random picks each. The world simulation creates its setup and
+its new entities through this factory; sales (invoices, memberships,
+packages) are in ``SalesFactory``, which this class extends.
+"""
+
+from __future__ import annotations
+
+import random
+
+from mockzenoti import ids
+from mockzenoti.clock import DAY_TICKS as DAY
+from mockzenoti.clock import MINUTE_TICKS as MINUTE
+from mockzenoti.model import (
+    Appointment,
+    AppointmentGroup,
+    Center,
+    ClassBooking,
+    ClassOffering,
+    ClassSession,
+    Employee,
+    Guest,
+    Invoice,
+    InvoiceItem,
+    Organization,
+    Product,
+    Room,
+    Service,
+)
+from mockzenoti.people import PersonMaker
+from mockzenoti.sales_factory import SalesFactory
+from mockzenoti.vocab import (
+    CENTER_KINDS,
+    CLASSES,
+    COUNTRIES,
+    JOBS,
+    ORG_NAMES,
+    PRODUCTS,
+    ROOMS,
+    SERVICES,
+    SITES,
+    UTM_SOURCES,
+    CenterKind,
+    Site,
+)
+
+__all__ = ["BUSINESS_HOURS", "EntityFactory"]
+
+# Local opening and closing minute by kind.
+BUSINESS_HOURS: dict[CenterKind, tuple[int, int]] = {
+    "spa": (9 * 60, 21 * 60),
+    "salon": (9 * 60, 20 * 60),
+    "med-spa": (9 * 60, 19 * 60),
+    "fitness": (6 * 60, 21 * 60),
+}
+_REQUEST_TYPES = (0, 0, 0, 0, 0, 3, 3, 3, 4, 4)  # therapist_request_type, as seen in samples
+
+
+class EntityFactory(SalesFactory):
+    """Creates entities from one seeded ``random.Random``.
+
+    Class-side ids (session, class, workshop, registration) and guest numbers
+    increase from seeded starting points; entity ids are lowercase GUIDs.
+    """
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self._name_seed = rng.getrandbits(32)
+        self._makers: dict[str, PersonMaker] = {}
+        self._next_session_id = rng.randrange(40_000, 90_000)
+        self._next_registration_id = rng.randrange(100_000, 200_000)
+        self._next_class_id = rng.randrange(4_000, 12_000)
+        self._next_guest_number = rng.randrange(300_000, 900_000)
+        self._next_guest_code = rng.randrange(0x10000, 0x3FFFF)
+        self._next_employee_code = rng.randrange(100, 400)
+        self._used_sites: set[str] = set()
+
+    # -- ids and people ---------------------------------------------------------------
+
+    def guid(self) -> str:
+        """A fresh lowercase GUID."""
+        return ids.guid(self.rng)
+
+    def people(self, country_iso: str) -> PersonMaker:
+        """The name/e-mail/phone maker of a country (pools drawn on first use)."""
+        maker = self._makers.get(country_iso)
+        if maker is None:
+            seed = (self._name_seed + sum(map(ord, country_iso)) * 7919) & 0xFFFFFFFF
+            maker = PersonMaker(COUNTRIES[country_iso], self.rng, seed)
+            self._makers[country_iso] = maker
+        return maker
+
+    # -- organization and centers -----------------------------------------------------
+
+    def organization(self, kind: CenterKind | None = None, name: str | None = None) -> Organization:
+        """A new organization (no centers yet) named in the style of its kind."""
+        rng = self.rng
+        chosen = _kind(kind, rng)
+        if name is None:
+            first, second = ORG_NAMES[chosen]
+            name = f"{rng.choice(first)} {rng.choice(second)}"
+        words = [w for w in name.replace("&", " ").split() if w]
+        domain = "".join(ch for ch in "".join(words).lower() if ch.isalnum()) + ".com"
+        short = "".join(w[0] for w in words).upper()
+        return Organization(self.guid(), name, short, domain, chosen)
+
+    def center(
+        self,
+        org: Organization,
+        now: int,
+        *,
+        kind: CenterKind | None = None,
+        site: Site | None = None,
+        country: str | None = None,
+        staff: int = 10,
+    ) -> Center:
+        """A center of ``org`` at ``site`` (or an unused one) with its catalog and ``staff``.
+
+        ``kind`` defaults to the organization's; ``country`` (ISO code) narrows the site.
+        """
+        rng = self.rng
+        kind = kind or org.kind
+        if site is None:
+            pool = [s for s in SITES if s.name not in self._used_sites]
+            if country is not None:
+                pool = [s for s in pool if s.country == country] or pool
+            site = rng.choice(pool or list(SITES))
+        self._used_sites.add(site.name)
+        nation = COUNTRIES[site.country]
+        opens, closes = BUSINESS_HOURS[kind]
+        center = Center(
+            id=self.guid(),
+            org=org,
+            name=site.name,
+            code=site.code,
+            invoice_prefix=f"{site.code}1",
+            kind=kind,
+            site=site,
+            country=nation,
+            phone=self.people(site.country).landline(site),
+            opens_minute=opens,
+            closes_minute=closes,
+            next_invoice_number=rng.randrange(1_000, 9_000),
+            next_receipt_number=rng.randrange(200, 3_000),
+            product_tax_rate=nation.product_tax_rate,
+        )
+        center.rooms = [Room(self.guid(), name) for name in ROOMS[kind]]
+        center.services = [
+            Service(self.guid(), s.name, s.code, s.minutes, s.price, s.add_on, s.category_type)
+            for s in SERVICES[kind]
+        ]
+        center.products = [Product(self.guid(), p.name, p.code, p.price) for p in PRODUCTS[kind]]
+        for template in CLASSES[kind]:
+            center.classes.append(ClassOffering(self._next_class_id, self._next_class_id, template))
+            self._next_class_id += rng.randrange(1, 40)
+        jobs = JOBS[kind]
+        for i in range(staff):
+            # The first few are the kind's main job, so every center has providers.
+            self.employee(center, now, job_name=jobs[0] if i < 2 else rng.choice(jobs))
+        self.add_plans(center)
+        org.centers.append(center)
+        return center
+
+    def employee(
+        self,
+        center: Center,
+        now: int,
+        *,
+        job_name: str | None = None,
+        hired: int | None = None,
+        gender: int | None = None,
+    ) -> Employee:
+        """A staff member of ``center``; ``hired`` defaults to some day in the last five years."""
+        rng = self.rng
+        maker = self.people(center.site.country)
+        person = maker.person(gender)
+        org = center.org
+        first, last = person.first_name, person.last_name
+        local = ".".join(p for p in (first, last) if p).replace(" ", "")
+        email = f"{local}@{org.domain}" if rng.random() < 0.7 else f"{first}@{org.domain}"
+        self._next_employee_code += 1
+        job_name = job_name or rng.choice(JOBS[center.kind])
+        employee = Employee(
+            id=self.guid(),
+            center=center,
+            code=str(self._next_employee_code) if rng.random() < 0.85 else "",
+            first_name=first,
+            last_name=last,
+            email=email,
+            gender=person.gender if rng.random() < 0.8 else -1,
+            mobile=maker.mobile(center.site),
+            job_id=_job_id(org, job_name),
+            job_name=job_name,
+            start_ticks=hired if hired is not None else now - rng.randrange(1, 5 * 365) * DAY,
+            show_in_catalog=job_name != "FRONT DESK" and rng.random() < 0.8,
+        )
+        center.employees.append(employee)
+        return employee
+
+    # -- guests -----------------------------------------------------------------------
+
+    def guest(self, center: Center, created: int) -> Guest:
+        """A guest registered at ``center`` at instant ``created``."""
+        rng = self.rng
+        maker = self.people(center.site.country)
+        person = maker.person()
+        self._next_guest_number += rng.randrange(1, 4)
+        self._next_guest_code += rng.randrange(1, 6)
+        site = center.site
+        return Guest(
+            id=self.guid(),
+            number=self._next_guest_number,
+            code=f"{self._next_guest_code:X}",
+            center=center,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=maker.guest_email(person) if rng.random() < 0.92 else "",
+            gender=person.gender,
+            mobile=maker.mobile(site),
+            home_phone=maker.landline(site) if rng.random() < 0.2 else None,
+            work_phone=maker.landline(site) if rng.random() < 0.1 else None,
+            zip_code=site.zip_code,
+            created_ticks=created,
+        )
+
+    # -- classes ----------------------------------------------------------------------
+
+    def class_session(
+        self,
+        center: Center,
+        start: int,
+        *,
+        offering: ClassOffering | None = None,
+        instructor: Employee | None = None,
+    ) -> ClassSession:
+        """A scheduled session of one of ``center``'s classes starting at ``start``."""
+        rng = self.rng
+        offering = offering or rng.choice(center.classes)
+        if instructor is None:
+            teachers = [e for e in center.providers() if e.job_name == "INSTRUCTOR"]
+            instructor = rng.choice(teachers or center.providers())
+        self._next_session_id += rng.randrange(1, 5)
+        t = offering.template
+        return ClassSession(
+            session_id=self._next_session_id,
+            offering=offering,
+            center=center,
+            start_ticks=start,
+            minutes=t.minutes,
+            capacity=t.capacity,
+            web_capacity=t.web_capacity,
+            room=rng.choice(center.rooms),
+            instructor=instructor,
+        )
+
+    def class_booking(self, session: ClassSession, guest: Guest, created: int) -> ClassBooking:
+        """A registration of ``guest`` for ``session``; registration ids increase."""
+        self._next_registration_id += self.rng.randrange(1, 4)
+        session.booked += 1
+        return ClassBooking(self._next_registration_id, session, guest, created)
+
+    # -- appointments -----------------------------------------------------------------
+
+    def appointment_group(
+        self,
+        center: Center,
+        guest: Guest,
+        start: int,
+        booked: int,
+        *,
+        services: list[Service] | None = None,
+    ) -> AppointmentGroup:
+        """A booking of one service (sometimes with an add-on or a second service).
+
+        Opens the invoice the booking creates, one line per appointment.
+        """
+        rng = self.rng
+        if services is None:
+            mains = [s for s in center.services if not s.is_add_on]
+            addons = [s for s in center.services if s.is_add_on]
+            services = [rng.choice(mains)]
+            if addons and rng.random() < 0.35:
+                services.append(rng.choice(addons))
+            elif rng.random() < 0.12:
+                services.append(rng.choice(mains))
+        providers = center.providers()
+        therapist = rng.choice(providers)
+        invoice = Invoice(self.guid(), center, guest, center.take_invoice_number(), booked)
+        appointments: list[Appointment] = []
+        at = start
+        for service in services:
+            if not service.is_add_on and appointments:
+                therapist = rng.choice(providers)
+            item = InvoiceItem(
+                self.guid(), service.id, service.name, service.code, 0,
+                service.price, 1, therapist,
+                discount=round(service.price * rng.choice((0.1, 0.2)), 2)
+                if rng.random() < 0.12 else 0.0,
+            )  # fmt: skip
+            invoice.items.append(item)
+            minutes = max(service.minutes, 5)
+            appointments.append(
+                Appointment(
+                    id=self.guid(),
+                    invoice_item_id=item.id,
+                    service=service,
+                    therapist=therapist,
+                    room=rng.choice(center.rooms) if rng.random() < 0.85 else None,
+                    start_ticks=at,
+                    end_ticks=at + minutes * MINUTE,
+                    created_ticks=booked,
+                    updated_ticks=booked,
+                    is_add_on=service.is_add_on,
+                    therapist_request_type=rng.choice(_REQUEST_TYPES),
+                )
+            )
+            at += minutes * MINUTE
+        for i, appt in enumerate(appointments[:-1]):
+            appt.has_add_ons = appointments[i + 1].is_add_on
+        source, medium = rng.choice(UTM_SOURCES)
+        group = AppointmentGroup(
+            self.guid(), center, guest, invoice, appointments, booked, source, medium,
+            noshow_fee_required=rng.random() < 0.5,
+            cancellation_fee_required=rng.random() < 0.5,
+        )  # fmt: skip
+        invoice.group = group
+        return group
+
+
+def _kind(kind: CenterKind | None, rng: random.Random) -> CenterKind:
+    return kind if kind is not None else rng.choice(CENTER_KINDS)
+
+
+def _job_id(org: Organization, job_name: str) -> str:
+    """A stable GUID per organization and job name (every BEAUTICIAN shares one job_id)."""
+    seeded = random.Random(f"{org.id}:{job_name}")
+    return ids.guid(seeded)

@@ -1,0 +1,342 @@
+"""Core entities: organization, centers, staff, guests, classes and appointments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from mockzenoti.vocab import CenterKind, ClassTemplate, Country, Site
+
+if TYPE_CHECKING:
+    from mockzenoti.model.sales import Invoice, MembershipPlan, PackagePlan
+
+__all__ = [
+    "Appointment",
+    "AppointmentGroup",
+    "BookingState",
+    "Center",
+    "ClassBooking",
+    "ClassOffering",
+    "ClassSession",
+    "CommunicationPreferences",
+    "Employee",
+    "Guest",
+    "Organization",
+    "Phone",
+    "Product",
+    "Room",
+    "Service",
+    "SessionState",
+]
+
+BookingState = Literal["booked", "cancelled", "deleted", "no-show", "approved", "rejected"]
+SessionState = Literal["scheduled", "cancelled", "deleted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A phone number as Zenoti splits it: country calling code and national digits."""
+
+    country_code: int
+    number: str
+
+    @property
+    def display(self) -> str:
+        """``+91 9885117036``: the form Invoice.Closed writes."""
+        return f"+{self.country_code} {self.number}"
+
+
+@dataclass(slots=True, eq=False)
+class Organization:
+    """A Zenoti organization (tenant): its centers and the short name staff records show."""
+
+    id: str
+    name: str
+    short_name: str  # employee job_info.company_name
+    domain: str  # staff e-mail domain
+    kind: CenterKind  # the kind of business; its centers default to it
+    centers: list[Center] = field(default_factory=list)
+
+
+@dataclass(slots=True, eq=False)
+class Room:
+    """A treatment room or studio of a center."""
+
+    id: str
+    name: str
+
+
+@dataclass(slots=True, eq=False)
+class Service:
+    """A bookable service (or add-on) as configured at a center."""
+
+    id: str
+    name: str
+    code: str
+    minutes: int
+    price: float
+    is_add_on: bool
+    category_type: int
+
+
+@dataclass(slots=True, eq=False)
+class Product:
+    """A retail product sold at a center."""
+
+    id: str
+    name: str
+    code: str
+    price: float
+
+
+@dataclass(slots=True, eq=False)
+class ClassOffering:
+    """A class on a center's menu; each scheduled occurrence is a ``ClassSession``."""
+
+    class_id: int
+    workshop_id: int
+    template: ClassTemplate
+
+    @property
+    def name(self) -> str:
+        """The class name shown on the schedule."""
+        return self.template.name
+
+
+@dataclass(slots=True, eq=False)
+class Center:
+    """A location of the organization, with its own zone, hours and catalog."""
+
+    id: str
+    org: Organization = field(repr=False)
+    name: str
+    code: str
+    invoice_prefix: str
+    kind: CenterKind
+    site: Site
+    country: Country
+    phone: Phone
+    opens_minute: int  # local business hours, minutes after midnight
+    closes_minute: int
+    rooms: list[Room] = field(default_factory=list, repr=False)
+    services: list[Service] = field(default_factory=list, repr=False)
+    products: list[Product] = field(default_factory=list, repr=False)
+    employees: list[Employee] = field(default_factory=list, repr=False)
+    classes: list[ClassOffering] = field(default_factory=list, repr=False)
+    membership_plans: list[MembershipPlan] = field(default_factory=list, repr=False)
+    package_plans: list[PackagePlan] = field(default_factory=list, repr=False)
+    product_tax_rate: float = 0.0
+    next_invoice_number: int = 1001
+    next_receipt_number: int = 501
+
+    @property
+    def tz(self) -> str:
+        """The center's IANA time zone."""
+        return self.site.tz
+
+    @property
+    def key(self) -> str:
+        """Entity key for per-entity ordering."""
+        return f"center:{self.id}"
+
+    def providers(self) -> list[Employee]:
+        """Staff who perform services (everyone but the front desk)."""
+        return [e for e in self.employees if e.active and e.job_name != "FRONT DESK"]
+
+    def take_invoice_number(self) -> int:
+        """The next invoice number of this center (numbers are per center)."""
+        self.next_invoice_number += 1
+        return self.next_invoice_number - 1
+
+    def take_receipt_number(self) -> int:
+        """The next receipt number of this center."""
+        self.next_receipt_number += 1
+        return self.next_receipt_number - 1
+
+
+@dataclass(slots=True, eq=False)
+class Employee:
+    """A staff member: therapist, stylist, instructor, front desk."""
+
+    id: str
+    center: Center = field(repr=False)
+    code: str
+    first_name: str
+    last_name: str
+    email: str
+    gender: int  # -1 not specified, 0 male, 1 female (inferred)
+    mobile: Phone
+    job_id: str
+    job_name: str
+    start_ticks: int  # employment start (the renderer writes its local date)
+    created_by: str = "00000000-0000-0000-0000-000000000000"
+    middle_name: str = ""
+    nick_name: str = ""
+    show_in_catalog: bool = False
+    is_mentor: bool = False
+    active: bool = True
+
+    @property
+    def name(self) -> str:
+        """First and last name, as Zenoti's ``therapist_name`` fields show."""
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def key(self) -> str:
+        """Entity key for per-entity ordering."""
+        return f"employee:{self.id}"
+
+
+@dataclass(slots=True, eq=False)
+class CommunicationPreferences:
+    """A guest's opt-in state per category and channel: ``"opted-in"`` or ``"opted-out"``."""
+
+    marketing_email: str = "opted-in"
+    marketing_sms: str = "opted-in"
+    marketing_whatsapp: str = "opted-in"
+    transactional_email: str = "opted-in"
+    transactional_sms: str = "opted-in"
+    transactional_whatsapp: str = "opted-in"
+
+    def get(self, category: str, channel: str) -> str:
+        """The state of one category (marketing, transactional) and channel."""
+        value: str = getattr(self, f"{category}_{channel}")
+        return value
+
+    def set(self, category: str, channel: str, state: str) -> None:
+        """Change one category and channel to ``opted-in`` or ``opted-out``."""
+        setattr(self, f"{category}_{channel}", state)
+
+
+@dataclass(slots=True, eq=False)
+class Guest:
+    """A client of the organization, registered at a home center."""
+
+    id: str
+    number: int  # the ``_id`` bigint
+    code: str
+    center: Center = field(repr=False)
+    first_name: str
+    last_name: str
+    email: str
+    gender: int
+    mobile: Phone
+    home_phone: Phone | None
+    work_phone: Phone | None
+    zip_code: str
+    created_ticks: int
+    middle_name: str = ""
+    preferences: CommunicationPreferences = field(default_factory=CommunicationPreferences)
+    optin_codes: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # sms, email, m-sms, m-email, wa
+    loyalty_opt_in: bool = True
+    dob_incomplete_year: str | None = None
+    deleted: bool = False
+
+    @property
+    def name(self) -> str:
+        """First and last name."""
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def key(self) -> str:
+        """Entity key for per-entity ordering."""
+        return f"guest:{self.id}"
+
+
+@dataclass(slots=True, eq=False)
+class ClassSession:
+    """One scheduled occurrence of a class."""
+
+    session_id: int
+    offering: ClassOffering
+    center: Center = field(repr=False)
+    start_ticks: int
+    minutes: int
+    capacity: int
+    web_capacity: int
+    room: Room | None
+    instructor: Employee | None
+    state: SessionState = "scheduled"
+    description: str | None = None  # null until the session is first edited, then ""
+    data_event_id: int | None = None  # the unrelated data.event_id (-1 once edited)
+    edited: bool = False
+    booked: int = 0
+
+    @property
+    def end_ticks(self) -> int:
+        """The instant the session ends."""
+        return self.start_ticks + self.minutes * 60 * 10_000_000
+
+    @property
+    def key(self) -> str:
+        """Entity key for per-entity ordering."""
+        return f"class-session:{self.session_id}"
+
+
+@dataclass(slots=True, eq=False)
+class ClassBooking:
+    """A guest's registration for a class session."""
+
+    registration_id: int
+    session: ClassSession
+    guest: Guest
+    created_ticks: int
+    state: BookingState = "booked"
+    waitlist: bool = False
+    booking_source: int = 0
+    group_invoice_id: str | None = None
+    recurrence_id: int | None = None
+    recurrence_registration_ids: list[int] | None = None
+
+    @property
+    def key(self) -> str:
+        """Entity key for per-entity ordering."""
+        return f"class-booking:{self.registration_id}"
+
+
+@dataclass(slots=True, eq=False)
+class Appointment:
+    """One service of an appointment group, with its therapist, room and times."""
+
+    id: str
+    invoice_item_id: str
+    service: Service
+    therapist: Employee
+    room: Room | None
+    start_ticks: int
+    end_ticks: int
+    created_ticks: int
+    updated_ticks: int
+    is_add_on: bool = False
+    has_add_ons: bool = False
+    therapist_request_type: int = 0  # 0, 3, 4 seen; meaning undocumented
+    appointment_type: int = 2
+    progress: int = 0  # 0 open, 1 started, 2 completed
+    equipment_name: str = ""
+
+    @property
+    def minutes(self) -> int:
+        """Length of the appointment in minutes."""
+        return (self.end_ticks - self.start_ticks) // 600_000_000
+
+
+@dataclass(slots=True, eq=False)
+class AppointmentGroup:
+    """A booking of one or more services for one guest, with the invoice it opened."""
+
+    id: str
+    center: Center = field(repr=False)
+    guest: Guest
+    invoice: Invoice
+    appointments: list[Appointment]
+    created_ticks: int
+    utm_source: str
+    utm_medium: str
+    status: int = 0  # appointment status: NoShow -2, Cancelled -1, New 0, Closed 1, Checkin 2 ...
+    noshow_fee_required: bool = False
+    cancellation_fee_required: bool = False
+
+    @property
+    def key(self) -> str:
+        """Entity key for per-entity ordering."""
+        return f"appointment-group:{self.id}"
