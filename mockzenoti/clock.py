@@ -13,6 +13,7 @@ from mockzenoti.timefmt import TICKS_PER_SECOND, from_datetime, to_datetime, zon
 __all__ = [
     "DAY_TICKS",
     "MINUTE_TICKS",
+    "add_local_days",
     "add_months",
     "at_local",
     "local_date",
@@ -54,6 +55,18 @@ def local_midnight(ticks: int, tz: str) -> int:
 def next_local_midnight(ticks: int, tz: str) -> int:
     """The instant the next local day after ``ticks`` begins in zone ``tz``."""
     return at_local(local_date(ticks, tz) + timedelta(days=1), 0, tz)
+
+
+def add_local_days(ticks: int, days: int, tz: str) -> int:
+    """The instant at the same local wall time ``days`` calendar days after ``ticks``.
+
+    Unlike adding ``days * DAY_TICKS`` this keeps the wall time across a
+    daylight-saving change.
+    """
+    local = to_datetime(ticks).astimezone(zone(tz))
+    minute = local.hour * 60 + local.minute
+    rest = ticks - at_local(local.date(), minute, tz)  # seconds and ticks within the minute
+    return at_local(local.date() + timedelta(days=days), minute, tz) + rest
 
 
 def add_months(day: date, months: int) -> date:

@@ -72,6 +72,7 @@ class EntityFactory(SalesFactory):
         self._makers: dict[str, PersonMaker] = {}
         self._next_session_id = rng.randrange(40_000, 90_000)
         self._next_registration_id = rng.randrange(100_000, 200_000)
+        self._next_recurrence_id = rng.randrange(10_000, 30_000)
         self._next_class_id = rng.randrange(4_000, 12_000)
         self._next_guest_number = rng.randrange(300_000, 900_000)
         self._next_guest_code = rng.randrange(0x10000, 0x3FFFF)
@@ -258,9 +259,15 @@ class EntityFactory(SalesFactory):
 
     def class_booking(self, session: ClassSession, guest: Guest, created: int) -> ClassBooking:
         """A registration of ``guest`` for ``session``; registration ids increase."""
-        self._next_registration_id += self.rng.randrange(1, 4)
+        rng = self.rng
+        self._next_registration_id += rng.randrange(1, 4)
+        self._next_recurrence_id += rng.randrange(1, 9)
         session.booked += 1
-        return ClassBooking(self._next_registration_id, session, guest, created)
+        registration_id = self._next_registration_id
+        return ClassBooking(
+            registration_id, session, guest, created, self.guid(),
+            self._next_recurrence_id, [registration_id],
+        )  # fmt: skip
 
     # -- appointments -----------------------------------------------------------------
 

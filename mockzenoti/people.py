@@ -124,8 +124,12 @@ class PersonMaker:
 
     def guest_email(self, person: Person) -> str:
         """A personal address derived from the name, at a common mail provider."""
-        local = email_local_part(person.first_name, person.last_name, self._rng)
-        return f"{local}@{self._rng.choice(self._domains)}"
+        return self.email_for(person.first_name, person.last_name)
+
+    def email_for(self, first: str, last: str, domain: str | None = None) -> str:
+        """An address derived from ``first`` and ``last`` at ``domain`` (or a common provider)."""
+        local = email_local_part(first, last, self._rng)
+        return f"{local}@{domain or self._rng.choice(self._domains)}"
 
     def mobile(self, site: Site | None = None) -> Phone:
         """A mobile number of the country; North American ones use the site's area code."""

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from mockzenoti import ids
 from mockzenoti.clock import (
-    DAY_TICKS,
+    add_local_days,
     add_months,
     at_local,
     local_date,
@@ -174,7 +174,7 @@ class SalesFactory:
         start = next_local_midnight(at, tz)
         freeze = Freeze(
             start_ticks=start,
-            end_ticks=start + rng.randrange(5, 29) * DAY_TICKS,
+            end_ticks=add_local_days(start, rng.randrange(5, 29), tz),
             fee=rng.choice((0, 10, 20, 25)),
             comments=rng.choice(FREEZE_COMMENTS),
             by=self.staff_member(membership.center),

@@ -22,7 +22,12 @@ from mockzenoti import __version__
 
 __all__ = ["COMMANDS", "main"]
 
-COMMANDS: dict[str, tuple[str, str]] = {}
+COMMANDS: dict[str, tuple[str, str]] = {
+    "generate": (
+        "mockzenoti.cli.generate:generate_command",
+        "Print standalone events of one type as JSON Lines.",
+    ),
+}
 
 
 class _LazyGroup(click.Group):

@@ -173,7 +173,6 @@ class Employee:
     middle_name: str = ""
     nick_name: str = ""
     show_in_catalog: bool = False
-    is_mentor: bool = False
     active: bool = True
 
     @property
@@ -281,12 +280,12 @@ class ClassBooking:
     session: ClassSession
     guest: Guest
     created_ticks: int
+    group_invoice_id: str
+    recurrence_id: int  # a one-off booking is a series of one (inferred)
+    recurrence_registration_ids: list[int]
     state: BookingState = "booked"
     waitlist: bool = False
     booking_source: int = 0
-    group_invoice_id: str | None = None
-    recurrence_id: int | None = None
-    recurrence_registration_ids: list[int] | None = None
 
     @property
     def key(self) -> str:
