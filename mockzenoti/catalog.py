@@ -226,6 +226,7 @@ class CatalogEntry:
     shape_of: str | None = None
     note: str = ""
     completed: tuple[str, ...] = field(default=())
+    repaired: tuple[str, ...] = field(default=())
 
     @property
     def inferred(self) -> bool:
@@ -239,8 +240,15 @@ class CatalogEntry:
 
     @cached_property
     def schema(self) -> dict[str, Any]:
-        """The event's JSON Schema (draft 2020-12), envelope included."""
+        """The event's JSON Schema (draft 2020-12), envelope included.
+
+        The file states the default ``event_type`` and ``event_resource``; the
+        returned schema's consts are this entry's (renamed) values instead.
+        """
         loaded: dict[str, Any] = _load_json(self.schema_file)
+        envelope = loaded["properties"]
+        envelope["event_type"] = {**envelope["event_type"], "const": self.event_type}
+        envelope["event_resource"] = {**envelope["event_resource"], "const": self.event_resource}
         return loaded
 
     @cached_property
@@ -309,7 +317,7 @@ def load_catalog(
     ``resources`` maps a stable name to the ``event_resource`` to send.
     Only inferred values can be changed: documented ones are Zenoti's contract.
     """
-    from mockzenoti.samples import COMPLETIONS
+    from mockzenoti.samples import COMPLETIONS, REPAIRS
 
     renames = dict(renames or {})
     resources = dict(resources or {})
@@ -335,6 +343,7 @@ def load_catalog(
             shape_of=row.shape_of,
             note=row.note,
             completed=tuple(c.describe() for c in COMPLETIONS.get(row.name, ())),
+            repaired=tuple(r.describe() for r in REPAIRS.get(row.name, ())),
         )  # fmt: skip
         if row.name in renames:
             if row.name_source == "documented":

@@ -19,15 +19,27 @@ from typing import Any
 import click
 
 from mockzenoti import __version__
+from mockzenoti.errors import MockZenotiError
 
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "events": ("mockzenoti.cli.events:events", "List the catalog of event types."),
     "generate": (
         "mockzenoti.cli.generate:generate_command",
         "Print standalone events of one type as JSON Lines.",
     ),
+    "validate": (
+        "mockzenoti.cli.validate:validate_command",
+        "Check captured webhook payloads against the schemas.",
+    ),
 }
+
+
+class _UserError(click.ClickException):
+    """A ``MockZenotiError`` shown as ``Error: ...`` with exit code 2."""
+
+    exit_code = 2
 
 
 class _LazyGroup(click.Group):
@@ -45,6 +57,13 @@ class _LazyGroup(click.Group):
                 raise TypeError(f"{target} is not a click command")
             return command
         return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except MockZenotiError as exc:
+            where = f" [{exc.field}]" if exc.field and exc.field not in exc.message else ""
+            raise _UserError(exc.message + where) from exc
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Use the one-line help from COMMANDS so that --help imports nothing.
