@@ -104,7 +104,7 @@ def generate_many(
     if overrides:
         from mockzenoti.overrides import Overrides
 
-        edit = Overrides(entry, overrides)
+        edit = Overrides(entry, overrides, catalog)
     for _ in range(count):
         data, keys = builder(scene, t)
         event = stream.event(entry, data, t, keys=keys, center_id=center_id)

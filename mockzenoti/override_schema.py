@@ -1,18 +1,17 @@
 """What the schema says about one dotted path: its JSON types, and whether a value fits.
 
 Used by ``overrides`` to coerce command-line text and to refuse values that
-break an event's schema. When an entry has no schema file, the documented
-sample and the value being replaced stand in for it: the new value must have
-the same JSON type (integers fit number fields), or be null where the
-sample is null.
+break an event's schema (checked with ``validation.validate``). Should an
+entry have no schema file, the documented sample and the value being
+replaced stand in for it: the new value must have the same JSON type
+(integers fit number fields), or be null where the sample is null.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from mockzenoti.catalog import CatalogEntry
+from mockzenoti.catalog import Catalog, CatalogEntry
 from mockzenoti.errors import OverrideError
 
 __all__ = [
@@ -118,22 +117,15 @@ def schema_types(entry: CatalogEntry, path: str, current: Any) -> set[str] | Non
     return types
 
 
-@lru_cache(maxsize=64)
-def _compiled(entry: CatalogEntry) -> Any:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(entry.schema)
-
-
-def problems(entry: CatalogEntry, payload: dict[str, Any]) -> list[tuple[str, str]]:
+def problems(
+    entry: CatalogEntry, payload: dict[str, Any], catalog: Catalog | None = None
+) -> list[tuple[str, str]]:
     """Schema violations of ``payload`` as (dotted path, reason); empty without a schema."""
     if schema_of(entry) is None:
         return []
-    found = []
-    for error in _compiled(entry).iter_errors(payload):
-        path = ".".join(str(p) for p in error.absolute_path)
-        found.append((path, error.message))
-    return found
+    from mockzenoti.validation import validate
+
+    return [(p.path, p.message) for p in validate(payload, catalog)]
 
 
 def _related(problem_path: str, path: str) -> bool:
@@ -145,11 +137,17 @@ def _related(problem_path: str, path: str) -> bool:
 
 
 def check_override(
-    entry: CatalogEntry, payload: dict[str, Any], path: str, value: Any, current: Any
+    entry: CatalogEntry,
+    payload: dict[str, Any],
+    path: str,
+    value: Any,
+    current: Any,
+    catalog: Catalog | None = None,
 ) -> None:
     """Refuse an override of ``path`` that breaks the schema, naming the path and the reason.
 
-    ``payload`` is the event with the override applied; ``current`` the value it replaced.
+    ``payload`` is the event with the override applied; ``current`` the value it
+    replaced; ``catalog`` the (configured) catalog the payload is checked against.
     """
     if schema_of(entry) is None:
         allowed = schema_types(entry, path, current) or set()
@@ -160,6 +158,6 @@ def check_override(
             f"{path}: a {got} does not fit here; the field is {' or '.join(sorted(allowed))}",
             field=path,
         )
-    for problem_path, reason in problems(entry, payload):
+    for problem_path, reason in problems(entry, payload, catalog):
         if _related(problem_path, path):
             raise OverrideError(f"{path}: {reason}", field=path)

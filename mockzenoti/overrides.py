@@ -20,7 +20,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from mockzenoti.catalog import CatalogEntry
+from mockzenoti.catalog import Catalog, CatalogEntry
 from mockzenoti.errors import OverrideError, closest
 from mockzenoti.event import Event
 from mockzenoti.override_schema import check_override, schema_types
@@ -146,10 +146,16 @@ class Overrides:
     values are checked against the schema on the first event they apply to.
     """
 
-    __slots__ = ("_checked", "_entry", "_items")
+    __slots__ = ("_catalog", "_checked", "_entry", "_items")
 
-    def __init__(self, entry: CatalogEntry, overrides: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        entry: CatalogEntry,
+        overrides: Mapping[str, Any],
+        catalog: Catalog | None = None,
+    ) -> None:
         self._entry = entry
+        self._catalog = catalog
         self._items = list(overrides.items())
         self._checked = False
         for path, _ in self._items:
@@ -164,6 +170,6 @@ class Overrides:
             payload = set_path(payload, path, value)
         if not self._checked:
             for (path, value), current in zip(self._items, replaced, strict=True):
-                check_override(self._entry, payload, path, value, current)
+                check_override(self._entry, payload, path, value, current, self._catalog)
             self._checked = True
         return Event(event.name, payload, event.keys, event.seq, event.center_id)

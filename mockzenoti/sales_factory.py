@@ -51,15 +51,20 @@ from mockzenoti.vocab import (
     PACKAGES,
 )
 
-__all__ = ["PAYMENT_TYPES", "SalesFactory"]
+__all__ = ["PAYMENT_TYPES", "ZERO_GUID", "SalesFactory"]
 
-# (payment_type, name, weight). Cash 0, GiftCard 1 and Package 17 are Zenoti's
-# documented class-registration payment types; CreditCard 2 is inferred.
+# (payment_type, name, weight): Zenoti's payment type codes (documented for class
+# registration payments), weighted the way a day's takings split.
 PAYMENT_TYPES: tuple[tuple[int, str, int], ...] = (
-    (2, "CreditCard", 75),
-    (0, "Cash", 15),
-    (1, "GiftCard", 10),
+    (11, "Visa", 36),
+    (5, "Mastercard", 24),
+    (0, "Cash", 12),
+    (12, "Amex", 10),
+    (7, "DebitCard", 8),
+    (1, "GiftCard", 6),
+    (2, "DiscoverCard", 4),
 )
+ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 PACKAGE_GRACE_DAYS = 25  # end_date_with_grace - end in every package sample
 
 
@@ -112,9 +117,9 @@ class SalesFactory:
                 )
             )  # fmt: skip
         kind, name, _ = rng.choices(PAYMENT_TYPES, weights=[w for *_, w in PAYMENT_TYPES])[0]
-        tip = round(invoice.total * rng.choice((0, 0.15, 0.18, 0.2)), 2) if kind != 1 else 0.0
+        instrument = ZERO_GUID if kind == 0 else self.guid()
         invoice.transactions.append(
-            Transaction(self.guid(), kind, name, invoice.total, tip, at, self.staff_member(center))
+            Transaction(self.guid(), kind, name, instrument, invoice.total, at)
         )
         invoice.receipt_number = center.take_receipt_number()
         invoice.closed_ticks = at

@@ -74,15 +74,19 @@ class InvoiceItem:
 
 @dataclass(slots=True, eq=False)
 class Transaction:
-    """A payment collected against an invoice (shape inferred: the docs' sample is cut short)."""
+    """A payment collected against an invoice.
+
+    ``payment_type`` codes (documented for class registration payments): Cash 0,
+    GiftCard 1, DiscoverCard 2, ... Mastercard 5, DebitCard 7, Visa 11, Amex 12 ...
+    ``instrument_id`` is the stored card or gift card (the zero GUID for cash).
+    """
 
     id: str
-    payment_type: int  # Cash 0, GiftCard 1, ... (class registration payment types)
-    payment_name: str
+    payment_type: int
+    name: str
+    instrument_id: str
     amount: float
-    tip: float
     ticks: int
-    collected_by: Employee
 
 
 @dataclass(slots=True, eq=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockzenoti.model import Appointment, AppointmentGroup
-from mockzenoti.render._common import local, utc
+from mockzenoti.render._common import ZERO_GUID, local, utc
 from mockzenoti.render.invoice import receipt_text
 
 __all__ = ["appointment_group_created", "appointment_group_status", "yes_no"]
@@ -46,7 +46,7 @@ def _appointment(appt: Appointment, tz: str) -> dict[str, Any]:
         "show_in_calendar": True,
         "appointment_type": appt.appointment_type,
         "therapist_request_type": appt.therapist_request_type,
-        "room_id": room.id if room is not None else "",
+        "room_id": room.id if room is not None else ZERO_GUID,
         "room_name": room.name if room is not None else "",
         "equipment_name": appt.equipment_name,
     }

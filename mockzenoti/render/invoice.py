@@ -1,7 +1,7 @@
 """Invoice section: ``Invoice.Closed``.
 
-The documented sample is cut short after ``"transactions": [ {``; the shape of
-a transaction is ours (inferred, see docs/fidelity.md).
+The documented sample is cut short after ``"transactions": [ {``; a
+transaction has the shape the catalog's completion gives it (``samples.py``).
 """
 
 from __future__ import annotations
@@ -44,15 +44,14 @@ def _item(item: InvoiceItem) -> dict[str, Any]:
 
 
 def transaction(tx: Transaction) -> dict[str, Any]:
-    """One payment of an invoice (inferred shape)."""
+    """One payment of an invoice (the shape the catalog's completed sample gives it)."""
     return {
         "id": tx.id,
         "payment_type": tx.payment_type,
-        "payment_type_name": tx.payment_name,
+        "name": tx.name,
+        "payment_instrument_id": tx.instrument_id,
         "amount": money(tx.amount),
-        "tip_amount": money(tx.tip),
         "transaction_date": utc(tx.ticks),
-        "collected_by_id": tx.collected_by.id,
     }
 
 

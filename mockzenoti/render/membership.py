@@ -28,6 +28,8 @@ from mockzenoti.render._common import (
 )
 
 __all__ = [
+    "DISCOUNT_DETAILS",
+    "auto_renewal",
     "credit_balance",
     "guestpass_redeemed",
     "invoice_no",
@@ -68,6 +70,29 @@ def purchase_price(m: GuestMembership) -> dict[str, Any]:
     """The purchase price object."""
     # Every documented purchase price shows sales and tax 0 beside the final amount.
     return {"currency_id": 0, "sales": 0, "tax": 0, "final": money(m.plan.price)}
+
+
+# Shared, never mutated: service balances carry no discounts in any sample.
+DISCOUNT_DETAILS: dict[str, Any] = {
+    "discount_type": 0,
+    "peak_discount": 0,
+    "offpeak_discount": 0,
+    "post_credit_peak_discount": 0,
+    "post_credit_offpeak_discount": 0,
+}
+
+
+def auto_renewal(m: GuestMembership) -> dict[str, Any]:
+    """The renewal option: renews automatically when the plan collects monthly."""
+    return {
+        "selected_option": {
+            "renew_status": m.next_collection_ticks is not None,
+            "is_expired": False,
+            "renew_membership_amount": 0,
+            "id": m.renewal_option_id,
+            "name": m.plan.name,
+        }
+    }
 
 
 def _date_or_empty(ticks: int | None, tz: str) -> str:
@@ -153,13 +178,7 @@ def _reinstate_balance(b: ServiceBalance) -> dict[str, Any]:
         "last_usage_date": None,
         "is_category": False,
         "exists_in_current_center": True,
-        "discount_details": {
-            "discount_type": 0,
-            "peak_discount": 0,
-            "offpeak_discount": 0,
-            "post_credit_peak_discount": 0,
-            "post_credit_offpeak_discount": 0,
-        },
+        "discount_details": DISCOUNT_DETAILS,
         "price": None,
     }
 
@@ -218,15 +237,7 @@ def membership_reinstate(m: GuestMembership) -> dict[str, Any]:
         "credit_balance": credit_balance(m),
         "center": center_ref(m.center),
         "service_balance": [_reinstate_balance(b) for b in m.balances],
-        "auto_renewal": {
-            "selected_option": {
-                "renew_status": True,
-                "is_expired": False,
-                "renew_membership_amount": 0,
-                "id": m.renewal_option_id,
-                "name": plan.name,
-            }
-        },
+        "auto_renewal": auto_renewal(m),
     }
 
 

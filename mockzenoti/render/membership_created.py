@@ -1,7 +1,9 @@
 """Guest membership section: ``Guest.Membership.Created``.
 
 The Created sample writes purchase and expiry as local dates; most of its
-configuration fields are null in the docs and stay null. Typos kept:
+configuration fields are null in the docs and stay null. The sample is cut
+short inside ``service_balance``; the item's tail and ``auto_renewal`` follow
+the catalog's completion (Reinstate's shape). Typos kept:
 ``transfered``, ``frequncy``, ``is_dicount_only_membership``.
 """
 
@@ -12,6 +14,8 @@ from typing import Any
 from mockzenoti.model import GuestMembership, ServiceBalance
 from mockzenoti.render._common import local_day
 from mockzenoti.render.membership import (
+    DISCOUNT_DETAILS,
+    auto_renewal,
     credit_balance,
     invoice_no,
     members,
@@ -45,6 +49,8 @@ def _created_balance(b: ServiceBalance) -> dict[str, Any]:
         "accrued_on": None,
         "is_category": False,
         "exists_in_current_center": True,
+        "discount_details": DISCOUNT_DETAILS,
+        "price": None,
     }
 
 
@@ -127,4 +133,5 @@ def membership_created(m: GuestMembership) -> dict[str, Any]:
             },
         },
         "service_balance": [_created_balance(b) for b in m.balances],
+        "auto_renewal": auto_renewal(m),
     }
