@@ -180,8 +180,7 @@ class EntityFactory(SalesFactory):
         person = maker.person(gender)
         org = center.org
         first, last = person.first_name, person.last_name
-        local = ".".join(p for p in (first, last) if p).replace(" ", "")
-        email = f"{local}@{org.domain}" if rng.random() < 0.7 else f"{first}@{org.domain}"
+        email = maker.staff_email(first, last, org.domain)
         self._next_employee_code += 1
         job_name = job_name or rng.choice(JOBS[center.kind])
         employee = Employee(

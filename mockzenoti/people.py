@@ -19,7 +19,14 @@ from typing import Any
 from mockzenoti.model import Phone
 from mockzenoti.vocab import EMAIL_DOMAINS, Country, Site
 
-__all__ = ["NamePool", "Person", "PersonMaker", "email_local_part", "name_pool"]
+__all__ = [
+    "NamePool",
+    "Person",
+    "PersonMaker",
+    "ascii_word",
+    "email_local_part",
+    "name_pool",
+]
 
 POOL_FIRST = 160  # first names per gender and locale
 POOL_LAST = 320  # last names per locale
@@ -89,9 +96,14 @@ def email_local_part(first: str, last: str, rng: random.Random) -> str:
     return f"{f}.{la}"
 
 
-def _ascii(text: str) -> str:
+def ascii_word(text: str) -> str:
+    """``text`` folded to ASCII letters and digits, case kept (``Zoé`` -> ``Zoe``)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "".join(ch for ch in folded.lower() if ch.isalnum()) or "guest"
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _ascii(text: str) -> str:
+    return ascii_word(text).lower() or "guest"
 
 
 class PersonMaker:
@@ -125,6 +137,11 @@ class PersonMaker:
     def guest_email(self, person: Person) -> str:
         """A personal address derived from the name, at a common mail provider."""
         return self.email_for(person.first_name, person.last_name)
+
+    def staff_email(self, first: str, last: str, domain: str) -> str:
+        """A work address at ``domain``: ``Zoe.Rivero@...`` or ``Zoe@...`` (case kept)."""
+        f, la = ascii_word(first) or "staff", ascii_word(last)
+        return f"{f}.{la}@{domain}" if la and self._rng.random() < 0.7 else f"{f}@{domain}"
 
     def email_for(self, first: str, last: str, domain: str | None = None) -> str:
         """An address derived from ``first`` and ``last`` at ``domain`` (or a common provider)."""
