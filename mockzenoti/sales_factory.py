@@ -188,7 +188,10 @@ class SalesFactory:
         return freeze
 
     def cancel_membership(self, membership: GuestMembership, at: int) -> Cancellation:
-        """Cancel ``membership``: asked at ``at``, effective at the end of that local day."""
+        """Cancel ``membership``: asked at ``at``, effective at the end of that local day.
+
+        The grace period runs ``grace_period_days`` from the effective date.
+        """
         tz = membership.center.tz
         end_of_day = next_local_midnight(at, tz)
         cancellation = Cancellation(
@@ -199,6 +202,7 @@ class SalesFactory:
             by=self.staff_member(membership.center),
         )
         membership.cancellation = cancellation
+        membership.grace_period_ticks = add_local_days(end_of_day, membership.grace_period_days, tz)
         return cancellation
 
     def guestpass_redemption(

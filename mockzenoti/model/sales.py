@@ -211,6 +211,7 @@ class GuestMembership:
     is_refunded: bool = False
     next_collection_ticks: int | None = None
     grace_period_days: int = 0
+    grace_period_ticks: int | None = None  # end of grace after a cancellation
     payment_duration: int = 0
     payment_duration_type: int = 0
     default_payment_info: str | None = None

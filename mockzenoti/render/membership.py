@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.clock import add_local_days
 from mockzenoti.model import GuestMembership, GuestPassRedemption, ServiceBalance
 from mockzenoti.render._common import (
     EMPTY_DATE,
@@ -145,8 +144,7 @@ def membership_cancelled(m: GuestMembership) -> dict[str, Any]:
         raise ValueError(f"membership {m.id} has no cancellation")
     tz = m.center.tz
     data = _status_head(m)
-    grace_end = add_local_days(cancel.initiated_ticks, m.grace_period_days, tz)
-    data["grace_period_date"] = local_day(grace_end, tz)
+    data["grace_period_date"] = _date_or_empty(m.grace_period_ticks, tz)
     data["grace_period_days"] = m.grace_period_days
     data["cancel"] = {
         "cancel_initiated_date": utc(cancel.initiated_ticks),
@@ -188,11 +186,6 @@ def membership_reinstate(m: GuestMembership) -> dict[str, Any]:
     tz = m.center.tz
     plan = m.plan
     next_collection = m.next_collection_ticks
-    grace = (
-        None
-        if next_collection is None
-        else add_local_days(next_collection, m.grace_period_days, tz)
-    )
     return {
         "user_membership_id": m.id,
         "group_user_membership_id": m.invoice.id,
@@ -204,7 +197,7 @@ def membership_reinstate(m: GuestMembership) -> dict[str, Any]:
         },
         "pending_waive_collections": 0,
         "next_collection_date": _date_or_empty(next_collection, tz),
-        "grace_period_date": _date_or_empty(grace, tz),
+        "grace_period_date": _date_or_empty(m.grace_period_ticks, tz),
         "grace_period_days": m.grace_period_days,
         "recurrence_status": m.recurrence_status,
         "has_digital_form": False,
