@@ -96,7 +96,8 @@ def generate_many(
     catalog = catalog if catalog is not None else load_catalog()
     entry = catalog.get(event_type)
     builder = BUILDERS[entry.name]
-    rng = random.Random(f"mockzenoti:{seed}")
+    # The type is part of the seed: two types never share ids under one seed.
+    rng = random.Random(f"mockzenoti:{entry.name}:{seed}")
     stream = EventStream(random.Random(rng.getrandbits(64)), catalog=catalog)
     scene, t = _scene(entry, rng, at)
     center_id = scene.center.id

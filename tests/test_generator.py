@@ -40,6 +40,12 @@ def test_first_of_generate_many_is_generate(name: str) -> None:
     assert many.body() == generate(name, seed="abc", catalog=CATALOG).body()
 
 
+def test_types_generated_under_one_seed_share_no_ids() -> None:
+    events = [generate(name, seed=0, catalog=CATALOG) for name in NAMES]
+    assert len({e.event_id for e in events}) == len(NAMES)
+    assert len({e.id for e in events}) == len(NAMES)
+
+
 def test_wire_names_are_accepted_and_unknown_names_suggest_the_closest() -> None:
     assert generate("Class.Booking.NoShow").name == "Class.Booking.NoShow"
     with pytest.raises(UnknownEventType) as info:
