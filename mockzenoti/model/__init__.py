@@ -11,14 +11,17 @@ for per-entity ordering.
 
 from __future__ import annotations
 
-from mockzenoti.model.core import (
+from mockzenoti.model.bookings import (
     Appointment,
     AppointmentGroup,
     BookingState,
-    Center,
     ClassBooking,
-    ClassOffering,
     ClassSession,
+    SessionState,
+)
+from mockzenoti.model.core import (
+    Center,
+    ClassOffering,
     CommunicationPreferences,
     Employee,
     Guest,
@@ -27,7 +30,12 @@ from mockzenoti.model.core import (
     Product,
     Room,
     Service,
-    SessionState,
+)
+from mockzenoti.model.packages import (
+    GuestPackage,
+    PackageBalance,
+    PackagePlan,
+    PackageRedemption,
 )
 from mockzenoti.model.sales import (
     INVOICE_CLOSED,
@@ -36,14 +44,10 @@ from mockzenoti.model.sales import (
     Feedback,
     Freeze,
     GuestMembership,
-    GuestPackage,
     GuestPassRedemption,
     Invoice,
     InvoiceItem,
     MembershipPlan,
-    PackageBalance,
-    PackagePlan,
-    PackageRedemption,
     ServiceBalance,
     Transaction,
 )
