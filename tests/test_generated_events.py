@@ -264,3 +264,17 @@ def test_appointment_group_local_times_are_the_centers_zone_of_the_utc_times() -
                 assert local.isoformat() == appt[local_key]
             # created at the event's own (UTC) second
             assert appt["creation_date"] == event.timestamp[:19]
+
+
+def test_stories_run_in_order_and_within_business_hours() -> None:
+    for name in ("Invoice.Closed", "Appointment.Completed"):
+        for event in events(name):
+            data = event.payload["data"]
+            appts = data["invoice"]["appointments"] if "invoice" in data else data["appointments"]
+            fired = event.timestamp[:19]
+            assert all(a["start_time"] < a["end_time"] <= fired for a in appts)
+    for event in events("AppointmentGroup.Created"):
+        for appt in event.payload["data"]["appointments"]:
+            assert appt["start_time"] > event.timestamp[:19]  # booked ahead
+            local = datetime.fromisoformat(appt["start_time_in_center"])
+            assert 6 <= local.hour < 21

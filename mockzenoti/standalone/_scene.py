@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS, at_local, local_date
+from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS, at_local, local_date, local_minute
 from mockzenoti.factory import EntityFactory
 from mockzenoti.model import Center, Guest, Organization
 from mockzenoti.timefmt import TICKS_PER_SECOND
@@ -49,6 +49,26 @@ class Scene:
         while low_days == 0 and start <= t:  # today: only slots still ahead
             start += 15 * MINUTE_TICKS
         return start
+
+    def slot_before(self, t: int, minutes: int, low: int, high: int) -> int:
+        """A business-hours start for ``minutes`` of service ending low-high min before ``t``.
+
+        Starts fall on 5-minute marks; a start that would fall outside the
+        center's hours moves to a business-hours slot of the previous day.
+        """
+        rng = self.factory.rng
+        c = self.center
+        start = t - (rng.randrange(low, high) + minutes) * MINUTE_TICKS
+        start -= start % (5 * MINUTE_TICKS)
+        minute = local_minute(start, c.tz)
+        if c.opens_minute <= minute and minute + minutes <= c.closes_minute:
+            return start
+        day = local_date(start, c.tz) - timedelta(days=1 if minute < c.opens_minute else 0)
+        if day >= local_date(t, c.tz):
+            day = local_date(t, c.tz) - timedelta(days=1)
+        latest = max(c.opens_minute, c.closes_minute - minutes)
+        slot = c.opens_minute + rng.randrange((latest - c.opens_minute) // 15 + 1) * 15
+        return at_local(day, slot, c.tz)
 
     def guest(self, t: int, *, low_days: int = 1, high_days: int = 700) -> Guest:
         """A guest registered ``low_days``..``high_days`` before ``t``."""

@@ -24,15 +24,14 @@ def _group_at(scene: Scene, t: int, start: int) -> AppointmentGroup:
 
 
 def _ended_by(scene: Scene, t: int, low_minutes: int, high_minutes: int) -> AppointmentGroup:
-    """A group whose last appointment ended ``low``..``high`` minutes before ``t``."""
-    rng = scene.factory.rng
+    """A completed group whose last appointment ended ``low``..``high`` minutes before ``t``."""
     group = _group_at(scene, t, t)
-    end = group.appointments[-1].end_ticks
-    shift = end - t + rng.randrange(low_minutes, high_minutes) * MINUTE_TICKS
-    shift += (group.appointments[0].start_ticks - shift) % (5 * MINUTE_TICKS)
+    first = group.appointments[0].start_ticks
+    minutes = (group.appointments[-1].end_ticks - first) // MINUTE_TICKS
+    shift = scene.slot_before(t, minutes, low_minutes, high_minutes) - first
     for appt in group.appointments:
-        appt.start_ticks -= shift
-        appt.end_ticks -= shift
+        appt.start_ticks += shift
+        appt.end_ticks += shift
         appt.progress = 2
     group.created_ticks = min(group.created_ticks, group.appointments[0].start_ticks)
     for appt in group.appointments:

@@ -88,10 +88,8 @@ def booking_deleted(scene: Scene, t: int) -> Built:
 
 def booking_no_show(scene: Scene, t: int) -> Built:
     """A guest marked no-show at ``t``, after the session started."""
-    rng = scene.factory.rng
-    offering = rng.choice(scene.center.classes)
-    start = t - rng.randrange(5, 180) * MINUTE_TICKS
-    start -= start % (15 * MINUTE_TICKS)
+    offering = scene.factory.rng.choice(scene.center.classes)
+    start = scene.slot_before(t, 0, 5, 180)
     session = scene.factory.class_session(scene.center, start, offering=offering)
     booking = _booking(scene, start, session)
     booking.state = "no-show"
