@@ -278,3 +278,16 @@ def test_stories_run_in_order_and_within_business_hours() -> None:
             assert appt["start_time"] > event.timestamp[:19]  # booked ahead
             local = datetime.fromisoformat(appt["start_time_in_center"])
             assert 6 <= local.hour < 21
+
+
+def test_invoice_totals_add_up_and_the_payment_covers_them() -> None:
+    for event in events("Invoice.Closed"):
+        invoice = event.payload["data"]["invoice"]
+        items = invoice["invoice_items"]
+        total = invoice["total_price"]
+        assert total["net_price"] == pytest.approx(sum(i["price"]["sales"] for i in items))
+        assert total["sum_total"] == pytest.approx(total["net_price"] + total["tax"])
+        assert total["sum_total"] == pytest.approx(sum(i["price"]["final"] for i in items))
+        assert [t["amount"] for t in invoice["transactions"]] == [total["sum_total"]]
+        appointment_items = {a["invoice_item_id"] for a in invoice["appointments"]}
+        assert appointment_items <= {i["invoice_item_id"] for i in items}

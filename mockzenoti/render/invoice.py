@@ -23,7 +23,7 @@ def receipt_text(invoice: Invoice) -> str:
     return "0" if invoice.receipt_number is None else f"R{invoice.receipt_number}"
 
 
-def _item(item: InvoiceItem) -> dict[str, Any]:
+def _item(item: InvoiceItem, sales: float, tax: float) -> dict[str, Any]:
     return {
         "invoice_item_id": item.id,
         "id": item.item_id,
@@ -32,9 +32,9 @@ def _item(item: InvoiceItem) -> dict[str, Any]:
         "code": item.code,
         "price": {
             "currency_id": INVOICE_ITEM_CURRENCY_ID,
-            "sales": money(item.sales),
-            "tax": money(item.tax),
-            "final": money(item.final),
+            "sales": money(sales),
+            "tax": money(tax),
+            "final": money(sales + tax),
             "discount": money(item.discount),
         },
         "quantity": item.quantity,
@@ -66,6 +66,16 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
     center = invoice.center
     guest = invoice.guest
     group = invoice.group
+    # Each line's amounts once (the same arithmetic as InvoiceItem and Invoice).
+    items = []
+    net = tax = 0.0
+    for item in invoice.items:
+        line_sales = round(item.list_price * item.quantity - item.discount, 2)
+        line_tax = round(line_sales * item.tax_rate, 2)
+        net += line_sales
+        tax += line_tax
+        items.append(_item(item, line_sales, line_tax))
+    net, tax = round(net, 2), round(tax, 2)
     return {
         "invoice": {
             "id": invoice.id,
@@ -79,10 +89,10 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
             "center_id": center.id,
             "total_price": {
                 "currency_id": 0,
-                "net_price": money(invoice.net_price),
-                "tax": money(invoice.tax),
+                "net_price": money(net),
+                "tax": money(tax),
                 "rounding_adjustment": 0,
-                "sum_total": money(invoice.total),
+                "sum_total": money(net + tax),
             },
             "guest": {
                 "id": guest.id,
@@ -93,7 +103,7 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
                 "mobile_phone": guest.mobile.display,
                 "guest_email": guest.email,
             },
-            "invoice_items": [_item(i) for i in invoice.items],
+            "invoice_items": items,
             "appointments": (
                 [appointment_item(a) for a in group.appointments] if group is not None else []
             ),
