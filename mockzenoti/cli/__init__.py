@@ -25,6 +25,10 @@ __all__ = ["COMMANDS", "main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "events": ("mockzenoti.cli.events:events", "List the catalog of event types."),
+    "generate": (
+        "mockzenoti.cli.generate:generate_command",
+        "Print standalone events of one type as JSON Lines.",
+    ),
     "validate": (
         "mockzenoti.cli.validate:validate_command",
         "Check captured webhook payloads against the schemas.",

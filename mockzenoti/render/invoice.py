@@ -1,0 +1,112 @@
+"""Invoice section: ``Invoice.Closed``.
+
+The documented sample is cut short after ``"transactions": [ {``; a
+transaction has the shape the catalog's completion gives it (``samples.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockzenoti.model import Invoice, InvoiceItem, Transaction
+from mockzenoti.render._common import ZERO_GUID, midnight_utc, money, utc
+from mockzenoti.render.appointment import appointment_item
+
+__all__ = ["INVOICE_ITEM_CURRENCY_ID", "invoice_closed", "receipt_text", "transaction"]
+
+# The only documented invoice item currency_id; what currency it stands for is not documented.
+INVOICE_ITEM_CURRENCY_ID = 148
+
+
+def receipt_text(invoice: Invoice) -> str:
+    """The receipt number as Invoice.Closed and AppointmentGroup.Status write it ("0" if none)."""
+    return "0" if invoice.receipt_number is None else f"R{invoice.receipt_number}"
+
+
+def _item(item: InvoiceItem, sales: float, tax: float) -> dict[str, Any]:
+    return {
+        "invoice_item_id": item.id,
+        "id": item.item_id,
+        "name": item.name,
+        "type": item.type,
+        "code": item.code,
+        "price": {
+            "currency_id": INVOICE_ITEM_CURRENCY_ID,
+            "sales": money(sales),
+            "tax": money(tax),
+            "final": money(sales + tax),
+            "discount": money(item.discount),
+        },
+        "quantity": item.quantity,
+        "sale_by_id": item.sold_by.id,
+        "therapist_name": item.sold_by.name,
+    }
+
+
+def transaction(tx: Transaction) -> dict[str, Any]:
+    """One payment of an invoice (the shape the catalog's completed sample gives it)."""
+    return {
+        "id": tx.id,
+        "payment_type": tx.payment_type,
+        "name": tx.name,
+        "payment_instrument_id": tx.instrument_id,
+        "amount": money(tx.amount),
+        "transaction_date": utc(tx.ticks),
+    }
+
+
+def invoice_closed(invoice: Invoice) -> dict[str, Any]:
+    """``Invoice.Closed`` data for a closed invoice.
+
+    ``invoice_date`` is the UTC instant of local midnight of the day the invoice
+    closed (the sample's ``08:00:00`` for a Pacific-winter center).
+    """
+    if invoice.closed_ticks is None:
+        raise ValueError(f"invoice {invoice.id} is not closed")
+    center = invoice.center
+    guest = invoice.guest
+    group = invoice.group
+    # Each line's amounts once (the same arithmetic as InvoiceItem and Invoice).
+    items = []
+    net = tax = 0.0
+    for item in invoice.items:
+        line_sales = round(item.list_price * item.quantity - item.discount, 2)
+        line_tax = round(line_sales * item.tax_rate, 2)
+        net += line_sales
+        tax += line_tax
+        items.append(_item(item, line_sales, line_tax))
+    net, tax = round(net, 2), round(tax, 2)
+    return {
+        "invoice": {
+            "id": invoice.id,
+            "invoice_number": str(invoice.number),
+            "receipt_number": receipt_text(invoice),
+            "appointment_group_id": group.id if group is not None else ZERO_GUID,
+            "lock": True,
+            "is_closed": True,
+            "is_refund": invoice.is_refund,
+            "invoice_date": midnight_utc(invoice.closed_ticks, center.tz),
+            "center_id": center.id,
+            "total_price": {
+                "currency_id": 0,
+                "net_price": money(net),
+                "tax": money(tax),
+                "rounding_adjustment": 0,
+                "sum_total": money(net + tax),
+            },
+            "guest": {
+                "id": guest.id,
+                "first_name": guest.first_name,
+                "last_name": guest.last_name,
+                "gender": guest.gender,
+                "code": guest.code,
+                "mobile_phone": guest.mobile.display,
+                "guest_email": guest.email,
+            },
+            "invoice_items": items,
+            "appointments": (
+                [appointment_item(a) for a in group.appointments] if group is not None else []
+            ),
+            "transactions": [transaction(t) for t in invoice.transactions],
+        }
+    }

@@ -1,0 +1,153 @@
+"""generate() and generate_many(): determinism, seeds, pinned time, and the envelope's fidelity."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mockzenoti.catalog import load_catalog
+from mockzenoti.envelope import EventStream
+from mockzenoti.errors import MockZenotiError, UnknownEventType
+from mockzenoti.generator import PERIOD_DAYS, PERIOD_START, generate, generate_many
+from mockzenoti.ids import objectid_second
+from mockzenoti.timefmt import TICKS_PER_SECOND, parse_dotnet_utc, to_datetime
+from mockzenoti.validation import validate
+from mockzenoti.vocab import SITES
+
+CATALOG = load_catalog()
+NAMES = CATALOG.names
+# 7 fraction digits at most, the last one not zero (.NET drops trailing zeros).
+DOTNET_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{0,6}[1-9])?Z$")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_seed_same_bytes_and_other_seeds_differ(name: str) -> None:
+    first = [e.body() for e in generate_many(name, 5, seed=7, catalog=CATALOG)]
+    again = [e.body() for e in generate_many(name, 5, seed=7, catalog=CATALOG)]
+    other = [e.body() for e in generate_many(name, 5, seed=8, catalog=CATALOG)]
+    assert first == again
+    assert len(set(first)) == 5
+    assert not set(first) & set(other)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_first_of_generate_many_is_generate(name: str) -> None:
+    many = next(iter(generate_many(name, 3, seed="abc", catalog=CATALOG)))
+    assert many.body() == generate(name, seed="abc", catalog=CATALOG).body()
+
+
+def test_types_generated_under_one_seed_share_no_ids() -> None:
+    events = [generate(name, seed=0, catalog=CATALOG) for name in NAMES]
+    assert len({e.event_id for e in events}) == len(NAMES)
+    assert len({e.id for e in events}) == len(NAMES)
+
+
+def test_wire_names_are_accepted_and_unknown_names_suggest_the_closest() -> None:
+    assert generate("Class.Booking.NoShow").name == "Class.Booking.NoShow"
+    with pytest.raises(UnknownEventType) as info:
+        generate("Class.Booking.Noshow")
+    assert "Class.Booking.NoShow" in info.value.suggestions
+
+
+def test_negative_count_is_refused_naming_count() -> None:
+    with pytest.raises(MockZenotiError) as info:
+        list(generate_many("Guest.Created", -1))
+    assert info.value.field == "count"
+    assert list(generate_many("Guest.Created", 0)) == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_objectids_share_the_timestamps_second_and_one_machine_per_stream(name: str) -> None:
+    events = list(generate_many(name, 40, seed=3, catalog=CATALOG))
+    machines = {e.id[8:18] for e in events} | {e.event_id[8:18] for e in events}
+    assert len(machines) == 1
+    previous = -1
+    for event in events:
+        second = parse_dotnet_utc(event.timestamp) // TICKS_PER_SECOND
+        assert objectid_second(event.id) == objectid_second(event.event_id) == second
+        step = int(event.id[18:], 16) - int(event.event_id[18:], 16)
+        assert 1 <= step <= 3
+        counter = int(event.event_id[18:], 16)
+        assert counter > previous  # the counter keeps increasing along the stream
+        previous = int(event.id[18:], 16)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_timestamps_have_a_dotnet_fraction_and_never_go_back(name: str) -> None:
+    events = list(generate_many(name, 60, seed=9, catalog=CATALOG))
+    stamps = [parse_dotnet_utc(e.timestamp) for e in events]
+    assert all(DOTNET_UTC.match(e.timestamp) for e in events)
+    assert stamps == sorted(stamps)
+    assert [e.seq for e in events] == list(range(60))
+    # 7 fraction digits unless the fraction ends in zeros
+    assert any(len(e.timestamp) == len("2025-01-01T00:00:00.1234567Z") for e in events)
+
+
+def test_default_moments_fall_in_business_hours_of_the_period() -> None:
+    start = datetime(PERIOD_START.year, PERIOD_START.month, PERIOD_START.day, tzinfo=UTC)
+    end = start + timedelta(days=PERIOD_DAYS + 1)
+    for seed in range(60):
+        event = generate("AppointmentGroup.Created", seed=seed)
+        instant = to_datetime(parse_dotnet_utc(event.timestamp))
+        assert start - timedelta(days=1) <= instant <= end
+        tz = next(s.tz for s in SITES if s.name == event.payload["data"]["center_Name"])
+        local = instant.astimezone(ZoneInfo(tz))
+        assert 6 <= local.hour < 21
+
+
+def test_at_pins_the_first_event_and_must_be_aware() -> None:
+    at = datetime(2024, 7, 25, 14, 52, 6, tzinfo=UTC)
+    event = generate("AppointmentGroup.Created", seed=1, at=at)
+    assert event.timestamp.startswith("2024-07-25T14:52:06.")
+    assert event.payload["data"]["appointments"][0]["creation_date"] == "2024-07-25T14:52:06"
+    other_zone = at.astimezone(timezone(timedelta(hours=-7)))
+    assert generate("AppointmentGroup.Created", seed=1, at=other_zone).body() == event.body()
+    with pytest.raises(MockZenotiError) as info:
+        generate("Guest.Created", at=datetime(2024, 7, 25, 14, 52))
+    assert info.value.field == "at"
+
+
+def test_renamed_types_are_sent_under_their_new_name_and_still_validate() -> None:
+    renamed = load_catalog(renames={"Appointment.Started": "Appointment.Start"})
+    event = generate("Appointment.Started", seed=2, catalog=renamed)
+    assert event.name == "Appointment.Started"
+    assert event.event_type == "Appointment.Start"
+    assert not validate(event.payload, renamed)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_events_name_their_entities_and_their_center(name: str) -> None:
+    entry = CATALOG.get(name)
+    for event in generate_many(name, 10, seed=4, catalog=CATALOG):
+        assert event.keys, name
+        assert event.keys[0].split(":", 1)[0] == entry.entity
+        assert all(re.fullmatch(r"[a-z-]+:[0-9a-f-]+", k) for k in event.keys)
+        assert event.center_id is not None
+        data = event.payload["data"]
+        center = data.get("center_id") or (data.get("center") or {}).get("id")
+        center = center or data.get("invoice", {}).get("center_id")
+        if center is not None:
+            assert center == event.center_id
+
+
+def test_class_booking_keys_match_the_documented_example_form() -> None:
+    event = generate("Class.Booking.Created", seed=5)
+    data = event.payload["data"]
+    assert event.keys[:2] == (
+        f"class-booking:{data['registration_id']}",
+        f"class-session:{data['session_id']}",
+    )
+
+
+def test_event_stream_keeps_given_fractions_and_orders_equal_instants() -> None:
+    stream = EventStream(random.Random(1), catalog=CATALOG)
+    whole = 17_000_000_000_000_000
+    assert stream.stamp(whole + 1234567) == whole + 1234567
+    a = stream.stamp(whole)  # a random fraction, but never before the last stamp
+    b = stream.stamp(whole)
+    assert whole + 1234568 <= a < whole + TICKS_PER_SECOND
+    assert b > a
