@@ -170,11 +170,14 @@ def memory_soak(ctx: Context) -> Outcome:
             cwd=Path(tmp),
             env=bench_env(ctx.root),
         )
-    lo, hi = count // 10, count
+    # From 10 % of the run to its end (or to the last progress sampled).
+    lo = count // 10
+    hi = min(count, max((s.progress or 0 for s in run.samples), default=0))
     details = {
         "rss_at_10pct_mib": (run.rss_at(lo) or 0) / MIB,
         "rss_at_end_mib": (run.rss_at(hi) or 0) / MIB,
         "rss_growth_pct": run.growth_pct(lo, hi),
+        "rss_growth_upto_events": hi,
         "samples": len(run.samples),
         "elapsed_s": run.completed.elapsed,
     }

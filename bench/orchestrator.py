@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 import traceback
@@ -148,6 +149,10 @@ def run(
     return doc, failed
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m bench`` (``make bench``)."""
     p = argparse.ArgumentParser(
@@ -170,6 +175,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name:<32} {m.unit:<10} (pending) {m.doc}")
         return 0
     selected = _select(args.only)
+    # SIGTERM unwinds like Ctrl-C, so the finally blocks stop every child.
+    signal.signal(signal.SIGTERM, _interrupt)
     rounds = args.rounds or (1 if args.quick else 3)
     options = {"event_bytes": args.event_bytes}
     try:
