@@ -31,6 +31,7 @@ import bench.mz_pending
 import bench.refs
 from bench.builder import DEFAULT_EVENT_BYTES
 from bench.machine import machine_info
+from bench.procs import own_cpu_seconds, system_busy_seconds
 from bench.receiver import Receiver
 from bench.registry import PENDING, REGISTRY, Context, Measurement, Outcome, Skip
 from bench.report import combine_rounds, evaluate, render_table, summary
@@ -75,7 +76,21 @@ def _select(only: str | None) -> list[Measurement]:
     return [m for m in ordered if m.name in wanted]
 
 
+def _cpu_mark(ctx: Context) -> tuple[float, float, float]:
+    receiver = ctx.receiver.cpu_seconds() if ctx.receiver is not None else 0.0
+    return time.perf_counter(), system_busy_seconds(), own_cpu_seconds() + receiver
+
+
+def _other_cpu_pct(before: tuple[float, float, float], after: tuple[float, float, float]) -> float:
+    """Share of the machine's CPU used by processes other than ours, in percent."""
+    wall = after[0] - before[0]
+    others = (after[1] - before[1]) - (after[2] - before[2])
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    return max(0.0, others) / (wall * cores) * 100 if wall > 0 else 0.0
+
+
 def _run_one(m: Measurement, ctx: Context, log: Any) -> tuple[Outcome, bool]:
+    mark = _cpu_mark(ctx)
     start = time.perf_counter()
     try:
         outcome, failed = m.run(ctx), False
@@ -85,8 +100,14 @@ def _run_one(m: Measurement, ctx: Context, log: Any) -> tuple[Outcome, bool]:
         traceback.print_exc(file=sys.stderr)
         outcome, failed = Outcome(None, note=f"error: {type(exc).__name__}: {exc}"), True
     took = time.perf_counter() - start
+    other = _other_cpu_pct(mark, _cpu_mark(ctx))
+    outcome.details["other_cpu_pct"] = round(other, 1)
     shown = "skipped" if outcome.value is None else f"{outcome.value:,.1f} {m.unit}"
-    print(f"  {m.name:<32} {shown:>22}   ({took:.1f} s)", file=log, flush=True)
+    print(
+        f"  {m.name:<32} {shown:>22}   ({took:.1f} s, other processes {other:.0f}% CPU)",
+        file=log,
+        flush=True,
+    )
     return outcome, failed
 
 

@@ -22,11 +22,13 @@ __all__ = [
     "RssRun",
     "RssSample",
     "bench_env",
+    "own_cpu_seconds",
     "process_cpu_seconds",
     "read_rss",
     "run_bounded",
     "sample_rss",
     "stop_process",
+    "system_busy_seconds",
 ]
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -130,6 +132,21 @@ def process_cpu_seconds(pid: int) -> float:
         # Fields after the parenthesised command name; utime and stime are 14 and 15.
         fields = f.read().rsplit(b")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def system_busy_seconds() -> float:
+    """CPU time all cores spent busy (not idle or waiting on I/O) since boot, from /proc/stat."""
+    with open("/proc/stat", "rb") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    # guest time is already counted in user time.
+    return (sum(fields[:8]) - idle) / _TICKS
+
+
+def own_cpu_seconds() -> float:
+    """CPU time of this process plus its waited-for children."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 def read_rss(pid: int) -> int:

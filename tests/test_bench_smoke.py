@@ -112,6 +112,7 @@ def test_quick_bench_writes_the_json_report(tmp_path: Path) -> None:
         assert entry["value"] > 0 or entry["unit"] == "modules"
     raw = entries["raw_aiohttp"]
     assert raw["details"]["verified"] is True
+    assert 0 <= raw["details"]["other_cpu_pct"] <= 100
     assert raw["details"]["sent"] <= raw["bound"]["count"]
     assert entries["lazy_imports"]["value"] == 0
     assert "raw_aiohttp" in done.stdout and "figure" in done.stdout
