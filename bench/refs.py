@@ -95,10 +95,12 @@ def receiver_ceiling(ctx: Context) -> Outcome:
 def emit_reference(ctx: Context, *args: str) -> Outcome:
     """Run ``python -m bench.emit ARGS`` within the bound and check it against the receiver.
 
-    The main figure is the sender's own rate of 2xx answers; details add the
-    receiver's count and rate over the same span, the CPU both sides used per
-    event (the sender's while timed; the receiver's including the warm-up), and
-    ``verified`` (the receiver counted every request sent, warm-up included).
+    The main figure is the sender's own rate of 2xx answers; details add
+    ``events_per_cpu_s`` (answers per second of the sender's CPU time, which a
+    busy machine disturbs much less than wall time), the receiver's count, the
+    CPU both sides used per event (the sender's while timed; the receiver's
+    including the warm-up), and ``verified`` (the receiver counted every
+    request sent, warm-up included).
     """
     receiver = ctx.need_receiver()
     bound = ctx.bound
@@ -127,6 +129,7 @@ def emit_reference(ctx: Context, *args: str) -> Outcome:
         "receiver_requests": counted,
         "verified": counted == expected and result["errors"] == 0,
         "sender_cpu_us_per_event": result["cpu_s"] / max(result["sent"], 1) * 1e6,
+        "events_per_cpu_s": result["ok"] / result["cpu_s"] if result["cpu_s"] > 0 else 0.0,
         "receiver_cpu_us_per_event": (cpu1 - cpu0) / max(counted, 1) * 1e6,
     }
     note = "" if details["verified"] else f"receiver counted {counted}, sender sent {expected}"
