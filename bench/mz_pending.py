@@ -111,7 +111,12 @@ def generation_day(ctx: Context) -> Outcome:
         sizes = [len(line) for line in out.read_bytes().splitlines() if line]
     return Outcome(
         len(sizes) / done.elapsed,
-        {"events": len(sizes), "elapsed_s": done.elapsed, "avg_bytes": sum(sizes) / len(sizes)},
+        {
+            "events": len(sizes),
+            "elapsed_s": done.elapsed,
+            "avg_bytes": sum(sizes) / len(sizes),
+            "events_per_cpu_s": len(sizes) / done.cpu_s if done.cpu_s > 0 else 0.0,
+        },
     )
 
 
@@ -127,7 +132,9 @@ def _soak_outcome(
     if done.returncode not in (0, None):
         raise RuntimeError(f"soak failed ({done.returncode}): {done.stderr[-800:]}")
     gaps = gap_stats(arrivals)
-    return gaps["rate_per_s"], {**gaps, "expected": count, "elapsed_s": done.elapsed}
+    per_cpu = len(arrivals) / done.cpu_s if done.cpu_s > 0 else 0.0
+    details = {**gaps, "expected": count, "elapsed_s": done.elapsed, "events_per_cpu_s": per_cpu}
+    return gaps["rate_per_s"], details
 
 
 @pending(

@@ -66,13 +66,18 @@ def stop_process(proc: subprocess.Popen[bytes], grace: float = 3.0) -> None:
 
 @dataclass(slots=True)
 class Completed:
-    """A finished bounded run: exit code (None when it was killed at the timeout)."""
+    """A finished bounded run: exit code (None when it was killed at the timeout).
+
+    ``cpu_s`` is the CPU time (user + system) the child and its waited-for
+    descendants used.
+    """
 
     returncode: int | None
     stdout: str
     stderr: str
     elapsed: float
     timed_out: bool
+    cpu_s: float = 0.0
 
 
 @contextlib.contextmanager
@@ -113,7 +118,7 @@ def run_bounded(
     env: Mapping[str, str] | None = None,
 ) -> Completed:
     """Run ``cmd`` to completion, killing it (and its group) after ``timeout`` seconds."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), _children_cpu()
     with _child(cmd, cwd, env) as (proc, output):
         try:
             code: int | None = proc.wait(timeout)
@@ -123,7 +128,12 @@ def run_bounded(
             code, timed_out = None, True
         elapsed = time.perf_counter() - start
         stdout, stderr = output()
-    return Completed(code, stdout, stderr, elapsed, timed_out)
+    return Completed(code, stdout, stderr, elapsed, timed_out, _children_cpu() - cpu)
+
+
+def _children_cpu() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
 
 
 def process_cpu_seconds(pid: int) -> float:

@@ -9,7 +9,11 @@ from typing import Any
 from bench.metrics import median
 from bench.registry import Goal, Measurement, Outcome
 
-__all__ = ["combine_rounds", "evaluate", "fmt", "render_table", "summary"]
+__all__ = ["CPU_FIGURE", "combine_rounds", "evaluate", "fmt", "render_table", "summary"]
+
+# The detail that gives events per second of the measured process's own CPU
+# time: ratios of it are shown beside wall-clock ratios (steadier when shared).
+CPU_FIGURE = "events_per_cpu_s"
 
 _WIDTHS = (30, 12, 10, 28, 7, 9, 6)
 _HEADER = ("measurement", "figure", "unit", "vs reference", "ratio", "goal", "result")
@@ -56,11 +60,28 @@ def _observed(goal: Goal, outcome: Outcome, ratios: dict[str, float | None]) -> 
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-def _ratio(name: str, ref: str, results: dict[str, Outcome]) -> float | None:
-    mine, base = results.get(name), results.get(ref)
-    if mine is None or base is None or mine.value is None or not base.value:
+def _figure(outcome: Outcome | None, per_cpu: bool) -> float | None:
+    if outcome is None:
         return None
-    return mine.value / base.value
+    if not per_cpu:
+        return outcome.value
+    x = outcome.details.get(CPU_FIGURE)
+    return float(x) if isinstance(x, int | float) and not isinstance(x, bool) else None
+
+
+def _ratio(name: str, ref: str, results: dict[str, Outcome], per_cpu: bool = False) -> float | None:
+    mine, base = _figure(results.get(name), per_cpu), _figure(results.get(ref), per_cpu)
+    if mine is None or not base:
+        return None
+    return mine / base
+
+
+def _median_ratio(
+    name: str, ref: str, rounds: Sequence[dict[str, Outcome]], per_cpu: bool
+) -> tuple[float | None, list[float | None]]:
+    within = [_ratio(name, ref, r, per_cpu) for r in rounds]
+    measured = [x for x in within if x is not None]
+    return (median(measured) if measured else None), within
 
 
 def evaluate(
@@ -78,17 +99,17 @@ def evaluate(
     refs = list(measurement.refs)
     refs += [g.figure[3:] for g in measurement.goals if g.figure.startswith("vs:")]
     ratios: dict[str, float | None] = {}
+    cpu_ratios: dict[str, float] = {}
     per_round: dict[str, list[float | None]] = {}
+    mine = {**results, measurement.name: outcome}
     for ref in dict.fromkeys(refs):
-        within = [_ratio(measurement.name, ref, r) for r in rounds]
-        measured = [x for x in within if x is not None]
-        if measured:
-            ratios[ref] = median(measured)
-            per_round[ref] = within
-        elif outcome.value is not None and results.get(ref) is not None:
-            ratios[ref] = _ratio(measurement.name, ref, {**results, measurement.name: outcome})
-        else:
-            ratios[ref] = None
+        ratios[ref], per_round[ref] = _median_ratio(measurement.name, ref, rounds, False)
+        if ratios[ref] is None:
+            ratios[ref] = _ratio(measurement.name, ref, mine)
+        cpu, _ = _median_ratio(measurement.name, ref, rounds, True)
+        cpu = cpu if cpu is not None else _ratio(measurement.name, ref, mine, True)
+        if cpu is not None:
+            cpu_ratios[ref] = cpu
     goals = []
     for goal in measurement.goals:
         observed = _observed(goal, outcome, ratios)
@@ -109,6 +130,7 @@ def evaluate(
         "note": outcome.note,
         "ratios": ratios,
         "ratio_rounds": per_round,
+        "cpu_ratios": cpu_ratios,
         "goals": goals,
     }
 
@@ -138,6 +160,9 @@ def render_table(entries: dict[str, dict[str, Any]], width: int = 120) -> str:
             goal = next((g for g in e["goals"] if g["figure"] == f"vs:{ref}"), None)
             verdict = _verdict(goal) if goal else ("", "")
             sub.append(("", "", "", ref, "n/a" if ratio is None else f"{ratio:.2f}", *verdict))
+            cpu = e.get("cpu_ratios", {}).get(ref)
+            if cpu is not None:
+                sub.append(("", "", "", "  same, per CPU-second", f"{cpu:.2f}", "", ""))
         for goal in e["goals"]:
             if goal["figure"] != "value" and not goal["figure"].startswith("vs:"):
                 observed = "n/a" if goal["observed"] is None else fmt(goal["observed"])

@@ -167,6 +167,21 @@ def test_ratios_are_medians_of_side_by_side_ratios() -> None:
     entry = evaluate(m, combined["soak"], combined, rounds)
     assert entry["ratios"]["raw"] == pytest.approx(0.7)
     assert entry["ratio_rounds"]["raw"] == pytest.approx([0.8, 0.5, 0.7])
+    assert entry["cpu_ratios"] == {}  # no events_per_cpu_s reported
+
+
+def test_cpu_ratios_sit_beside_wall_clock_ratios() -> None:
+    m = _measure("soak", refs=("raw",), goals=(Goal("vs:raw", ">=", 0.7),))
+    results = {
+        "raw": Outcome(5000.0, {"events_per_cpu_s": 10_000.0}),
+        "soak": Outcome(4000.0, {"events_per_cpu_s": 9_000.0}),
+    }
+    entry = evaluate(m, results["soak"], results)
+    assert entry["ratios"]["raw"] == pytest.approx(0.8)
+    assert entry["cpu_ratios"]["raw"] == pytest.approx(0.9)
+    assert entry["goals"][0]["observed"] == pytest.approx(0.8)  # goals stay on wall clock
+    table = render_table({"soak": entry})
+    assert "same, per CPU-second" in table and "0.90" in table
 
 
 def test_combine_rounds_keeps_the_median_round() -> None:
