@@ -19,12 +19,12 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check mockzenoti tests tools
-	$(VENV)/bin/ruff format --check mockzenoti tests tools
+	$(VENV)/bin/ruff check mockzenoti tests tools bench
+	$(VENV)/bin/ruff format --check mockzenoti tests tools bench
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
-	$(PY) -m mockzenoti.bench
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .mockzenoti .bench .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Benchmarks of mockzenoti and of the references it is measured against (``make bench``)."""

@@ -1,0 +1,94 @@
+"""The pending mockzenoti measurements run end to end once their commands exist.
+
+Each slot's command is replaced by a stand-in (a small Python sender or
+writer) so that the slot's own code (receiver recording, RSS sampling, gap and
+rate arithmetic) is exercised today; activating a slot then only needs its
+real command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import bench.mz_pending as slots
+from bench.orchestrator import ROOT
+from bench.receiver import Receiver
+from bench.registry import PENDING, Bound, Context
+
+LINE = '{"event_type":"Guest.Created","data":{}}'
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[Receiver]:
+    with Receiver.start(ROOT, uvloop=False) as r:
+        yield r
+
+
+def _ctx(bound: Bound, receiver: Receiver | None = None) -> Context:
+    return Context(bound, True, ROOT, sys.executable, receiver)
+
+
+def _sender(url: str, count: int, rate: float = 0.0) -> list[str]:
+    """A stand-in soak: ``count`` POSTs to ``url``, paced at ``rate``/s when given."""
+    script = (
+        "import sys, time, urllib.request\n"
+        "url, n, rate = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])\n"
+        "start = time.monotonic()\n"
+        "for i in range(n):\n"
+        "    if rate:\n"
+        "        time.sleep(max(0.0, start + i / rate - time.monotonic()))\n"
+        "    urllib.request.urlopen(urllib.request.Request(url, data=b'{}'), timeout=10).read()\n"
+    )
+    return [sys.executable, "-c", script, url, str(count), str(rate)]
+
+
+def test_the_four_slots_are_declared_not_registered() -> None:
+    assert {"generation_day", "delivery_soak", "memory_soak", "rate_1000"} <= set(PENDING)
+    goals = {g.figure for g in PENDING["delivery_soak"].goals}
+    assert goals == {"vs:raw_aiohttp", "vs:requests_loop"}
+    cmd = slots.delivery_command(sys.executable, "http://127.0.0.1:1/w", 10, Path("/tmp/w"))
+    i = cmd.index("run")
+    assert cmd[i : i + 4] == ["run", "soak", "--pace", "asap"] and "--concurrency" in cmd
+
+
+def test_generation_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fake(python: str, count: int, out: Path) -> list[str]:
+        script = "import sys\nopen(sys.argv[1], 'w').write(sys.argv[2] * int(sys.argv[3]))\n"
+        return [python, "-c", script, str(out), LINE + "\n", str(count)]
+
+    monkeypatch.setattr(slots, "generation_command", fake)
+    outcome = slots.generation_day(_ctx(Bound(500, 30)))
+    assert outcome.details["events"] == 500
+    assert outcome.value is not None and outcome.value > 0
+    assert outcome.details["avg_bytes"] == len(LINE)
+
+
+def test_delivery_slot(monkeypatch: pytest.MonkeyPatch, receiver: Receiver) -> None:
+    monkeypatch.setattr(slots, "delivery_command", lambda py, url, n, wd: _sender(url, n))
+    outcome = slots.delivery_soak(_ctx(Bound(50, 30), receiver))
+    assert outcome.details["n"] == 50 and outcome.note == ""
+    assert outcome.value is not None and outcome.value > 0
+
+
+def test_rate_slot_reports_gaps(monkeypatch: pytest.MonkeyPatch, receiver: Receiver) -> None:
+    monkeypatch.setattr(
+        slots, "rate_command", lambda py, url, rate, s, wd: _sender(url, int(rate * s), 200.0)
+    )
+    outcome = slots.rate_1000(_ctx(Bound(40, 30), receiver))  # 40 events "at 1000/s"
+    details = outcome.details
+    assert details["n"] == 40
+    # The stand-in paces at 200/s: about 5 ms between sends, far from the target.
+    assert 3 < details["p50_gap_ms"] < 30
+    assert details["rate_error_pct"] > 50
+
+
+def test_memory_slot_samples_rss(monkeypatch: pytest.MonkeyPatch, receiver: Receiver) -> None:
+    monkeypatch.setattr(slots, "delivery_command", lambda py, url, n, wd: _sender(url, n, 100.0))
+    outcome = slots.memory_soak(_ctx(Bound(100, 30), receiver))
+    assert outcome.value is not None and 5 < outcome.value < 200  # MiB
+    assert outcome.details["samples"] >= 1
+    assert outcome.details["rss_growth_upto_events"] > 0
