@@ -1,0 +1,413 @@
+"""The delivery engine: accepts events into the outbox and delivers them.
+
+``async with Engine(outbox, options, session=..., clock=..., hub=...) as engine``
+starts ``concurrency`` workers, the retry scheduler and the outbox writer;
+leaving the block lets attempts in flight finish (up to
+``options.shutdown_grace`` seconds), cancels the rest and commits what is
+staged. Work the engine did not finish stays in the outbox, unsettled, for the
+next run or drain: nothing accepted is lost.
+
+"Accepted" means committed: each stream batch (``batch_size`` events and their
+deliveries, and the run's ``accepted`` count) is written in one transaction
+before any of its events is attempted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from typing import Any
+
+import aiohttp
+
+from mockzenoti import jsonfast
+from mockzenoti.delivery.clock import Clock, RealClock
+from mockzenoti.delivery.core import DeliveryCore
+from mockzenoti.delivery.live import Job, LiveTarget, body_for_target
+from mockzenoti.delivery.observe import Hub
+from mockzenoti.delivery.options import DeliveryOptions
+from mockzenoti.delivery.outbox.queries import Outbox
+from mockzenoti.delivery.outbox.records import TargetRecord
+from mockzenoti.delivery.reports import DrainReport, RunReport
+from mockzenoti.delivery.send import USER_AGENT
+from mockzenoti.delivery.targets import Target, validate_targets
+from mockzenoti.errors import ConfigError, NotFound
+from mockzenoti.event import Event
+from mockzenoti.ids import target_delivery_id
+
+__all__ = ["Engine"]
+
+
+class Engine(DeliveryCore):
+    """Delivers runs' events and the outbox's backlog; see the module docstring.
+
+    Pass the process's ``ClientSession`` (``send.client_session``); without
+    one the engine opens its own and closes it on exit. ``clock`` defaults to
+    ``RealClock``; ``hub`` (changes feed and metrics) to a private ``Hub``.
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        options: DeliveryOptions | None = None,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        clock: Clock | None = None,
+        hub: Hub | None = None,
+    ) -> None:
+        super().__init__(outbox, options or DeliveryOptions(), clock or RealClock(), hub or Hub())
+        self._given_session = session
+        self._tasks: list[asyncio.Task[None]] = []
+        self._started = False
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the writer, the workers and the scheduler (``async with`` does it)."""
+        if self._started:
+            return
+        self._started = True
+        if self._given_session is None:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self.options.concurrency),
+                headers={"User-Agent": USER_AGENT},
+                auto_decompress=False,
+            )
+        else:
+            self._session = self._given_session
+        self.committer.start()
+        self._tasks = [
+            asyncio.create_task(self._worker(), name=f"mockzenoti-worker-{i}")
+            for i in range(self.options.concurrency)
+        ]
+        self._tasks.append(asyncio.create_task(self._scheduler(), name="mockzenoti-scheduler"))
+        self.metrics.add_depth_source(id(self), lambda: len(self._live) - self._inflight)
+
+    async def close(self) -> None:
+        """Let attempts in flight finish (bounded), cancel the rest, commit, clean up."""
+        if not self._started:
+            return
+        self._started = False
+        self._closing = True
+        if self._inflight:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._drained.wait(), self.options.shutdown_grace)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+        await self.committer.close()
+        for target in self._targets.values():
+            with contextlib.suppress(ValueError):
+                target.listeners.remove(self._on_deactivated)
+        self.metrics.drop_depth_source(id(self))
+        if self._given_session is None:
+            await self._session.close()
+
+    async def __aenter__(self) -> Engine:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    # -- targets -------------------------------------------------------------------------------
+
+    def _attach(self, record: TargetRecord) -> LiveTarget:
+        live = self.outbox.live.get(record.target.name)
+        if live is None:
+            live = self.outbox.live[record.target.name] = LiveTarget(record)
+        else:
+            live.configure(record.target)
+            if not live.listeners:  # nobody delivers to it: the stored state is current
+                live.active, live.failures = record.active, record.consecutive_failures
+                live.deactivated_at = record.deactivated_at
+        if live.name not in self._targets:
+            self._targets[live.name] = live
+            live.listeners.append(self._on_deactivated)
+        return live
+
+    async def _target(self, name: str) -> LiveTarget | None:
+        if name in self._targets:
+            return self._targets[name]
+        try:
+            record = await self.outbox.call(self.outbox.get_target, name)
+        except NotFound:
+            return None
+        return self._attach(record)
+
+    async def use_targets(self, targets: Iterable[Target]) -> list[LiveTarget]:
+        """Store (upsert) targets and deliver to them; active flags are kept."""
+        out = []
+        for target in validate_targets(targets):
+            record = await self.outbox.call(self.outbox.save_target, target, now=self.clock.now())
+            out.append(self._attach(record))
+        return out
+
+    # -- accepting -----------------------------------------------------------------------------
+
+    async def _accept(
+        self, run_id: int | None, events: list[Event], targets: list[LiveTarget], total: int
+    ) -> None:
+        now = self.clock.now()
+        matched: list[list[tuple[int, LiveTarget]]] = []
+        for ev in events:
+            if not isinstance(ev, Event):
+                raise ConfigError(
+                    f"a stream yields Events, not {type(ev).__name__}", field="stream"
+                )
+            name, etype, center = ev.name, ev.event_type, ev.center_id
+            matched.append(
+                [(i, t) for i, t in enumerate(targets) if t.target.wants(etype, center, name)]
+            )
+        e_pk = self.outbox.reserve_ids("events", sum(1 for m in matched if m))
+        d_pk = self.outbox.reserve_ids("deliveries", sum(len(m) for m in matched))
+        batch = self.committer.staged()
+        jobs: list[Job] = []
+        for ev, hits in zip(events, matched, strict=True):
+            if not hits:
+                continue
+            body, first = ev.body(), ev.id
+            keys = tuple(dict.fromkeys(ev.keys))
+            batch.events.append(
+                (
+                    e_pk,
+                    run_id,
+                    ev.seq,
+                    first,
+                    ev.name,
+                    jsonfast.dumps(keys).decode(),
+                    ev.center_id,
+                    body,
+                    now,
+                )
+            )
+            for index, target in hits:
+                did = first if index == 0 else target_delivery_id(first, index)
+                state = "pending" if target.active else "held"
+                batch.deliveries.append(
+                    (
+                        d_pk,
+                        e_pk,
+                        run_id,
+                        target.name,
+                        index,
+                        did,
+                        ev.event_id,
+                        ev.event_type,
+                        state,
+                        now,
+                        now,
+                    )
+                )
+                self.metrics.move(None, state)
+                if state == "pending":
+                    tbody = body_for_target(body, first, did)
+                    jobs.append(
+                        Job(
+                            d_pk,
+                            target.name,
+                            did,
+                            ev.event_id,
+                            ev.event_type,
+                            tbody,
+                            keys,
+                            seq=ev.seq,
+                            run_id=run_id,
+                        )
+                    )
+                d_pk += 1
+            e_pk += 1
+        if run_id is not None:
+            batch.runs[run_id] = (total, now, run_id)
+        self.metrics.accepted += len(events)
+        await self.committer.durable()
+        if self.hub.active:
+            for ev, hits in zip(events, matched, strict=True):
+                self.hub.emit(
+                    {
+                        "type": "accepted",
+                        "run_id": run_id,
+                        "seq": ev.seq,
+                        "event_id": ev.event_id,
+                        "event_type": ev.event_type,
+                        "deliveries": len(hits),
+                    }
+                )
+        for job in jobs:
+            self._admit(job)
+
+    async def _load(self, *, run_id: int | None = None, pks: Sequence[int] | None = None) -> int:
+        """Take unsettled deliveries from the outbox into memory, oldest first."""
+        loaded, after = 0, 0
+        chunks = deque(pks[i : i + 500] for i in range(0, len(pks), 500)) if pks else None
+        if pks is not None and not pks:
+            return 0
+        while True:
+            await self._until(self._space)
+            room = max(
+                1, min(self.options.batch_size, self.options.max_outstanding - len(self._live))
+            )
+            if chunks is not None:
+                if not chunks:
+                    return loaded
+                chunk = list(chunks.popleft())
+                rows = await self.outbox.call(
+                    self.outbox.load_unsettled, pks=chunk, limit=len(chunk)
+                )
+            else:
+                rows = await self.outbox.call(
+                    self.outbox.load_unsettled, after=after, limit=room, run_id=run_id
+                )
+                if not rows:
+                    return loaded
+                after = rows[-1].pk
+            for row in rows:
+                if row.pk in self._live:
+                    continue
+                state = "retrying" if row.state == "retrying" else "pending"
+                job = Job(
+                    row.pk,
+                    row.target,
+                    row.delivery_id,
+                    row.event_id,
+                    row.event_type,
+                    body_for_target(row.body, row.envelope_id, row.delivery_id),
+                    tuple(jsonfast.loads(row.keys)),
+                    seq=row.seq,
+                    run_id=row.run_id,
+                    state=state,
+                    attempts=row.attempts,
+                    round_base=row.round_base,
+                    next_at=row.next_at,
+                )
+                self.metrics.move(None, state)
+                loaded += 1
+                target = await self._target(row.target)
+                if target is None:
+                    job.last_error = f"target {row.target!r} no longer exists"
+                    self._set_state(job, "dead")
+                elif not target.active:
+                    self._set_state(job, "held")
+                else:
+                    self._admit(job)
+
+    # -- operations ----------------------------------------------------------------------------
+
+    async def run(
+        self, spec: Any, stream_factory: Callable[[], Iterable[Event]], targets: Iterable[Target]
+    ) -> RunReport:
+        """Deliver a run: resume it if this spec has an unfinished run, else start one.
+
+        Resuming requeues the run's interrupted attempts (counted as possible
+        duplicates), loads its unsettled deliveries, skips the stream events
+        already accepted and continues the stream to its end. Returns when
+        every delivery of the run is settled (delivered, dead) or held.
+        """
+        start = time.perf_counter()
+        live = await self.use_targets(targets)
+        now = self.clock.now()
+        run, resumed = await self.outbox.call(
+            self.outbox.start_run, spec, [t.name for t in live], now=now
+        )
+        done = self._run_done.setdefault(run.id, asyncio.Event())
+        if resumed:
+            found = await self.outbox.call(self.outbox.requeue_interrupted, now, run.id)
+            self.metrics.possible_duplicates += found
+            await self._load(run_id=run.id)
+        stream = iter(stream_factory())
+        deque(islice(stream, run.accepted), maxlen=0)  # accepted by an earlier process
+        total = run.accepted
+        while True:
+            await self._until(self._space)
+            room = self.options.max_outstanding - len(self._live)
+            chunk = list(islice(stream, max(1, min(self.options.batch_size, room))))
+            if not chunk:
+                break
+            total += len(chunk)
+            await self._accept(run.id, chunk, live, total)
+            await asyncio.sleep(0)
+        if self._run_open.get(run.id, 0):
+            done.clear()
+            await self._until(done)
+        self._run_done.pop(run.id, None)
+        await self.committer.durable()
+        counts = await self.outbox.call(self.outbox.counts, run_id=run.id)
+        final = await self.outbox.call(self.outbox.finish_run, run.id, counts, now=self.clock.now())
+        if self.hub.active:
+            self.hub.emit({"type": "run.finished", "run_id": run.id, "counts": counts})
+        return RunReport(
+            run_id=run.id,
+            resumed=resumed,
+            accepted=total,
+            skipped=run.accepted,
+            counts=counts,
+            possible_duplicates=final.possible_duplicates,
+            inactive_targets=tuple(t.name for t in live if not t.active),
+            duration=time.perf_counter() - start,
+        )
+
+    async def drain(self) -> DrainReport:
+        """Deliver what the outbox holds unsettled (every run), with the stored targets."""
+        start = time.perf_counter()
+        for record in await self.outbox.call(self.outbox.list_targets):
+            self._attach(record)
+        found = await self.outbox.call(self.outbox.requeue_interrupted, self.clock.now())
+        self.metrics.possible_duplicates += found
+        loaded = await self._load()
+        await self.idle()
+        await self.committer.durable()
+        counts = await self.outbox.call(self.outbox.counts)
+        inactive = tuple(sorted(n for n, t in self._targets.items() if not t.active))
+        return DrainReport(counts, loaded, found, inactive, time.perf_counter() - start)
+
+    async def idle(self) -> None:
+        """Wait until this engine has nothing unsettled in memory."""
+        await self._until(self._idle)
+
+    async def reactivate(self, name: str, *, discard: bool = False) -> int:
+        """Activate target ``name`` and deliver its held deliveries (or discard them).
+
+        Returns how many held deliveries were moved. Use ``idle()`` to wait
+        for them to be delivered.
+        """
+        target = await self._target(name)
+        if target is None:
+            raise NotFound(f"no target named {name!r}", field="target")
+        target.active, target.failures, target.deactivated_at = True, 0, None
+        self.committer.staged().targets[name] = target.row(self.clock.now())
+        await self.committer.durable()  # every "held" written before we move them
+        moved = await self.outbox.call(
+            self.outbox.reactivate_target, name, discard=discard, now=self.clock.now()
+        )
+        if self.hub.active:
+            self.hub.emit({"type": "target.reactivated", "target": name, "moved": len(moved)})
+        if not discard:
+            await self._load(pks=moved)
+        return len(moved)
+
+    async def deactivate(self, name: str) -> None:
+        """Deactivate target ``name`` by hand: its waiting deliveries are held."""
+        target = await self._target(name)
+        if target is None:
+            raise NotFound(f"no target named {name!r}", field="target")
+        if target.active:
+            self._deactivate(target)
+        await self.committer.durable()
+
+    async def redeliver(self, pks: Sequence[int] | None = None, **filters: Any) -> int:
+        """Redeliver dead/held deliveries by pk or filter (see ``Outbox.redeliver``)."""
+        await self.committer.durable()
+        moved = await self.outbox.call(self.outbox.redeliver, pks, now=self.clock.now(), **filters)
+        await self._load(pks=moved)
+        return len(moved)
+
+    async def discard(self, pks: Sequence[int] | None = None, **filters: Any) -> int:
+        """Discard held deliveries by pk or filter (see ``Outbox.discard``)."""
+        await self.committer.durable()
+        moved = await self.outbox.call(self.outbox.discard, pks, now=self.clock.now(), **filters)
+        return len(moved)
