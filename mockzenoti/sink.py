@@ -64,11 +64,9 @@ class SinkSettings:
     def __post_init__(self) -> None:
         secrets = (self.secrets,) if isinstance(self.secrets, str) else tuple(self.secrets)
         object.__setattr__(self, "secrets", secrets)
-        scheme = self.scheme or ("zenoti" if secrets else "none")
-        if scheme not in SCHEMES:
-            raise ConfigError(f"unknown signature scheme {scheme!r}", field="scheme")
-        object.__setattr__(self, "scheme", scheme)
-        Signer(scheme, secrets)
+        if self.scheme is not None and self.scheme not in SCHEMES:
+            raise ConfigError(f"unknown signature scheme {self.scheme!r}", field="scheme")
+        Signer(self.verified_scheme, secrets)
         for name in ("status", "fail_status"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 100 <= value <= 599:
@@ -83,6 +81,11 @@ class SinkSettings:
             raise ConfigError("fail_probability is in [0, 1]", field="fail_probability")
         if not self.latency >= 0:
             raise ConfigError("latency must not be negative", field="latency")
+
+    @property
+    def verified_scheme(self) -> Scheme:
+        """``scheme`` when set, else ``zenoti`` with secrets, else ``none``."""
+        return self.scheme or ("zenoti" if self.secrets else "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,8 +254,7 @@ class Sink:
         signature_ok: bool | None = None
         status, reason = s.status, None
         if s.secrets and body:
-            assert s.scheme is not None
-            signature_ok = verify(s.scheme, s.secrets, body, request.headers, now=arrived)
+            signature_ok = verify(s.verified_scheme, s.secrets, body, request.headers, now=arrived)
         if signature_ok is False:
             status, reason = 401, "signature"
         elif attempt <= s.fail_first:
@@ -315,9 +317,11 @@ class Sink:
         if self._runner is not None:
             raise RuntimeError("the sink is already running")
         self._stopping = asyncio.Event()
-        runner = web.AppRunner(self.app(), handler_cancellation=True, access_log=None)
+        runner = web.AppRunner(
+            self.app(), handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+        )
         await runner.setup()
-        site = web.TCPSite(runner, host, port, shutdown_timeout=1.0)
+        site = web.TCPSite(runner, host, port)
         await site.start()
         self._runner = runner
         bound = runner.addresses[0]

@@ -3,7 +3,7 @@
 Code on the hot path stages rows in ``committer.batch`` (no I/O) and, when it
 needs them durable (events just accepted, a delivery about to be attempted),
 awaits ``committer.durable()``. One task writes whatever has been staged in a
-single transaction on the outbox's thread, then wakes every waiter: with 64
+single transaction (through a ``BatchWriter``), then wakes every waiter: with 64
 requests in flight, 64 "about to send" marks cost one commit. Writes nobody
 waits for (attempt rows, results) are flushed at most ``flush_interval``
 seconds later, or with the next durable write.
@@ -15,26 +15,27 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from mockzenoti.delivery.outbox.queries import Outbox
 from mockzenoti.delivery.outbox.store import WriteBatch
+from mockzenoti.delivery.writer import BatchWriter
 
 __all__ = ["Committer"]
 
 
 class Committer:
-    """Stages writes and commits them in batches on the outbox's thread."""
+    """Stages writes and commits them in batches through a ``BatchWriter``."""
 
     def __init__(
         self,
-        outbox: Outbox,
+        writer: BatchWriter,
         flush_interval: float,
         on_error: Callable[[BaseException], None],
     ) -> None:
-        self._outbox = outbox
+        self._writer = writer
         self._interval = flush_interval
         self._on_error = on_error
         self.batch = WriteBatch()
-        self._durable: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
+        self._dirty = False
         self._kick = asyncio.Event()
         self._urgent = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -42,25 +43,29 @@ class Committer:
         self.error: BaseException | None = None
         self.commits = 0
 
-    def start(self) -> None:
-        """Start the writer task."""
-        self._task = asyncio.create_task(self._run(), name="mockzenoti-outbox-writer")
+    async def start(self) -> None:
+        """Start the writer and the task feeding it."""
+        await self._writer.start()
+        self._task = asyncio.create_task(self._run(), name="mockzenoti-outbox-committer")
 
     def staged(self) -> WriteBatch:
-        """The batch to add rows to (it will be committed soon)."""
-        self._kick.set()
+        """The batch to add rows to (it will be committed within ``flush_interval``)."""
+        if not self._dirty:
+            self._dirty = True
+            self._kick.set()
         return self.batch
 
     async def durable(self) -> None:
         """Return once everything staged so far is committed (raises if writing failed)."""
         if self.error is not None:
             raise self.error
-        if self._durable is None:
-            self._durable = asyncio.get_running_loop().create_future()
-        future = self._durable
-        self._urgent.set()
-        self._kick.set()
-        await asyncio.shield(future)
+        # One future per waiter: a cancelled waiter cancels only its own.
+        future = asyncio.get_running_loop().create_future()
+        self._waiters.append(future)
+        if not self._urgent.is_set():
+            self._urgent.set()
+            self._kick.set()
+        await future
 
     async def _run(self) -> None:
         while True:
@@ -70,22 +75,25 @@ class Committer:
                     await asyncio.wait_for(self._urgent.wait(), self._interval)
             self._kick.clear()
             self._urgent.clear()
+            self._dirty = False
             batch, self.batch = self.batch, WriteBatch()
-            future, self._durable = self._durable, None
+            waiters, self._waiters = self._waiters, []
             try:
                 if len(batch):
-                    await self._outbox.call(self._outbox.apply, batch)
+                    await self._writer.apply(batch)
                     self.commits += 1
             except Exception as exc:
                 self.error = exc
-                if future is not None:
-                    future.set_exception(exc)
-                    future.exception()  # mark retrieved: waiters re-raise it themselves
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_exception(exc)
+                        waiter.exception()  # retrieved: each waiter re-raises it itself
                 self._on_error(exc)
                 return
-            if future is not None:
-                future.set_result(None)
-            if self._stopping and not len(self.batch) and self._durable is None:
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_result(None)
+            if self._stopping and not len(self.batch) and not self._waiters:
                 return
 
     async def close(self) -> None:
@@ -104,3 +112,4 @@ class Committer:
         with contextlib.suppress(Exception):
             await self._task
         self._task = None
+        await self._writer.close()

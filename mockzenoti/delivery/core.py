@@ -1,11 +1,19 @@
 """The delivery machinery: workers, attempts, retries, settling, deactivation.
 
 Life of a delivery in memory (``Job``): admitted (ordering may block it) ->
-ready queue -> a worker takes it, waits for the rate limiter and any chaos
-delay, marks it ``delivering`` *durably* (group commit), sends once, records
-the attempt -> ``delivered`` / ``retrying`` (back through the scheduler) /
-``dead`` / ``held``. Settling releases per-entity successors. ``Engine``
-(engine.py) adds the lifecycle and the public operations.
+ready queue -> the dispatcher marks a batch of jobs ``delivering`` and waits
+until that is committed (one commit per batch), then hands them to the workers
+-> a worker waits for the rate limiter and any chaos delay, sends once and
+records the attempt -> ``delivered`` / ``retrying`` (back through the
+scheduler) / ``dead`` / ``held``. Settling releases per-entity successors.
+``Engine`` (engine.py) adds the lifecycle and the public operations.
+
+The dispatcher keeps up to ``4 * concurrency`` marked jobs waiting for a
+worker and refills when half are taken, so marks are committed in batches and
+workers never wait for the outbox. A process killed at any moment leaves at
+most ``5 * concurrency`` deliveries ``delivering``; each is counted as a
+possible duplicate when the work resumes (an upper bound: only those in
+flight can really have reached the target).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from mockzenoti.delivery.ordering import EntityGate, ReadyQueue
 from mockzenoti.delivery.outbox.queries import Outbox
 from mockzenoti.delivery.ratelimit import RateLimiter
 from mockzenoti.delivery.send import AttemptResult, is_retryable
+from mockzenoti.delivery.writer import make_writer
 
 __all__ = ["DeliveryCore"]
 
@@ -55,18 +64,27 @@ class DeliveryCore:
         self._sched_wake = asyncio.Event()
         self._space = asyncio.Event()
         self._space.set()
+        self._space_blocked = False
         self._idle = asyncio.Event()
         self._idle.set()
+        self._states = hub.metrics.states
         self._drained = asyncio.Event()
         self._run_open: dict[int | None, int] = {}
         self._run_done: dict[int | None, asyncio.Event] = {}
         self._alarm = asyncio.Event()
         self._fatal: BaseException | None = None
         self._inflight = 0
+        self._marked: asyncio.Queue[tuple[Job, LiveTarget, int]] = asyncio.Queue()
+        self._prefetch = 4 * options.concurrency
+        self._marked_room = asyncio.Event()
+        self._dispatching: list[tuple[Job, LiveTarget, int]] = []
         self._closing = False
         self._virtual = bool(getattr(clock, "virtual", False))
         self._quiet = asyncio.Event()
-        self.committer = Committer(outbox, options.flush_interval, self._fail)
+        self.committer = Committer(
+            make_writer(options.writer, outbox), options.flush_interval, self._fail
+        )
+        self._observe = hub.metrics.observe
 
     # -- failure -------------------------------------------------------------------------------
 
@@ -92,14 +110,22 @@ class DeliveryCore:
                 w.cancel()
             await asyncio.gather(*waiters, return_exceptions=True)
 
+    def _busy(self) -> bool:
+        """True while anything is queued, being marked or in flight."""
+        return bool(self._inflight or len(self._ready) or self._marked.qsize() or self._dispatching)
+
     def _check_quiet(self) -> None:
-        if self._virtual and not self._inflight and not len(self._ready):
+        if self._virtual and not self._busy():
             self._quiet.set()
 
     # -- state changes -------------------------------------------------------------------------
 
-    def _set_state(self, job: Job, state: str, *, persist: bool = True) -> None:
-        self.metrics.move(job.state, state)
+    def _set_state(
+        self, job: Job, state: str, now: float | None = None, *, persist: bool = True
+    ) -> None:
+        states = self._states
+        states[job.state] -= 1
+        states[state] += 1
         job.state = state
         if persist:
             self.committer.staged().updates[job.pk] = (
@@ -109,7 +135,7 @@ class DeliveryCore:
                 job.next_at,
                 job.last_status,
                 job.last_error,
-                self.clock.now(),
+                self.clock.now() if now is None else now,
                 job.pk,
             )
         if self.hub.active:
@@ -127,15 +153,21 @@ class DeliveryCore:
 
     def _admit(self, job: Job) -> None:
         """Take charge of an unsettled job: ordering, then the ready queue or the scheduler."""
-        self._live[job.pk] = job
+        live = self._live
+        if not live:
+            self._idle.clear()
+        live[job.pk] = job
         self._run_open[job.run_id] = self._run_open.get(job.run_id, 0) + 1
-        self._idle.clear()
-        if len(self._live) >= self.options.max_outstanding:
+        if len(live) >= self.options.max_outstanding and not self._space_blocked:
+            self._space_blocked = True
             self._space.clear()
-        gate = None if self._gates is None else self._gates.setdefault(job.target, EntityGate())
-        if gate is not None and job.keys and not gate.admit(job):
-            job.blocked = True
-            return
+        if self._gates is not None and job.keys:
+            gate = self._gates.get(job.target)
+            if gate is None:
+                gate = self._gates[job.target] = EntityGate()
+            if not gate.admit(job):
+                job.blocked = True
+                return
         self._dispatch(job)
 
     def _dispatch(self, job: Job) -> None:
@@ -146,11 +178,12 @@ class DeliveryCore:
         else:
             self._ready.put(job)
 
-    def _settle(self, job: Job, state: str) -> None:
+    def _settle(self, job: Job, state: str, now: float | None = None) -> None:
         """A final (or held) state: forget the job, release what it held back."""
         job.next_at = None
-        self._set_state(job, state)
-        if self._live.pop(job.pk, None) is not None:
+        self._set_state(job, state, now)
+        live = self._live
+        if live.pop(job.pk, None) is not None:
             left = self._run_open[job.run_id] = self._run_open[job.run_id] - 1
             if not left and job.run_id in self._run_done:
                 self._run_done[job.run_id].set()
@@ -160,9 +193,10 @@ class DeliveryCore:
             if gate is not None:
                 for freed in gate.release(job):
                     self._dispatch(freed)
-        if len(self._live) < self.options.max_outstanding:
+        if self._space_blocked and len(live) < self.options.max_outstanding:
+            self._space_blocked = False
             self._space.set()
-        if not self._live:
+        if not live:
             self._idle.set()
 
     def _deactivate(self, target: LiveTarget) -> None:
@@ -183,21 +217,75 @@ class DeliveryCore:
 
     # -- workers and the scheduler -------------------------------------------------------------
 
+    async def _dispatcher(self) -> None:
+        """Mark ready jobs ``delivering`` in batches, durably, and hand them to workers."""
+        marked, ready = self._marked, self._ready
+        try:
+            while True:
+                # Refill only when half the prefetch is used: marks go in batches of
+                # at least concurrency / 2 per commit.
+                if marked.qsize() > self._prefetch // 2:
+                    self._marked_room.clear()
+                    await self._marked_room.wait()
+                    continue
+                room = self._prefetch - marked.qsize()
+                picks = [await ready.get()]
+                while len(picks) < room and len(ready):
+                    picks.append(ready.get_nowait())
+                now = self.clock.now()
+                batch = self._dispatching
+                for job, shift in picks:
+                    if job.state != "pending":
+                        continue
+                    target = self._targets[job.target]
+                    if not target.active:
+                        self._settle(job, "held", now)
+                        continue
+                    job.attempts += 1
+                    self._set_state(job, "delivering", now)
+                    batch.append((job, target, shift))
+                if batch:
+                    await self.committer.durable()  # marked before any request leaves
+                    for item in batch:
+                        marked.put_nowait(item)
+                    batch.clear()
+                elif self._virtual:
+                    self._check_quiet()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug: fail the run rather than hang it
+            self._fail(exc)
+
+    def _unmark(self) -> None:
+        """On shutdown: jobs marked but never sent go back to ``pending``."""
+        pending = list(self._dispatching)
+        self._dispatching.clear()
+        while not self._marked.empty():
+            pending.append(self._marked.get_nowait())
+        for job, _, _ in pending:
+            if job.state == "delivering":
+                job.attempts -= 1
+                self._set_state(job, "pending")
+
     async def _worker(self) -> None:
+        marked = self._marked
         try:
             while not self._closing:
-                job, shift = await self._ready.get()
-                if job.state != "pending" or self._closing:
-                    self._check_quiet()
-                    continue
+                job, target, shift = await marked.get()
+                if not self._marked_room.is_set() and marked.qsize() <= self._prefetch // 2:
+                    self._marked_room.set()
+                if self._closing:
+                    marked.put_nowait((job, target, shift))  # _unmark() reverts it
+                    return
                 self._inflight += 1
                 try:
-                    await self._attempt(job, shift)
+                    await self._attempt(job, target, shift)
                 finally:
                     self._inflight -= 1
                     if self._closing and not self._inflight:
                         self._drained.set()
-                    self._check_quiet()
+                    if self._virtual:
+                        self._check_quiet()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bug: fail the run rather than hang it
@@ -211,7 +299,7 @@ class DeliveryCore:
                 continue
             due, _, job = self._heap[0]
             delay = due - self.clock.now()
-            if delay > 0 and self._virtual and (self._inflight or len(self._ready)):
+            if delay > 0 and self._virtual and self._busy():
                 # Virtual time: let every attempt under way finish before jumping ahead.
                 self._quiet.clear()
                 self._sched_wake.clear()
@@ -233,26 +321,19 @@ class DeliveryCore:
                 self._set_state(job, "pending", persist=False)
                 self._ready.put(job, front=True)
 
-    async def _attempt(self, job: Job, shift: int) -> None:
-        target = self._targets[job.target]
-        if not target.active:
-            self._settle(job, "held")
-            return
-        chaos: dict[str, Any] = {}
-        if shift:
-            chaos["reorder"] = shift
+    async def _attempt(self, job: Job, target: LiveTarget, shift: int) -> None:
+        chaos: dict[str, Any] | None = {"reorder": shift} if shift else None
         if self._limiter is not None:
             await self._limiter.acquire()
         if self._chaos.delay:
-            rng = attempt_rng(self.options.seed, job.delivery_id, job.attempts + 1, "delay")
+            rng = attempt_rng(self.options.seed, job.delivery_id, job.attempts, "delay")
             extra = self._chaos.extra_delay(rng)
-            chaos["delay"] = round(extra, 6)
+            chaos = {**(chaos or {}), "delay": round(extra, 6)}
             await self.clock.sleep(extra)
-        if job.state != "pending":  # held while waiting
+        if not target.active:  # deactivated while this job waited
+            job.attempts -= 1
+            self._settle(job, "held")
             return
-        job.attempts += 1
-        self._set_state(job, "delivering")
-        await self.committer.durable()  # accepted + marked before the request leaves
         result = await self._send(job, target, chaos)
         if result.delivered:
             if self._chaos.duplicate:
@@ -289,7 +370,9 @@ class DeliveryCore:
         if threshold and target.failures >= threshold and target.active:
             self._deactivate(target)
 
-    async def _send(self, job: Job, target: LiveTarget, chaos: dict[str, Any]) -> AttemptResult:
+    async def _send(
+        self, job: Job, target: LiveTarget, chaos: dict[str, Any] | None
+    ) -> AttemptResult:
         n = job.attempts
         if self.hub.active:
             self.hub.emit(
@@ -319,7 +402,7 @@ class DeliveryCore:
                 jsonfast.dumps(chaos).decode() if chaos else None,
             )
         )
-        self.metrics.observe(result.outcome, result.latency)
+        self._observe(result.outcome, result.latency)
         if self.hub.active:
             self.hub.emit(
                 {

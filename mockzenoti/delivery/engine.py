@@ -79,12 +79,19 @@ class Engine(DeliveryCore):
             )
         else:
             self._session = self._given_session
-        self.committer.start()
+        try:
+            await self.committer.start()
+        except BaseException:
+            self._started = False
+            if self._given_session is None:
+                await self._session.close()
+            raise
         self._tasks = [
             asyncio.create_task(self._worker(), name=f"mockzenoti-worker-{i}")
             for i in range(self.options.concurrency)
         ]
         self._tasks.append(asyncio.create_task(self._scheduler(), name="mockzenoti-scheduler"))
+        self._tasks.append(asyncio.create_task(self._dispatcher(), name="mockzenoti-dispatcher"))
         self.metrics.add_depth_source(id(self), lambda: len(self._live) - self._inflight)
 
     async def close(self) -> None:
@@ -100,6 +107,7 @@ class Engine(DeliveryCore):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        self._unmark()
         await self.committer.close()
         for target in self._targets.values():
             with contextlib.suppress(ValueError):
@@ -154,33 +162,46 @@ class Engine(DeliveryCore):
         self, run_id: int | None, events: list[Event], targets: list[LiveTarget], total: int
     ) -> None:
         now = self.clock.now()
+        unfiltered = [(i, t) for i, t in enumerate(targets) if not t.filtered]
+        filtered = [(i, t) for i, t in enumerate(targets) if t.filtered]
         matched: list[list[tuple[int, LiveTarget]]] = []
         for ev in events:
             if not isinstance(ev, Event):
                 raise ConfigError(
                     f"a stream yields Events, not {type(ev).__name__}", field="stream"
                 )
-            name, etype, center = ev.name, ev.event_type, ev.center_id
-            matched.append(
-                [(i, t) for i, t in enumerate(targets) if t.target.wants(etype, center, name)]
-            )
+            if filtered:
+                etype, center, name = ev.payload["event_type"], ev.center_id, ev.name
+                hits = [(i, t) for i, t in filtered if t.target.wants(etype, center, name)]
+                matched.append(sorted(unfiltered + hits, key=lambda h: h[0]))
+            else:
+                matched.append(unfiltered)
         e_pk = self.outbox.reserve_ids("events", sum(1 for m in matched if m))
         d_pk = self.outbox.reserve_ids("deliveries", sum(len(m) for m in matched))
         batch = self.committer.staged()
+        add_event, add_delivery = batch.events.append, batch.deliveries.append
         jobs: list[Job] = []
+        held = 0
+        dumps = jsonfast.dumps
         for ev, hits in zip(events, matched, strict=True):
             if not hits:
                 continue
-            body, first = ev.body(), ev.id
-            keys = tuple(dict.fromkeys(ev.keys))
-            batch.events.append(
+            payload = ev.payload
+            body, first, event_id, etype = (
+                ev.body(),
+                payload["id"],
+                payload["event_id"],
+                payload["event_type"],
+            )
+            keys = ev.keys if len(ev.keys) < 2 else tuple(dict.fromkeys(ev.keys))
+            add_event(
                 (
                     e_pk,
                     run_id,
                     ev.seq,
                     first,
                     ev.name,
-                    jsonfast.dumps(keys).decode(),
+                    dumps(keys).decode(),
                     ev.center_id,
                     body,
                     now,
@@ -188,40 +209,23 @@ class Engine(DeliveryCore):
             )
             for index, target in hits:
                 did = first if index == 0 else target_delivery_id(first, index)
-                state = "pending" if target.active else "held"
-                batch.deliveries.append(
-                    (
-                        d_pk,
-                        e_pk,
-                        run_id,
-                        target.name,
-                        index,
-                        did,
-                        ev.event_id,
-                        ev.event_type,
-                        state,
-                        now,
-                        now,
-                    )
-                )
-                self.metrics.move(None, state)
-                if state == "pending":
-                    tbody = body_for_target(body, first, did)
+                if target.active:
+                    state = "pending"
+                    tbody = body if index == 0 else body_for_target(body, first, did)
                     jobs.append(
-                        Job(
-                            d_pk,
-                            target.name,
-                            did,
-                            ev.event_id,
-                            ev.event_type,
-                            tbody,
-                            keys,
-                            seq=ev.seq,
-                            run_id=run_id,
-                        )
+                        Job(d_pk, target.name, did, event_id, etype, tbody, keys, ev.seq, run_id)
                     )
+                else:
+                    state = "held"
+                    held += 1
+                add_delivery(
+                    (d_pk, e_pk, run_id, target.name, index, did, event_id, etype, state, now, now)
+                )
                 d_pk += 1
             e_pk += 1
+        states = self.metrics.states
+        states["pending"] += len(jobs)
+        states["held"] += held
         if run_id is not None:
             batch.runs[run_id] = (total, now, run_id)
         self.metrics.accepted += len(events)

@@ -47,9 +47,9 @@ class Job:
         event_type: str,
         body: bytes,
         keys: tuple[str, ...],
-        *,
         seq: int = 0,
         run_id: int | None = None,
+        *,
         state: str = "pending",
         attempts: int = 0,
         round_base: int = 0,
@@ -83,12 +83,22 @@ class LiveTarget:
     the target is deactivated so that each engine holds its waiting deliveries.
     """
 
-    __slots__ = ("active", "deactivated_at", "failures", "listeners", "name", "sender", "target")
+    __slots__ = (
+        "active",
+        "deactivated_at",
+        "failures",
+        "filtered",
+        "listeners",
+        "name",
+        "sender",
+        "target",
+    )
 
     def __init__(self, record: TargetRecord) -> None:
         self.name = record.target.name
         self.target = record.target
         self.sender = Sender(record.target)
+        self.filtered = _filtered(record.target)
         self.active = record.active
         self.failures = record.consecutive_failures
         self.deactivated_at = record.deactivated_at
@@ -98,10 +108,15 @@ class LiveTarget:
         """Use new settings (same name)."""
         self.target = target
         self.sender = Sender(target)
+        self.filtered = _filtered(target)
 
     def row(self, now: float) -> tuple[int, int, float | None, float, str]:
         """The outbox update for this target's state."""
         return (int(self.active), self.failures, self.deactivated_at, now, self.name)
+
+
+def _filtered(target: Target) -> bool:
+    return target.event_types is not None or target.center_ids is not None
 
 
 def body_for_target(body: bytes, first_id: str, delivery_id: str) -> bytes:

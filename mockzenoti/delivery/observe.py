@@ -22,6 +22,8 @@ from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from mockzenoti.delivery.outbox.schema import STATES
+
 __all__ = ["LATENCY_BUCKETS", "Hub", "Metrics", "Subscription"]
 
 Change = dict[str, Any]
@@ -38,7 +40,7 @@ class Metrics:
     """
 
     def __init__(self) -> None:
-        self.states: Counter[str] = Counter()
+        self.states: dict[str, int] = dict.fromkeys(STATES, 0)
         self.outcomes: Counter[str] = Counter()
         self.bucket_counts = [0] * (len(LATENCY_BUCKETS) + 1)
         self.latency_sum = 0.0
@@ -167,11 +169,8 @@ class Hub:
     def __init__(self, metrics: Metrics | None = None) -> None:
         self.metrics = metrics or Metrics()
         self._subscribers: list[Callable[[Change], None]] = []
-
-    @property
-    def active(self) -> bool:
-        """True when someone listens (the engine builds changes only then)."""
-        return bool(self._subscribers)
+        #: True when someone listens (the engine builds changes only then).
+        self.active = False
 
     def subscribe(self, callback: Callable[[Change], None]) -> Callable[[], bool]:
         """Call ``callback(change)`` for every change; returns an unsubscribe function.
@@ -179,6 +178,7 @@ class Hub:
         Callbacks run in the engine's task: keep them quick and non-blocking.
         """
         self._subscribers.append(callback)
+        self.active = True
         return lambda: self.unsubscribe(callback)
 
     def unsubscribe(self, callback: Callable[[Change], None]) -> bool:
@@ -187,12 +187,14 @@ class Hub:
             self._subscribers.remove(callback)
         except ValueError:
             return False
+        self.active = bool(self._subscribers)
         return True
 
     def listen(self, maxsize: int = 10_000) -> Subscription:
         """An async iterator of changes from now on (``async with hub.listen() as feed``)."""
         sub = Subscription(self, maxsize)
         self._subscribers.append(sub.push)
+        self.active = True
         return sub
 
     def emit(self, change: Change) -> None:

@@ -9,10 +9,12 @@ from typing import Literal
 from mockzenoti.delivery.chaos import Chaos
 from mockzenoti.errors import ConfigError
 
-__all__ = ["ORDERINGS", "DeliveryOptions", "Ordering"]
+__all__ = ["ORDERINGS", "WRITERS", "DeliveryOptions", "Ordering", "WriterKind"]
 
 Ordering = Literal["none", "per-entity"]
 ORDERINGS: tuple[Ordering, ...] = ("none", "per-entity")
+WriterKind = Literal["auto", "process", "inline", "thread"]
+WRITERS: tuple[WriterKind, ...] = ("auto", "process", "inline", "thread")
 
 
 def _whole(value: object, name: str, minimum: int) -> None:
@@ -43,6 +45,8 @@ class DeliveryOptions:
       waiting to retry) before the stream is paused; bounds memory.
     - ``flush_interval``: how long attempt results may wait to be batched.
     - ``shutdown_grace``: on close, seconds to let attempts in flight finish.
+    - ``writer``: who commits the engine's batches: ``auto`` (= ``inline``,
+      on the event loop's thread), ``process`` or ``thread`` (see ``delivery/writer.py``).
     """
 
     concurrency: int = 64
@@ -55,6 +59,7 @@ class DeliveryOptions:
     max_outstanding: int = 10_000
     flush_interval: float = 0.02
     shutdown_grace: float = 5.0
+    writer: WriterKind = "auto"
 
     def __post_init__(self) -> None:
         _whole(self.concurrency, "concurrency", 1)
@@ -73,3 +78,7 @@ class DeliveryOptions:
         _whole(self.max_outstanding, "max_outstanding", 1)
         _seconds(self.flush_interval, "flush_interval")
         _seconds(self.shutdown_grace, "shutdown_grace")
+        if self.writer not in WRITERS:
+            raise ConfigError(
+                f"writer {self.writer!r} is not one of {', '.join(WRITERS)}", field="writer"
+            )

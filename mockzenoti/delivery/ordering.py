@@ -98,6 +98,15 @@ class ReadyQueue:
                 getter.set_result(None)
                 return
 
+    def get_nowait(self) -> tuple[Job, int]:
+        """Take a job without waiting (the queue must not be empty)."""
+        if self._window and len(self._items) > 1:
+            index = self._rng.randrange(min(self._window, len(self._items)))
+            job = self._items[index]
+            del self._items[index]
+            return job, index
+        return self._items.popleft(), 0
+
     async def get(self) -> tuple[Job, int]:
         """Wait for a job; the oldest, or a random one of the first ``window``."""
         while not self._items:
@@ -111,9 +120,4 @@ class ReadyQueue:
                 else:
                     getter.cancel()
                 raise
-        if self._window and len(self._items) > 1:
-            index = self._rng.randrange(min(self._window, len(self._items)))
-            job = self._items[index]
-            del self._items[index]
-            return job, index
-        return self._items.popleft(), 0
+        return self.get_nowait()

@@ -20,8 +20,8 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import NamedTuple
 
 import aiohttp
 from yarl import URL
@@ -45,8 +45,7 @@ _SNIPPET = 256
 _MAX_READ = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
-class AttemptResult:
+class AttemptResult(NamedTuple):
     """What one request got: outcome, status or error, latency, answer snippet, Retry-After."""
 
     outcome: str
@@ -125,49 +124,60 @@ class Sender:
         headers = self._base_headers
         signed = self.signer.headers(body, delivery_id, now)
         if signed:
-            headers = {**headers, **dict(signed)}
-        return await _request(
-            session, self._method, self._url, body, headers, self._timeout, self.retry_statuses, now
-        )
-
-
-async def _request(
-    session: aiohttp.ClientSession,
-    method: str,
-    url: URL,
-    body: bytes | None,
-    headers: dict[str, str],
-    timeout: aiohttp.ClientTimeout,
-    retry_statuses: frozenset[int],
-    now: float,
-) -> AttemptResult:
-    start = time.perf_counter()
-    try:
-        async with session.request(
-            method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False
-        ) as resp:
-            length = resp.content_length
-            raw = await resp.read() if length is None or length <= _MAX_READ else b""
-            status = resp.status
-            retry_after = parse_retry_after(resp.headers.get("Retry-After"), now)
-    except TimeoutError:
-        return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
-    except (aiohttp.ClientError, OSError) as exc:
-        message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
-        return AttemptResult("connection", None, message, time.perf_counter() - start, None)
-    latency = time.perf_counter() - start
-    outcome, _ = classify(status, retry_statuses)
-    snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
-    return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+            headers = headers.copy()
+            headers.update(signed)
+        start = time.perf_counter()
+        try:
+            async with session.request(
+                self._method,
+                self._url,
+                data=body,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as resp:
+                length = resp.content_length
+                raw = await resp.read() if length is None or length <= _MAX_READ else b""
+                status = resp.status
+                retry_after = (
+                    None
+                    if status < 300
+                    else parse_retry_after(resp.headers.get("Retry-After"), now)
+                )
+        except TimeoutError:
+            return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
+        except (aiohttp.ClientError, OSError) as exc:
+            message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+            return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+        latency = time.perf_counter() - start
+        outcome = "success" if 200 <= status < 300 else classify(status, self.retry_statuses)[0]
+        snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
+        return AttemptResult(outcome, status, None, latency, snippet, retry_after)
 
 
 async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
     """Zenoti's test button: an empty POST, no body, no signature (extra headers kept)."""
     headers = dict(target.headers)
     timeout = aiohttp.ClientTimeout(total=target.timeout)
-    return await _request(
-        session, "POST", URL(target.url), None, headers, timeout, frozenset(), time.time()
-    )
+    start = time.perf_counter()
+    try:
+        async with session.post(
+            URL(target.url),
+            headers=headers,
+            timeout=timeout,
+            allow_redirects=False,
+            skip_auto_headers=("Content-Type",),
+        ) as resp:
+            raw = await resp.read()
+            status = resp.status
+    except TimeoutError:
+        return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
+    except (aiohttp.ClientError, OSError) as exc:
+        message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+        return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+    outcome, _ = classify(status, frozenset())
+    snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
+    return AttemptResult(outcome, status, None, time.perf_counter() - start, snippet)
 
 
 def is_retryable(result: AttemptResult, retry_statuses: frozenset[int]) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -25,6 +26,7 @@ from mockzenoti.errors import ConfigError
 __all__ = [
     "SCHEMES",
     "ZENOTI_HEADER",
+    "HmacSha256",
     "Scheme",
     "Signer",
     "standard_key",
@@ -39,9 +41,34 @@ ZENOTI_HEADER = "zenoti-webhook-signature"
 _STANDARD_TOLERANCE = 300.0
 
 
-def zenoti_signature(key: bytes, body: bytes) -> str:
+class HmacSha256:
+    """HMAC-SHA256 with the key's inner and outer hash states computed once (RFC 2104).
+
+    Copying two prepared ``sha256`` states per message is about twice as fast
+    as ``hmac.digest`` and takes no OpenSSL lock.
+    """
+
+    __slots__ = ("_inner", "_outer")
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > 64:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def digest(self, message: bytes) -> bytes:
+        """The 32-byte MAC of ``message``."""
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
+def zenoti_signature(key: bytes | HmacSha256, body: bytes) -> str:
     """``sha256 =`` and the HMAC-SHA256 of ``body`` as ``BitConverter.ToString`` writes it."""
-    return "sha256 =" + hmac.digest(key, body, "sha256").hex("-").upper()
+    return "sha256 =" + _mac(key, body).hex("-").upper()
 
 
 def standard_key(secret: str, *, field: str = "secrets") -> bytes:
@@ -58,12 +85,18 @@ def standard_key(secret: str, *, field: str = "secrets") -> bytes:
     return key
 
 
-def standard_signatures(keys: Sequence[bytes], msg_id: str, timestamp: int, body: bytes) -> str:
+def _mac(key: bytes | HmacSha256, message: bytes) -> bytes:
+    return (
+        key.digest(message) if isinstance(key, HmacSha256) else hmac.digest(key, message, "sha256")
+    )
+
+
+def standard_signatures(
+    keys: Sequence[bytes | HmacSha256], msg_id: str, timestamp: int, body: bytes
+) -> str:
     """The ``webhook-signature`` value: one ``v1,<base64>`` per key, space-separated."""
     signed = f"{msg_id}.{timestamp}.".encode() + body
-    return " ".join(
-        "v1," + base64.b64encode(hmac.digest(key, signed, "sha256")).decode("ascii") for key in keys
-    )
+    return " ".join("v1," + base64.b64encode(_mac(key, signed)).decode("ascii") for key in keys)
 
 
 class Signer:
@@ -83,23 +116,24 @@ class Signer:
             raise ConfigError("a secret must be a non-empty string", field=field)
         self.scheme: Scheme = scheme
         if scheme == "standard":
-            self._keys = tuple(standard_key(s, field=field) for s in secrets)
+            raw = [standard_key(s, field=field) for s in secrets]
         else:
-            self._keys = tuple(s.encode("utf-8") for s in secrets)
+            raw = [s.encode("utf-8") for s in secrets]
+        self._keys = tuple(HmacSha256(k) for k in raw)
 
-    def headers(self, body: bytes, msg_id: str, now: float) -> list[tuple[str, str]]:
+    def headers(self, body: bytes, msg_id: str, now: float) -> dict[str, str]:
         """The signature headers for one request (none for the ``none`` scheme)."""
         if self.scheme == "zenoti":
             # Zenoti signs with one secret; rotation is a Standard Webhooks feature.
-            return [(ZENOTI_HEADER, zenoti_signature(self._keys[0], body))]
+            return {ZENOTI_HEADER: zenoti_signature(self._keys[0], body)}
         if self.scheme == "standard":
             ts = int(now)
-            return [
-                ("webhook-id", msg_id),
-                ("webhook-timestamp", str(ts)),
-                ("webhook-signature", standard_signatures(self._keys, msg_id, ts, body)),
-            ]
-        return []
+            return {
+                "webhook-id": msg_id,
+                "webhook-timestamp": str(ts),
+                "webhook-signature": standard_signatures(self._keys, msg_id, ts, body),
+            }
+        return {}
 
 
 def verify(

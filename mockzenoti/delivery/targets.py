@@ -47,8 +47,8 @@ class Target:
     - ``event_types``: wire ``event_type`` strings to send (None: all).
     - ``center_ids``: centers subscribed to (None: the whole organization;
       events without a center go only to organization-wide targets).
-    - ``secrets`` and ``signature``: the signature scheme defaults to
-      ``zenoti`` when a secret is given, ``none`` otherwise.
+    - ``secrets`` and ``signature``: the scheme (``scheme``) is ``signature``
+      when set, else ``zenoti`` when a secret is given, else ``none``.
     - ``timeout``: seconds per attempt (Zenoti: 10).
     - ``policy``: a ``RetryPolicy`` or its spec (``zenoti``, ``1s,5s``...).
     - ``retry_statuses``: 3xx/4xx statuses retried anyway (408 and 429 always are).
@@ -96,14 +96,12 @@ class Target:
         put(self, "center_ids", _frozen(self.center_ids, "center_ids"))
         secrets = (self.secrets,) if isinstance(self.secrets, str) else tuple(self.secrets)
         put(self, "secrets", secrets)
-        scheme = self.signature or ("zenoti" if secrets else "none")
-        if scheme not in SCHEMES:
+        if self.signature is not None and self.signature not in SCHEMES:
             raise ConfigError(
-                f"unknown signature scheme {scheme!r}; use one of {', '.join(SCHEMES)}",
+                f"unknown signature scheme {self.signature!r}; use one of {', '.join(SCHEMES)}",
                 field="signature",
             )
-        put(self, "signature", scheme)
-        Signer(scheme, secrets)  # validates the secrets for the scheme
+        Signer(self.scheme, secrets)  # validates the secrets for the scheme
         if isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float):
             raise ConfigError("timeout is a number of seconds", field="timeout")
         if not (self.timeout > 0 and math.isfinite(self.timeout)):
@@ -129,10 +127,14 @@ class Target:
             return False
         return self.center_ids is None or center_id in self.center_ids
 
+    @property
+    def scheme(self) -> Scheme:
+        """The scheme used: ``signature``, else ``zenoti`` with a secret, else ``none``."""
+        return self.signature or ("zenoti" if self.secrets else "none")
+
     def signer(self) -> Signer:
         """The signer for this target's scheme and secrets."""
-        assert self.signature is not None
-        return Signer(self.signature, self.secrets)
+        return Signer(self.scheme, self.secrets)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready settings (``from_dict`` reads them back)."""

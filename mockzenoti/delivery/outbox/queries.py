@@ -85,7 +85,7 @@ class Outbox(OutboxAdmin):
             raise NotFound(f"no delivery {pk}", field="delivery")
         *head, body, keys, center_id = rows[0]
         attempts = self._query(
-            f"SELECT {AttemptRecord.COLUMNS} FROM attempts WHERE delivery = ? ORDER BY n, id",
+            f"SELECT {AttemptRecord.COLUMNS} FROM attempts WHERE delivery = ? ORDER BY n",
             (pk,),
         )
         return DeliveryDetail(

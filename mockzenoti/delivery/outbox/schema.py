@@ -21,12 +21,19 @@ Tables:
   error, latency, response snippet, chaos applied (JSON).
 
 Times are unix seconds (REAL) from the engine's clock.
+
+Indexes are chosen for the write path: no index covers ``state`` (every state
+change would rewrite it); ``deliveries`` has one on ``run_id`` (written once),
+and ``attempts`` is clustered by ``(delivery, n)`` so one delivery's log is a
+range read without a second index. Listings filtered by state scan, which is
+fast enough for an outbox of a few million deliveries.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from mockzenoti.delivery.outbox.sqlwrite import configure
 from mockzenoti.errors import ConfigError
 
 __all__ = ["SCHEMA_VERSION", "STATES", "UNSETTLED", "connect"]
@@ -97,11 +104,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
 );
-CREATE INDEX IF NOT EXISTS deliveries_by_state ON deliveries (state, id);
-CREATE INDEX IF NOT EXISTS deliveries_by_run ON deliveries (run_id, state);
-CREATE INDEX IF NOT EXISTS deliveries_by_target ON deliveries (target, state);
+CREATE INDEX IF NOT EXISTS deliveries_by_run ON deliveries (run_id);
 CREATE TABLE IF NOT EXISTS attempts (
-    id INTEGER PRIMARY KEY,
     delivery INTEGER NOT NULL,
     n INTEGER NOT NULL,
     at REAL NOT NULL,
@@ -110,9 +114,9 @@ CREATE TABLE IF NOT EXISTS attempts (
     error TEXT,
     latency_ms REAL,
     response TEXT,
-    chaos TEXT
-);
-CREATE INDEX IF NOT EXISTS attempts_by_delivery ON attempts (delivery, n);
+    chaos TEXT,
+    PRIMARY KEY (delivery, n)
+) WITHOUT ROWID;
 """
 
 
@@ -123,13 +127,11 @@ def connect(path: str) -> sqlite3.Connection:
     process being killed (it may be lost only if the machine itself crashes
     before the next checkpoint). Transactions are explicit (``BEGIN`` ...
     ``COMMIT``); the connection is shared by the outbox's one worker thread
-    and callers holding its lock.
+    and callers holding its lock. The engine's batched writes may come from a
+    separate writer process with its own connection (``sqlwrite.py``).
     """
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")
-    conn.execute("PRAGMA temp_store=MEMORY")
-    conn.execute("PRAGMA cache_size=-16000")
+    configure(conn)
     conn.executescript(_DDL)
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:

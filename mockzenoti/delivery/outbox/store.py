@@ -3,9 +3,9 @@
 ``Outbox`` is synchronous and thread-safe (one lock around one connection);
 ``await outbox.call(fn, ...)`` runs any of its methods on its single worker
 thread so that the event loop never waits on SQLite. The engine's hot path
-writes only through ``apply(WriteBatch)``: one transaction for everything
-gathered since the last one (accepted events and deliveries, state changes,
-attempt rows, target and run counters).
+writes only ``WriteBatch``es: one transaction for everything gathered since
+the last one (accepted events and deliveries, state changes, attempt rows,
+target and run counters), through a writer (see ``delivery/writer.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
 from mockzenoti.delivery.outbox.schema import connect
+from mockzenoti.delivery.outbox.sqlwrite import Parts, apply_parts
 from mockzenoti.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -54,6 +55,17 @@ class WriteBatch:
     targets: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     #: run id -> (accepted, now, run id)
     runs: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+
+    def parts(self) -> Parts:
+        """The rows as ``sqlwrite.apply_parts`` takes them (picklable)."""
+        return (
+            self.events,
+            self.deliveries,
+            list(self.updates.values()),
+            self.attempts,
+            list(self.targets.values()),
+            list(self.runs.values()),
+        )
 
     def __len__(self) -> int:
         return (
@@ -173,40 +185,9 @@ class OutboxStore:
             return first
 
     def apply(self, batch: WriteBatch) -> None:
-        """Write everything in ``batch`` in one transaction."""
-        with self._transaction() as c:
-            if batch.events:
-                c.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", batch.events)
-            if batch.deliveries:
-                c.executemany(
-                    "INSERT INTO deliveries (id, event, run_id, target, target_index, "
-                    "delivery_id, event_id, event_type, state, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    batch.deliveries,
-                )
-            if batch.updates:
-                c.executemany(
-                    "UPDATE deliveries SET state = ?, attempts = ?, round_base = ?, next_at = ?, "
-                    "last_status = ?, last_error = ?, updated_at = ? WHERE id = ?",
-                    batch.updates.values(),
-                )
-            if batch.attempts:
-                c.executemany(
-                    "INSERT INTO attempts (delivery, n, at, outcome, status, error, latency_ms, "
-                    "response, chaos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    batch.attempts,
-                )
-            if batch.targets:
-                c.executemany(
-                    "UPDATE targets SET active = ?, consecutive_failures = ?, "
-                    "deactivated_at = ?, updated_at = ? WHERE name = ?",
-                    batch.targets.values(),
-                )
-            if batch.runs:
-                c.executemany(
-                    "UPDATE runs SET accepted = ?, updated_at = ? WHERE id = ?",
-                    batch.runs.values(),
-                )
+        """Write everything in ``batch`` in one transaction, on this connection."""
+        with self._lock:
+            apply_parts(self._conn, batch.parts())
 
     def requeue_interrupted(self, now: float, run_id: int | None = None) -> int:
         """Deliveries left ``delivering`` by a stopped process become ``pending`` again.
