@@ -129,28 +129,29 @@ class Subscription:
     def __init__(self, hub: Hub, maxsize: int) -> None:
         self._hub = hub
         self._queue: asyncio.Queue[Change | None] = asyncio.Queue(maxsize)
+        self._closed = False
         self.dropped = 0
 
-    def push(self, change: Change | None) -> None:
-        """Buffer a change (None ends the iteration)."""
+    def push(self, change: Change) -> None:
+        """Buffer a change, or count it as dropped when the buffer is full."""
         try:
             self._queue.put_nowait(change)
         except asyncio.QueueFull:
-            if change is None:  # make room for the end marker
-                self._queue.get_nowait()
-                self._queue.put_nowait(None)
-            else:
-                self.dropped += 1
+            self.dropped += 1
 
     def close(self) -> None:
         """Stop listening; the iteration ends after the buffered changes."""
         if self._hub.unsubscribe(self.push):
-            self.push(None)
+            self._closed = True
+            if self._queue.empty():
+                self._queue.put_nowait(None)  # wakes a reader waiting on an empty buffer
 
     def __aiter__(self) -> AsyncIterator[Change]:
         return self
 
     async def __anext__(self) -> Change:
+        if self._closed and self._queue.empty():
+            raise StopAsyncIteration
         change = await self._queue.get()
         if change is None:
             raise StopAsyncIteration

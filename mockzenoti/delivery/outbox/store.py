@@ -126,7 +126,12 @@ class OutboxStore:
                     raise ConfigError(
                         f"the outbox {self.path} is in use by another process", field="outbox"
                     ) from exc
-        self._conn: sqlite3.Connection = connect(self.path)
+        try:
+            self._conn: sqlite3.Connection = connect(self.path)
+        except BaseException:
+            if self._lockfile is not None:
+                self._lockfile.close()
+            raise
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockzenoti-outbox")
         self._next = {
             table: (self._conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0) + 1
