@@ -5,7 +5,8 @@ The public API, for the CLI, the server and the pytest plugin:
 - ``Target`` (targets.py): a URL and its settings; ``RetryPolicy`` and
   ``parse_policy`` (policy.py); ``DeliveryOptions`` and ``Chaos``.
 - ``run_stream`` and ``drain`` (runner.py): deliver a deterministic stream
-  as a resumable run, or the outbox's backlog; ``RunReport``/``DrainReport``.
+  as a resumable run, or the outbox's backlog; ``RunReport``/``DrainReport``;
+  ``run(coro)`` runs them on uvloop when installed.
 - ``Engine`` (engine.py): the same, long-lived, plus ``reactivate``,
   ``deactivate``, ``redeliver``, ``discard`` while it runs.
 - ``Outbox`` (outbox/): the SQLite outbox, its queries and the user's actions.
@@ -24,7 +25,7 @@ from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.outbox import STATES, Outbox
 from mockzenoti.delivery.policy import FAST, NONE, STANDARD, ZENOTI, RetryPolicy, parse_policy
 from mockzenoti.delivery.reports import DrainReport, RunReport
-from mockzenoti.delivery.runner import drain, open_outbox, run_stream
+from mockzenoti.delivery.runner import drain, open_outbox, run, run_stream
 from mockzenoti.delivery.send import AttemptResult, client_session, ping
 from mockzenoti.delivery.signing import Signer, verify, zenoti_signature
 from mockzenoti.delivery.targets import Target
@@ -56,6 +57,7 @@ __all__ = [
     "open_outbox",
     "parse_policy",
     "ping",
+    "run",
     "run_stream",
     "verify",
     "zenoti_signature",

@@ -7,9 +7,8 @@ leaving the block lets attempts in flight finish (up to
 staged. Work the engine did not finish stays in the outbox, unsettled, for the
 next run or drain: nothing accepted is lost.
 
-"Accepted" means committed: each stream batch (``batch_size`` events and their
-deliveries, and the run's ``accepted`` count) is written in one transaction
-before any of its events is attempted.
+How a delivery moves: core.py (state), intake.py (taking work in),
+attempts.py (sending and retrying).
 """
 
 from __future__ import annotations
@@ -24,25 +23,21 @@ from typing import Any
 
 import aiohttp
 
-from mockzenoti import jsonfast
 from mockzenoti.delivery.clock import Clock, RealClock
-from mockzenoti.delivery.core import DeliveryCore
-from mockzenoti.delivery.live import Job, LiveTarget, body_for_target
+from mockzenoti.delivery.intake import Intake
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.outbox.queries import Outbox
-from mockzenoti.delivery.outbox.records import TargetRecord
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.send import USER_AGENT
-from mockzenoti.delivery.targets import Target, validate_targets
-from mockzenoti.errors import ConfigError, NotFound
+from mockzenoti.delivery.targets import Target
+from mockzenoti.errors import NotFound
 from mockzenoti.event import Event
-from mockzenoti.ids import target_delivery_id
 
 __all__ = ["Engine"]
 
 
-class Engine(DeliveryCore):
+class Engine(Intake):
     """Delivers runs' events and the outbox's backlog; see the module docstring.
 
     Pass the process's ``ClientSession`` (``send.client_session``); without
@@ -122,183 +117,6 @@ class Engine(DeliveryCore):
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
-
-    # -- targets -------------------------------------------------------------------------------
-
-    def _attach(self, record: TargetRecord) -> LiveTarget:
-        live = self.outbox.live.get(record.target.name)
-        if live is None:
-            live = self.outbox.live[record.target.name] = LiveTarget(record)
-        else:
-            live.configure(record.target)
-            if not live.listeners:  # nobody delivers to it: the stored state is current
-                live.active, live.failures = record.active, record.consecutive_failures
-                live.deactivated_at = record.deactivated_at
-        if live.name not in self._targets:
-            self._targets[live.name] = live
-            live.listeners.append(self._on_deactivated)
-        return live
-
-    async def _target(self, name: str) -> LiveTarget | None:
-        if name in self._targets:
-            return self._targets[name]
-        try:
-            record = await self.outbox.call(self.outbox.get_target, name)
-        except NotFound:
-            return None
-        return self._attach(record)
-
-    async def use_targets(self, targets: Iterable[Target]) -> list[LiveTarget]:
-        """Store (upsert) targets and deliver to them; active flags are kept."""
-        out = []
-        for target in validate_targets(targets):
-            record = await self.outbox.call(self.outbox.save_target, target, now=self.clock.now())
-            out.append(self._attach(record))
-        return out
-
-    # -- accepting -----------------------------------------------------------------------------
-
-    async def _accept(
-        self, run_id: int | None, events: list[Event], targets: list[LiveTarget], total: int
-    ) -> None:
-        now = self.clock.now()
-        unfiltered = [(i, t) for i, t in enumerate(targets) if not t.filtered]
-        filtered = [(i, t) for i, t in enumerate(targets) if t.filtered]
-        matched: list[list[tuple[int, LiveTarget]]] = []
-        for ev in events:
-            if not isinstance(ev, Event):
-                raise ConfigError(
-                    f"a stream yields Events, not {type(ev).__name__}", field="stream"
-                )
-            if filtered:
-                etype, center, name = ev.payload["event_type"], ev.center_id, ev.name
-                hits = [(i, t) for i, t in filtered if t.target.wants(etype, center, name)]
-                matched.append(sorted(unfiltered + hits, key=lambda h: h[0]))
-            else:
-                matched.append(unfiltered)
-        e_pk = self.outbox.reserve_ids("events", sum(1 for m in matched if m))
-        d_pk = self.outbox.reserve_ids("deliveries", sum(len(m) for m in matched))
-        batch = self.committer.staged()
-        add_event, add_delivery = batch.events.append, batch.deliveries.append
-        jobs: list[Job] = []
-        held = 0
-        dumps = jsonfast.dumps
-        for ev, hits in zip(events, matched, strict=True):
-            if not hits:
-                continue
-            payload = ev.payload
-            body, first, event_id, etype = (
-                ev.body(),
-                payload["id"],
-                payload["event_id"],
-                payload["event_type"],
-            )
-            keys = ev.keys if len(ev.keys) < 2 else tuple(dict.fromkeys(ev.keys))
-            add_event(
-                (
-                    e_pk,
-                    run_id,
-                    ev.seq,
-                    first,
-                    ev.name,
-                    dumps(keys).decode(),
-                    ev.center_id,
-                    body,
-                    now,
-                )
-            )
-            for index, target in hits:
-                did = first if index == 0 else target_delivery_id(first, index)
-                if target.active:
-                    state = "pending"
-                    tbody = body if index == 0 else body_for_target(body, first, did)
-                    jobs.append(
-                        Job(d_pk, target.name, did, event_id, etype, tbody, keys, ev.seq, run_id)
-                    )
-                else:
-                    state = "held"
-                    held += 1
-                add_delivery(
-                    (d_pk, e_pk, run_id, target.name, index, did, event_id, etype, state, now, now)
-                )
-                d_pk += 1
-            e_pk += 1
-        states = self.metrics.states
-        states["pending"] += len(jobs)
-        states["held"] += held
-        if run_id is not None:
-            batch.runs[run_id] = (total, now, run_id)
-        self.metrics.accepted += len(events)
-        await self.committer.durable()
-        if self.hub.active:
-            for ev, hits in zip(events, matched, strict=True):
-                self.hub.emit(
-                    {
-                        "type": "accepted",
-                        "run_id": run_id,
-                        "seq": ev.seq,
-                        "event_id": ev.event_id,
-                        "event_type": ev.event_type,
-                        "deliveries": len(hits),
-                    }
-                )
-        for job in jobs:
-            self._admit(job)
-
-    async def _load(self, *, run_id: int | None = None, pks: Sequence[int] | None = None) -> int:
-        """Take unsettled deliveries from the outbox into memory, oldest first."""
-        loaded, after = 0, 0
-        chunks = deque(pks[i : i + 500] for i in range(0, len(pks), 500)) if pks else None
-        if pks is not None and not pks:
-            return 0
-        while True:
-            await self._until(self._space)
-            room = max(
-                1, min(self.options.batch_size, self.options.max_outstanding - len(self._live))
-            )
-            if chunks is not None:
-                if not chunks:
-                    return loaded
-                chunk = list(chunks.popleft())
-                rows = await self.outbox.call(
-                    self.outbox.load_unsettled, pks=chunk, limit=len(chunk)
-                )
-            else:
-                rows = await self.outbox.call(
-                    self.outbox.load_unsettled, after=after, limit=room, run_id=run_id
-                )
-                if not rows:
-                    return loaded
-                after = rows[-1].pk
-            for row in rows:
-                if row.pk in self._live:
-                    continue
-                state = "retrying" if row.state == "retrying" else "pending"
-                job = Job(
-                    row.pk,
-                    row.target,
-                    row.delivery_id,
-                    row.event_id,
-                    row.event_type,
-                    body_for_target(row.body, row.envelope_id, row.delivery_id),
-                    tuple(jsonfast.loads(row.keys)),
-                    seq=row.seq,
-                    run_id=row.run_id,
-                    state=state,
-                    attempts=row.attempts,
-                    round_base=row.round_base,
-                    next_at=row.next_at,
-                )
-                self.metrics.move(None, state)
-                loaded += 1
-                target = await self._target(row.target)
-                if target is None:
-                    job.last_error = f"target {row.target!r} no longer exists"
-                    self._set_state(job, "dead")
-                elif not target.active:
-                    self._set_state(job, "held")
-                else:
-                    self._admit(job)
 
     # -- operations ----------------------------------------------------------------------------
 

@@ -6,17 +6,18 @@ run is unfinished resumes it; a finished spec starts a new run. The stream
 must be deterministic: ``stream_factory()`` returns the same events every
 time, and a resumed run skips the first ``accepted`` of them.
 
-    report = await run_stream(".mockzenoti/outbox.sqlite", {"scenario": "spa", "seed": 7},
-                              lambda: generate(...), [Target(url)], DeliveryOptions())
+    report = run(run_stream(".mockzenoti/outbox.sqlite", {"scenario": "spa", "seed": 7},
+                            lambda: generate(...), [Target(url)], DeliveryOptions()))
     if not report.ok: ...  # the CLI exits 1
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Any
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
+from typing import Any, TypeVar
 
 import aiohttp
 
@@ -29,7 +30,24 @@ from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.targets import Target
 from mockzenoti.event import Event
 
-__all__ = ["drain", "open_outbox", "run_stream"]
+__all__ = ["drain", "open_outbox", "run", "run_stream"]
+
+T = TypeVar("T")
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """Run ``main`` to completion on uvloop when installed, else on asyncio's loop.
+
+    What the CLI should use around ``run_stream``/``drain``: uvloop makes each
+    request noticeably cheaper (measured: the engine's events/s with uvloop
+    about matches a bare aiohttp client on asyncio's own loop).
+    """
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is an optional speed-up
+        return asyncio.run(main)
+    result: T = uvloop.run(main)
+    return result
 
 
 @contextlib.asynccontextmanager

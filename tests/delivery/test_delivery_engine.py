@@ -117,3 +117,13 @@ def test_the_synthetic_stream_is_deterministic() -> None:
     events = synthetic_events(20, seed=4)
     assert [e.seq for e in events] == list(range(20))
     assert len({e.event_id for e in events}) == 20
+
+
+def test_run_drives_a_coroutine_to_its_end() -> None:
+    from mockzenoti.delivery import run
+
+    async def answer() -> int:
+        await asyncio.sleep(0)
+        return 42
+
+    assert run(answer()) == 42
