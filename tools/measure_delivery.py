@@ -120,19 +120,30 @@ def main() -> None:
             ours = uvloop.run
         except ImportError:  # pragma: no cover
             ours = asyncio.run
-        raws, fulls = [], []
+        raws, fulls, raw_cpu, full_cpu = [], [], [], []
         with tempfile.TemporaryDirectory() as tmp:
             for i in range(args.rounds):
+                cpu = time.process_time()
                 raws.append(asyncio.run(raw(url, bodies)))
+                raw_cpu.append(args.events / (time.process_time() - cpu))
+                cpu = time.process_time()
                 fulls.append(ours(full(url, args.events, events, Path(tmp) / f"outbox{i}.sqlite")))
+                full_cpu.append(args.events / (time.process_time() - cpu))
         raw_rate, full_rate = statistics.median(raws), statistics.median(fulls)
         ratios = sorted(f / r for f, r in zip(fulls, raws, strict=True))
+        cpu_ratio = statistics.median(full_cpu) / statistics.median(raw_cpu)
         print(f"receiver: {args.receiver}, events: {args.events}, in flight: {IN_FLIGHT}")
-        print(f"raw aiohttp : {raw_rate:8.0f} events/s (median of {args.rounds})")
-        print(f"full path   : {full_rate:8.0f} events/s (outbox on, signing on)")
         print(
-            f"ratio       : {full_rate / raw_rate:8.2f} (per round: "
-            f"{', '.join(f'{r:.2f}' for r in ratios)})"
+            f"raw aiohttp : {raw_rate:8.0f} events/s, "
+            f"{statistics.median(raw_cpu):6.0f} per CPU-second (median of {args.rounds})"
+        )
+        print(
+            f"full path   : {full_rate:8.0f} events/s, "
+            f"{statistics.median(full_cpu):6.0f} per CPU-second (outbox on, signing on)"
+        )
+        print(
+            f"ratio       : {full_rate / raw_rate:8.2f} wall-clock (per round: "
+            f"{', '.join(f'{r:.2f}' for r in ratios)}); {cpu_ratio:.2f} per CPU-second"
         )
     finally:
         server.terminate()

@@ -148,15 +148,18 @@ class AttemptLoop(DeliveryCore):
             job.attempts -= 1
             self._settle(job, "held")
             return
-        result = await self._send(job, target, chaos)
+        at = self._sending(job)
+        result = await target.sender.send(self._session, job.body, job.delivery_id, at)
+        self._record(job, at, result, chaos)
         if result.delivered:
             if self._chaos.duplicate:
                 rng = attempt_rng(self.options.seed, job.delivery_id, job.attempts, "duplicate")
                 if self._chaos.duplicates(rng):  # the same request once more, right away
                     job.attempts += 1
-                    first_status = job.last_status
-                    await self._send(job, target, {"duplicate": True})
-                    job.last_status, job.last_error = first_status, None
+                    at = self._sending(job)
+                    again = await target.sender.send(self._session, job.body, job.delivery_id, at)
+                    self._record(job, at, again, {"duplicate": True})
+                    job.last_status, job.last_error = result.status, None
             self._settle(job, "delivered")
             if target.failures:
                 target.failures = 0
@@ -184,10 +187,8 @@ class AttemptLoop(DeliveryCore):
         if threshold and target.failures >= threshold and target.active:
             self._deactivate(target)
 
-    async def _send(
-        self, job: Job, target: LiveTarget, chaos: dict[str, Any] | None
-    ) -> AttemptResult:
-        n = job.attempts
+    def _sending(self, job: Job) -> float:
+        """Announce an attempt; returns its start time."""
         if self.hub.active:
             self.hub.emit(
                 {
@@ -195,11 +196,16 @@ class AttemptLoop(DeliveryCore):
                     "delivery": job.pk,
                     "delivery_id": job.delivery_id,
                     "target": job.target,
-                    "n": n,
+                    "n": job.attempts,
                 }
             )
-        at = self.clock.now()
-        result = await target.sender.send(self._session, job.body, job.delivery_id, at)
+        return self.clock.now()
+
+    def _record(
+        self, job: Job, at: float, result: AttemptResult, chaos: dict[str, Any] | None
+    ) -> None:
+        """Stage the attempt's row, count it, announce it."""
+        n = job.attempts
         job.last_status = result.status
         job.last_error = result.error
         latency_ms = round(result.latency * 1000, 3)
@@ -232,4 +238,3 @@ class AttemptLoop(DeliveryCore):
                     "chaos": chaos or None,
                 }
             )
-        return result

@@ -24,7 +24,7 @@ from mockzenoti.delivery.committer import Committer
 from mockzenoti.delivery.live import Job, LiveTarget
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
-from mockzenoti.delivery.ordering import EntityGate, ReadyQueue
+from mockzenoti.delivery.ordering import EntityGate, HandOff, ReadyQueue
 from mockzenoti.delivery.outbox.queries import Outbox
 from mockzenoti.delivery.ratelimit import RateLimiter
 from mockzenoti.delivery.writer import make_writer
@@ -64,7 +64,7 @@ class DeliveryCore:
         self._alarm = asyncio.Event()
         self._fatal: BaseException | None = None
         self._inflight = 0
-        self._marked: asyncio.Queue[tuple[Job, LiveTarget, int]] = asyncio.Queue()
+        self._marked = HandOff()
         self._prefetch = 4 * options.concurrency
         self._marked_room = asyncio.Event()
         self._dispatching: list[tuple[Job, LiveTarget, int]] = []

@@ -16,9 +16,9 @@ import asyncio
 import random
 from collections import deque
 
-from mockzenoti.delivery.live import Job
+from mockzenoti.delivery.live import Job, LiveTarget
 
-__all__ = ["EntityGate", "ReadyQueue"]
+__all__ = ["EntityGate", "HandOff", "ReadyQueue"]
 
 
 class EntityGate:
@@ -121,3 +121,56 @@ class ReadyQueue:
                     getter.cancel()
                 raise
         return self.get_nowait()
+
+
+class HandOff:
+    """A FIFO from the dispatcher to the workers: cheaper than ``asyncio.Queue``.
+
+    ``get()`` returns at once while items are queued (no coroutine switch);
+    otherwise the getter waits on its own future.
+    """
+
+    __slots__ = ("_getters", "_items")
+
+    def __init__(self) -> None:
+        self._items: deque[tuple[Job, LiveTarget, int]] = deque()
+        self._getters: deque[asyncio.Future[None]] = deque()
+
+    def qsize(self) -> int:
+        """How many items wait."""
+        return len(self._items)
+
+    def empty(self) -> bool:
+        """True when nothing waits."""
+        return not self._items
+
+    def put_nowait(self, item: tuple[Job, LiveTarget, int]) -> None:
+        """Queue an item and wake one waiting getter."""
+        self._items.append(item)
+        self._wake()
+
+    def _wake(self) -> None:
+        while self._getters:
+            getter = self._getters.popleft()
+            if not getter.done():
+                getter.set_result(None)
+                return
+
+    def get_nowait(self) -> tuple[Job, LiveTarget, int]:
+        """Take the oldest item (the queue must not be empty)."""
+        return self._items.popleft()
+
+    async def get(self) -> tuple[Job, LiveTarget, int]:
+        """Wait for an item and take it."""
+        while not self._items:
+            getter = asyncio.get_running_loop().create_future()
+            self._getters.append(getter)
+            try:
+                await getter
+            except asyncio.CancelledError:
+                if getter.done() and not getter.cancelled():
+                    self._wake()  # pass the wake-up on to another getter
+                else:
+                    getter.cancel()
+                raise
+        return self._items.popleft()
