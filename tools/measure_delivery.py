@@ -39,7 +39,7 @@ IN_FLIGHT = 64
 def _serve(port: int, receiver: str) -> None:
     async def main() -> None:
         if receiver == "sink":
-            sink = Sink(secrets=("bench-secret",))
+            sink = Sink()  # records everything; verifying would refuse the raw client
             app = sink.app()
         else:
 

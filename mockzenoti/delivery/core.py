@@ -66,6 +66,8 @@ class DeliveryCore:
         self._inflight = 0
         self._marked = HandOff()
         self._prefetch = 4 * options.concurrency
+        # First attempts skip the ready queue unless chaos reorders it.
+        self._fast = options.chaos.reorder <= 1
         self._marked_room = asyncio.Event()
         self._dispatching: list[tuple[Job, LiveTarget, int]] = []
         self._closing = False
@@ -143,6 +145,11 @@ class DeliveryCore:
 
     def _admit(self, job: Job) -> None:
         """Take charge of an unsettled job: ordering, then the ready queue or the scheduler."""
+        if self._register(job):
+            self._dispatch(job)
+
+    def _register(self, job: Job) -> bool:
+        """Hold ``job`` in memory and in its ordering lines; True when it may go now."""
         live = self._live
         if not live:
             self._idle.clear()
@@ -157,8 +164,8 @@ class DeliveryCore:
                 gate = self._gates[job.target] = EntityGate()
             if not gate.admit(job):
                 job.blocked = True
-                return
-        self._dispatch(job)
+                return False
+        return True
 
     def _dispatch(self, job: Job) -> None:
         job.blocked = False

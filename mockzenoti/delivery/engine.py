@@ -145,9 +145,7 @@ class Engine(Intake):
         deque(islice(stream, run.accepted), maxlen=0)  # accepted by an earlier process
         total = run.accepted
         while True:
-            await self._until(self._space)
-            room = self.options.max_outstanding - len(self._live)
-            chunk = list(islice(stream, max(1, min(self.options.batch_size, room))))
+            chunk = list(islice(stream, await self._room()))
             if not chunk:
                 break
             total += len(chunk)

@@ -8,6 +8,7 @@ written ``held`` and never enter memory.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Iterable, Sequence
 
@@ -61,6 +62,17 @@ class Intake(AttemptLoop):
 
     # -- accepting -----------------------------------------------------------------------------
 
+    async def _room(self) -> int:
+        """Wait until stream events may be accepted; how many at most."""
+        await self._until(self._space)
+        room = min(self.options.batch_size, self.options.max_outstanding - len(self._live))
+        if self._fast:  # accepted first attempts go straight to the workers' queue
+            while self._marked.qsize() > self._prefetch // 2:
+                self._marked_room.clear()
+                await self._until(self._marked_room)
+            room = min(room, self._prefetch - self._marked.qsize())
+        return max(1, room)
+
     async def _accept(
         self, run_id: int | None, events: list[Event], targets: list[LiveTarget], total: int
     ) -> None:
@@ -83,8 +95,9 @@ class Intake(AttemptLoop):
         d_pk = self.outbox.reserve_ids("deliveries", sum(len(m) for m in matched))
         batch = self.committer.staged()
         add_event, add_delivery = batch.events.append, batch.deliveries.append
-        jobs: list[Job] = []
-        held = 0
+        fast: list[Job] = []
+        ready: list[Job] = []
+        blocked = held = 0
         dumps = jsonfast.dumps
         for ev, hits in zip(events, matched, strict=True):
             if not hits:
@@ -112,27 +125,57 @@ class Intake(AttemptLoop):
             )
             for index, target in hits:
                 did = first if index == 0 else target_delivery_id(first, index)
+                attempts = 0
                 if target.active:
-                    state = "pending"
                     tbody = body if index == 0 else body_for_target(body, first, did)
-                    jobs.append(
-                        Job(d_pk, target.name, did, event_id, etype, tbody, keys, ev.seq, run_id)
-                    )
+                    job = Job(d_pk, target.name, did, event_id, etype, tbody, keys, ev.seq, run_id)
+                    if not self._register(job):
+                        state = "pending"
+                        blocked += 1
+                    elif self._fast:
+                        # Written "delivering" with the accept: it goes to a worker right
+                        # after this commit, without a second write to mark it.
+                        state = job.state = "delivering"
+                        attempts = job.attempts = 1
+                        fast.append(job)
+                    else:
+                        state = "pending"
+                        ready.append(job)
                 else:
                     state = "held"
                     held += 1
                 add_delivery(
-                    (d_pk, e_pk, run_id, target.name, index, did, event_id, etype, state, now, now)
+                    (
+                        d_pk,
+                        e_pk,
+                        run_id,
+                        target.name,
+                        index,
+                        did,
+                        event_id,
+                        etype,
+                        state,
+                        attempts,
+                        now,
+                        now,
+                    )
                 )
                 d_pk += 1
             e_pk += 1
         states = self.metrics.states
-        states["pending"] += len(jobs)
+        states["pending"] += len(ready) + blocked
+        states["delivering"] += len(fast)
         states["held"] += held
         if run_id is not None:
             batch.runs[run_id] = (total, now, run_id)
         self.metrics.accepted += len(events)
-        await self.committer.durable()
+        try:
+            await self.committer.durable()
+        except asyncio.CancelledError:
+            for job in fast:  # never handed to a worker: not "delivering" after all
+                job.attempts = 0
+                self._set_state(job, "pending")
+            raise
         if self.hub.active:
             for ev, hits in zip(events, matched, strict=True):
                 self.hub.emit(
@@ -145,8 +188,24 @@ class Intake(AttemptLoop):
                         "deliveries": len(hits),
                     }
                 )
-        for job in jobs:
-            self._admit(job)
+        for job in ready:
+            self._dispatch(job)
+        marked, targets_by_name = self._marked, self._targets
+        for job in fast:
+            marked.put_nowait((job, targets_by_name[job.target], 0))
+        if self.hub.active:
+            for job in fast:
+                self.hub.emit(
+                    {
+                        "type": "delivery.state",
+                        "delivery": job.pk,
+                        "delivery_id": job.delivery_id,
+                        "event_type": job.event_type,
+                        "target": job.target,
+                        "run_id": job.run_id,
+                        "state": "delivering",
+                    }
+                )
 
     async def _load(self, *, run_id: int | None = None, pks: Sequence[int] | None = None) -> int:
         """Take unsettled deliveries from the outbox into memory, oldest first."""

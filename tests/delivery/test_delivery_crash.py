@@ -130,6 +130,7 @@ async def test_drain_delivers_what_an_interrupted_process_left(tmp_path: Path) -
                         event.event_id,
                         event.event_type,
                         state,
+                        1 if state == "delivering" else 0,
                         0.0,
                         0.0,
                     )

@@ -28,7 +28,20 @@ def stage(box: Outbox, states: list[str], *, run_id: int | None = None, target: 
         e, d = first_event + i, first_delivery + i
         batch.events.append((e, run_id, i, event.id, event.name, '["k"]', "c-1", event.body(), 1.0))
         batch.deliveries.append(
-            (d, e, run_id, target, 0, event.id, event.event_id, event.event_type, state, 1.0, 1.0)
+            (
+                d,
+                e,
+                run_id,
+                target,
+                0,
+                event.id,
+                event.event_id,
+                event.event_type,
+                state,
+                0,
+                1.0,
+                1.0,
+            )
         )
     box.apply(batch)
 

@@ -76,8 +76,8 @@ def apply_parts(conn: sqlite3.Connection, parts: Parts) -> None:
             _rows(
                 conn,
                 "INSERT INTO deliveries (id, event, run_id, target, target_index, delivery_id, "
-                "event_id, event_type, state, created_at, updated_at) VALUES",
-                11,
+                "event_id, event_type, state, attempts, created_at, updated_at) VALUES",
+                12,
                 deliveries,
             )
         if updates:
