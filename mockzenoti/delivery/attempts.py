@@ -1,9 +1,12 @@
 """The attempt path: the dispatcher, the workers, the retry scheduler.
 
-The dispatcher keeps up to ``4 * concurrency`` jobs marked ``delivering``
-(committed) waiting for a worker and refills when half are taken, so marks
-are committed in batches and workers never wait for the outbox. A process
-killed at any moment leaves at most ``5 * concurrency`` deliveries
+Jobs reach the workers' queue marked ``delivering`` (committed) in two ways:
+a first attempt is written ``delivering`` by its accept transaction
+(intake.py); anything else (retries, reloaded deliveries, jobs ordering held
+back, chaos reordering) waits in the ready queue until the dispatcher marks a
+batch of them in one commit. At most ``4 * concurrency`` marked jobs wait for
+a worker, refilled when half are taken, so workers never wait for the outbox.
+A process killed at any moment leaves at most ``5 * concurrency`` deliveries
 ``delivering``; each is counted as a possible duplicate when the work resumes
 (an upper bound: only those in flight can really have reached the target).
 
