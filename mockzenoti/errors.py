@@ -8,6 +8,7 @@ from collections.abc import Iterable
 __all__ = [
     "ConfigError",
     "MockZenotiError",
+    "NotFound",
     "OverrideError",
     "UnknownEventType",
     "closest",
@@ -51,6 +52,12 @@ class ConfigError(MockZenotiError):
     """A configuration file or setting that cannot be used as written."""
 
     code = "invalid_config"
+
+
+class NotFound(MockZenotiError):
+    """An id (delivery, run, target) that the outbox does not hold."""
+
+    code = "not_found"
 
 
 def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:

@@ -1,0 +1,84 @@
+"""Engine-wide delivery options (per-target settings live on ``Target``)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mockzenoti.delivery.chaos import Chaos
+from mockzenoti.errors import ConfigError
+
+__all__ = ["ORDERINGS", "WRITERS", "DeliveryOptions", "Ordering", "WriterKind"]
+
+Ordering = Literal["none", "per-entity"]
+ORDERINGS: tuple[Ordering, ...] = ("none", "per-entity")
+WriterKind = Literal["auto", "process", "inline", "thread"]
+WRITERS: tuple[WriterKind, ...] = ("auto", "process", "inline", "thread")
+
+
+def _whole(value: object, name: str, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{name} must be a whole number of at least {minimum}", field=name)
+
+
+def _seconds(value: object, name: str, *, positive: bool = False) -> None:
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < 0 or (positive and value == 0):  # type: ignore[operator]
+        kind = "a positive" if positive else "a non-negative"
+        raise ConfigError(f"{name} must be {kind} number", field=name)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOptions:
+    """How the engine sends: concurrency, pacing, retries' time scale, ordering, chaos.
+
+    - ``concurrency``: requests in flight at most (one worker each).
+    - ``rate``: attempts per second across all targets, evenly spaced (None: unlimited).
+    - ``retry_scale``: multiplies every retry wait (``0.001``: minutes become ms).
+    - ``ordering``: ``none``, or ``per-entity``: per target, an event waits until
+      earlier events sharing any of its ``keys`` are delivered or dead.
+    - ``chaos``: opt-in duplicates, reordering, extra delay (``Chaos``).
+    - ``seed``: seeds jitter and chaos.
+    - ``batch_size``: stream events accepted (committed) per outbox transaction.
+    - ``max_outstanding``: deliveries held in memory (queued, in flight or
+      waiting to retry) before the stream is paused; bounds memory.
+    - ``flush_interval``: how long attempt results may wait to be batched.
+    - ``shutdown_grace``: on close, seconds to let attempts in flight finish.
+    - ``writer``: who commits the engine's batches: ``auto`` (= ``inline``,
+      on the event loop's thread), ``process`` or ``thread`` (see ``delivery/writer.py``).
+    """
+
+    concurrency: int = 64
+    rate: float | None = None
+    retry_scale: float = 1.0
+    ordering: Ordering = "none"
+    chaos: Chaos = field(default_factory=Chaos)
+    seed: int = 0
+    batch_size: int = 256
+    max_outstanding: int = 10_000
+    flush_interval: float = 0.02
+    shutdown_grace: float = 5.0
+    writer: WriterKind = "auto"
+
+    def __post_init__(self) -> None:
+        _whole(self.concurrency, "concurrency", 1)
+        if self.rate is not None:
+            _seconds(self.rate, "rate", positive=True)
+        _seconds(self.retry_scale, "retry_scale")
+        if self.ordering not in ORDERINGS:
+            raise ConfigError(
+                f"ordering {self.ordering!r} is not one of {', '.join(ORDERINGS)}",
+                field="ordering",
+            )
+        if not isinstance(self.chaos, Chaos):
+            raise ConfigError("chaos must be a Chaos object", field="chaos")
+        _whole(self.seed, "seed", -(2**63))
+        _whole(self.batch_size, "batch_size", 1)
+        _whole(self.max_outstanding, "max_outstanding", 1)
+        _seconds(self.flush_interval, "flush_interval")
+        _seconds(self.shutdown_grace, "shutdown_grace")
+        if self.writer not in WRITERS:
+            raise ConfigError(
+                f"writer {self.writer!r} is not one of {', '.join(WRITERS)}", field="writer"
+            )

@@ -1,0 +1,124 @@
+"""Reading the outbox: deliveries with paging, one delivery's attempt log, counts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from mockzenoti.delivery.outbox.admin import OutboxAdmin
+from mockzenoti.delivery.outbox.records import AttemptRecord, DeliveryDetail, DeliveryRecord, Page
+from mockzenoti.delivery.outbox.schema import STATES
+from mockzenoti.errors import ConfigError, NotFound
+
+__all__ = ["Outbox"]
+
+_FROM = "FROM deliveries d JOIN events e ON e.id = d.event"
+
+
+class Outbox(OutboxAdmin):
+    """The durable outbox: accepted events, deliveries, the attempt log, targets and runs.
+
+    ``Outbox(":memory:")`` for tests; the default file is
+    ``.mockzenoti/outbox.sqlite``. A file outbox is locked for one process at
+    a time (``exclusive=False`` to only read it). Methods are synchronous and
+    thread-safe; in async code run them on the outbox's own thread with
+    ``await outbox.call(outbox.list_deliveries, state="dead")``.
+    """
+
+    def list_deliveries(
+        self,
+        *,
+        state: str | Sequence[str] | None = None,
+        event_type: str | None = None,
+        run_id: int | None = None,
+        target: str | None = None,
+        event_id: str | None = None,
+        delivery_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> Page[DeliveryRecord]:
+        """Deliveries matching every filter given, one page, with the total count."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise ConfigError("limit is a whole number from 1 to 10000", field="limit")
+        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+            raise ConfigError("offset is a non-negative whole number", field="offset")
+        clauses: list[str] = []
+        params: list[Any] = []
+        if state is not None:
+            states = [state] if isinstance(state, str) else list(state)
+            unknown = [s for s in states if s not in STATES]
+            if unknown:
+                raise ConfigError(
+                    f"unknown state {unknown[0]!r}; states are {', '.join(STATES)}", field="state"
+                )
+            clauses.append(f"d.state IN ({','.join('?' * len(states))})")
+            params.extend(states)
+        for column, value in (
+            ("d.event_type", event_type),
+            ("d.run_id", run_id),
+            ("d.target", target),
+            ("d.event_id", event_id),
+            ("d.delivery_id", delivery_id),
+        ):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = self._query(f"SELECT COUNT(*) FROM deliveries d{where}", params)[0][0]
+        order = "DESC" if newest_first else "ASC"
+        rows = self._query(
+            f"SELECT {DeliveryRecord.COLUMNS} {_FROM}{where} ORDER BY d.id {order} "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return Page([DeliveryRecord(*r) for r in rows], total, limit, offset)
+
+    def get_delivery(self, pk: int) -> DeliveryDetail:
+        """One delivery with every attempt, its body and keys; raises ``NotFound``."""
+        rows = self._query(
+            f"SELECT {DeliveryRecord.COLUMNS}, e.body, e.keys, e.center_id {_FROM} WHERE d.id = ?",
+            (pk,),
+        )
+        if not rows:
+            raise NotFound(f"no delivery {pk}", field="delivery")
+        *head, body, keys, center_id = rows[0]
+        attempts = self._query(
+            f"SELECT {AttemptRecord.COLUMNS} FROM attempts WHERE delivery = ? ORDER BY n",
+            (pk,),
+        )
+        return DeliveryDetail(
+            DeliveryRecord(*head),
+            [AttemptRecord.from_row(a) for a in attempts],
+            bytes(body),
+            tuple(json.loads(keys)),
+            center_id,
+        )
+
+    def counts(self, *, run_id: int | None = None, target: str | None = None) -> dict[str, int]:
+        """Deliveries by state (every state present, zero included)."""
+        clauses, params = [], []
+        for column, value in (("run_id", run_id), ("target", target)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        rows = self._query(f"SELECT state, COUNT(*) FROM deliveries{where} GROUP BY state", params)
+        out = dict.fromkeys(STATES, 0)
+        out.update(dict(rows))
+        return out
+
+    def attempt_outcomes(self, *, run_id: int | None = None) -> dict[str, int]:
+        """Attempts by outcome (``success``, ``server_error``, ``timeout`` ...)."""
+        sql = "SELECT a.outcome, COUNT(*) FROM attempts a"
+        params: tuple[Any, ...] = ()
+        if run_id is not None:
+            sql += " JOIN deliveries d ON d.id = a.delivery WHERE d.run_id = ?"
+            params = (run_id,)
+        return dict(self._query(sql + " GROUP BY a.outcome", params))
+
+    def event_count(self) -> int:
+        """How many events the outbox holds."""
+        count: int = self._query("SELECT COUNT(*) FROM events")[0][0]
+        return count

@@ -1,0 +1,189 @@
+"""One HTTP attempt: send, time it, classify the answer; the session; the test ping.
+
+Classification (``AttemptResult.outcome``):
+
+========================= ============ ==========================================
+what happened             outcome      retried?
+========================= ============ ==========================================
+2xx                       success      no (delivered)
+3xx (never followed)      redirect     no, unless listed in ``retry_statuses``
+408, 429                  client_error yes
+other 4xx                 client_error no, unless listed in ``retry_statuses``
+5xx and others            server_error yes
+no answer within timeout  timeout      yes
+refused, reset, DNS ...   connection   yes
+========================= ============ ==========================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from email.utils import parsedate_to_datetime
+from typing import NamedTuple
+
+import aiohttp
+from yarl import URL
+
+from mockzenoti import __version__
+from mockzenoti.delivery.signing import Signer
+from mockzenoti.delivery.targets import Target
+
+__all__ = [
+    "USER_AGENT",
+    "AttemptResult",
+    "Sender",
+    "client_session",
+    "parse_retry_after",
+    "ping",
+]
+
+USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
+ALWAYS_RETRIED = frozenset({408, 429})
+_SNIPPET = 256
+_MAX_READ = 1 << 20
+
+
+class AttemptResult(NamedTuple):
+    """What one request got: outcome, status or error, latency, answer snippet, Retry-After."""
+
+    outcome: str
+    status: int | None
+    error: str | None
+    latency: float
+    response: str | None
+    retry_after: float | None = None
+
+    @property
+    def delivered(self) -> bool:
+        """True for a 2xx answer."""
+        return self.outcome == "success"
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def classify(status: int, retry_statuses: frozenset[int]) -> tuple[str, bool]:
+    """``(outcome, retryable)`` for an HTTP status."""
+    if 200 <= status < 300:
+        return "success", False
+    if 300 <= status < 400:
+        return "redirect", status in retry_statuses
+    if 400 <= status < 500:
+        return "client_error", status in ALWAYS_RETRIED or status in retry_statuses
+    return "server_error", True
+
+
+@contextlib.asynccontextmanager
+async def client_session(limit: int = 100) -> AsyncIterator[aiohttp.ClientSession]:
+    """The process's one ``ClientSession``: pooled connections, at most ``limit`` open.
+
+    Use it as a context (``async with client_session() as session``) or in an
+    aiohttp ``cleanup_ctx``; pass the session to engines and runners.
+    """
+    connector = aiohttp.TCPConnector(limit=limit, ttl_dns_cache=300)
+    async with aiohttp.ClientSession(
+        connector=connector, headers={"User-Agent": USER_AGENT}, auto_decompress=False
+    ) as session:
+        yield session
+
+
+class Sender:
+    """Sends one target's requests: its URL, method, headers, timeout and signer."""
+
+    __slots__ = ("_base_headers", "_method", "_timeout", "_url", "retry_statuses", "signer")
+
+    def __init__(self, target: Target) -> None:
+        self._url = URL(target.url)
+        self._method = target.method
+        self._timeout = aiohttp.ClientTimeout(total=target.timeout)
+        self._base_headers = {"Content-Type": "application/json", **target.headers}
+        self.signer: Signer = target.signer()
+        self.retry_statuses = target.retry_statuses
+
+    async def send(
+        self, session: aiohttp.ClientSession, body: bytes, delivery_id: str, now: float
+    ) -> AttemptResult:
+        """POST/PUT/PATCH ``body`` once; never raises for network trouble."""
+        headers = self._base_headers
+        signed = self.signer.headers(body, delivery_id, now)
+        if signed:
+            headers = headers.copy()
+            headers.update(signed)
+        start = time.perf_counter()
+        try:
+            async with session.request(
+                self._method,
+                self._url,
+                data=body,
+                headers=headers,
+                timeout=self._timeout,
+                allow_redirects=False,
+            ) as resp:
+                length = resp.content_length
+                raw = await resp.read() if length is None or length <= _MAX_READ else b""
+                status = resp.status
+                retry_after = (
+                    None
+                    if status < 300
+                    else parse_retry_after(resp.headers.get("Retry-After"), now)
+                )
+        except TimeoutError:
+            return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
+        except (aiohttp.ClientError, OSError) as exc:
+            message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+            return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+        latency = time.perf_counter() - start
+        outcome = "success" if 200 <= status < 300 else classify(status, self.retry_statuses)[0]
+        snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
+        return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+
+
+async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
+    """Zenoti's test button: an empty POST, no body, no signature (extra headers kept)."""
+    headers = dict(target.headers)
+    timeout = aiohttp.ClientTimeout(total=target.timeout)
+    start = time.perf_counter()
+    try:
+        async with session.post(
+            URL(target.url),
+            headers=headers,
+            timeout=timeout,
+            allow_redirects=False,
+            skip_auto_headers=("Content-Type",),
+        ) as resp:
+            raw = await resp.read()
+            status = resp.status
+    except TimeoutError:
+        return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
+    except (aiohttp.ClientError, OSError) as exc:
+        message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+        return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+    outcome, _ = classify(status, frozenset())
+    snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
+    return AttemptResult(outcome, status, None, time.perf_counter() - start, snippet)
+
+
+def is_retryable(result: AttemptResult, retry_statuses: frozenset[int]) -> bool:
+    """True when a failed attempt should be retried (budget permitting)."""
+    if result.outcome in ("timeout", "connection"):
+        return True
+    if result.status is None:
+        return False
+    return classify(result.status, retry_statuses)[1]
