@@ -22,6 +22,7 @@ from mockzenoti.delivery.clock import Clock, FakeClock, RealClock
 from mockzenoti.delivery.engine import Engine
 from mockzenoti.delivery.observe import Hub, Metrics, Subscription
 from mockzenoti.delivery.options import DeliveryOptions
+from mockzenoti.delivery.pacing import parse_pace
 from mockzenoti.delivery.outbox import STATES, Outbox
 from mockzenoti.delivery.policy import FAST, NONE, STANDARD, ZENOTI, RetryPolicy, parse_policy
 from mockzenoti.delivery.reports import DrainReport, RunReport
@@ -55,6 +56,7 @@ __all__ = [
     "client_session",
     "drain",
     "open_outbox",
+    "parse_pace",
     "parse_policy",
     "ping",
     "run",

@@ -28,6 +28,7 @@ from mockzenoti.delivery.intake import Intake
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.outbox.queries import Outbox
+from mockzenoti.delivery.pacing import Pacer
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.send import USER_AGENT
 from mockzenoti.delivery.targets import Target
@@ -144,8 +145,10 @@ class Engine(Intake):
         stream = iter(stream_factory())
         deque(islice(stream, run.accepted), maxlen=0)  # accepted by an earlier process
         total = run.accepted
+        pacer = None if self.options.pace is None else Pacer(self.clock, self.options.pace)
         while True:
-            chunk = list(islice(stream, await self._room()))
+            room = await self._room()
+            chunk = list(islice(stream, room)) if pacer is None else await pacer.take(stream, room)
             if not chunk:
                 break
             total += len(chunk)

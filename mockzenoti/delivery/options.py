@@ -35,6 +35,8 @@ class DeliveryOptions:
 
     - ``concurrency``: requests in flight at most (one worker each).
     - ``rate``: attempts per second across all targets, evenly spaced (None: unlimited).
+    - ``pace``: None (``asap``) or a speed factor: an event is accepted when its
+      simulated time has come, scaled (1.0 is real time; see ``pacing.py``).
     - ``retry_scale``: multiplies every retry wait (``0.001``: minutes become ms).
     - ``ordering``: ``none``, or ``per-entity``: per target, an event waits until
       earlier events sharing any of its ``keys`` are delivered or dead.
@@ -51,6 +53,7 @@ class DeliveryOptions:
 
     concurrency: int = 64
     rate: float | None = None
+    pace: float | None = None
     retry_scale: float = 1.0
     ordering: Ordering = "none"
     chaos: Chaos = field(default_factory=Chaos)
@@ -65,6 +68,8 @@ class DeliveryOptions:
         _whole(self.concurrency, "concurrency", 1)
         if self.rate is not None:
             _seconds(self.rate, "rate", positive=True)
+        if self.pace is not None:
+            _seconds(self.pace, "pace", positive=True)
         _seconds(self.retry_scale, "retry_scale")
         if self.ordering not in ORDERINGS:
             raise ConfigError(
