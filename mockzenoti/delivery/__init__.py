@@ -22,8 +22,8 @@ from mockzenoti.delivery.clock import Clock, FakeClock, RealClock
 from mockzenoti.delivery.engine import Engine
 from mockzenoti.delivery.observe import Hub, Metrics, Subscription
 from mockzenoti.delivery.options import DeliveryOptions
-from mockzenoti.delivery.pacing import parse_pace
 from mockzenoti.delivery.outbox import STATES, Outbox
+from mockzenoti.delivery.pacing import parse_pace
 from mockzenoti.delivery.policy import FAST, NONE, STANDARD, ZENOTI, RetryPolicy, parse_policy
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.runner import drain, open_outbox, run, run_stream
