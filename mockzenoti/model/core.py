@@ -166,6 +166,8 @@ class Employee:
     nick_name: str = ""
     show_in_catalog: bool = False
     active: bool = True
+    hired_in_stream: bool = False  # introduced by an Employee.Created of the stream
+    holds: list[object] = field(default_factory=list, repr=False)  # live work assigned
 
     @property
     def name(self) -> str:
@@ -222,6 +224,9 @@ class Guest:
     loyalty_opt_in: bool = True
     dob_incomplete_year: str | None = None
     deleted: bool = False
+    index: int = -1  # position in the world's guest pool (-1: not pooled)
+    introduced: bool = False  # a Guest.Created of the stream has named the guest
+    holds: list[object] = field(default_factory=list, repr=False)  # live bookings, sales
 
     @property
     def name(self) -> str:
