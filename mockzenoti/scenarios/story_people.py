@@ -81,7 +81,8 @@ def hire(act: Activity, center: Center) -> Process:
         if high
         else world.now + rng.randint(30, 240) * MIN
     )
-    for _ in range(10):
+    e.bookable = False  # no new visits; leaves once the booked ones are done
+    for _ in range(30):
         if not open_holds(e, world.now):
             world.delete_employee(e)
             return
