@@ -99,6 +99,13 @@ class WorldBase:
 
         return copy.deepcopy(self._setup)
 
+    def begin_at(self, ticks: int) -> None:
+        """Start the clock at ``ticks`` instead (only before anything is scheduled)."""
+        if self.pending or len(self.agenda):
+            raise RuntimeError("the world has started; its start cannot move")
+        self.agenda.now = self.start = ticks
+        self._setup["start"] = dotnet_utc(ticks)
+
     def center(self, name_or_index: str | int) -> Center:
         """A center by position (0 is the first) or by name."""
         if isinstance(name_or_index, int):
