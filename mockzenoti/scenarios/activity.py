@@ -84,6 +84,19 @@ class Activity:
         moment = self.day_moment(center, day)
         return moment if moment > now else self.day_moment(center, day + timedelta(days=1))
 
+    def open_between(self, center: Center, low: int, high: int) -> int | None:
+        """A business-hours instant of ``center`` in [low, high), or None if it is closed then."""
+        first, last = local_date(low, center.tz), local_date(high, center.tz)
+        days = (last - first).days
+        start = self.rng.randint(0, days) if days > 0 else 0
+        for k in range(days + 1):
+            day = first + timedelta(days=(start + k) % (days + 1))
+            opens = max(low, at_local(day, center.opens_minute, center.tz))
+            closes = min(high, at_local(day, center.closes_minute, center.tz))
+            if opens < closes:
+                return self.between(opens, closes)
+        return None
+
     def gap(self) -> int:
         """Days between two steps of a sale's story."""
         low, high = self.profile.sales_gap

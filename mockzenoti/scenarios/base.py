@@ -22,7 +22,10 @@ from mockzenoti.scenarios.durations import to_ticks
 from mockzenoti.scenarios.truth import Truth
 from mockzenoti.world import World, WorldSizes
 
-__all__ = ["Scenario", "Simulation"]
+__all__ = ["IDLE_LIMIT", "Scenario", "Simulation"]
+
+# A run that emits nothing for this long (a simulated year) has nothing more to say.
+IDLE_LIMIT = 366 * 86_400 * 10_000_000
 
 Sizes = WorldSizes | Mapping[str, Any] | None
 
@@ -95,6 +98,7 @@ class Simulation(Iterator[Event]):
         self.until = until
         self.emitted = 0
         self.finished = False
+        self._quiet_since = world.start
         self._truth = Truth() if track_truth else None
 
     def __iter__(self) -> Simulation:
@@ -109,10 +113,17 @@ class Simulation(Iterator[Event]):
         until = self.until
         while not pending:
             at = agenda.next_time()
-            if at is None or not agenda.busy or (until is not None and at > until):
+            if (
+                at is None
+                or not agenda.busy
+                or (until is not None and at > until)
+                or at - self._quiet_since > IDLE_LIMIT
+            ):
                 self.finished = True
                 raise StopIteration
             agenda.run_next()
+            if pending:
+                self._quiet_since = at
         event, records = pending.popleft()
         self.emitted += 1
         if self._truth is not None:

@@ -111,6 +111,8 @@ def booking(event: str) -> Handler:
             info["live"].add(rid)
             info["seats"] += seated
         else:
+            if event in _TERMINAL and ("booking", rid) in s.ended:
+                s.fail("one-terminal", f"booking {rid} already had its terminal event")
             s.ref("booking", rid)
         b = s.bookings.get(rid)
         if b is None or b["session"] != sid:

@@ -47,15 +47,17 @@ def group(act: Activity, center: Center, start: int) -> Process:
     g = world.book_appointment(center, guest, start)
     first = g.appointments[0].start_ticks
     r = rng.random()
-    if r < p.group_cancel + p.group_reschedule and first - world.now > 45 * MIN:
-        yield act.between(world.now + 10 * MIN, first - 30 * MIN)
+    when = act.open_between(center, world.now + 10 * MIN, first - 30 * MIN)
+    if r < p.group_cancel + p.group_reschedule and when is not None:
+        yield when
         if r < p.group_cancel:
             world.cancel_group(g)
             return
         g = world.reschedule_group(g, _new_start(act, g))
         first = g.appointments[0].start_ticks
-    if rng.random() < p.group_confirm and first - world.now > 30 * MIN:
-        yield act.between(world.now + 5 * MIN, first - 20 * MIN)
+    when = act.open_between(center, world.now + 5 * MIN, first - 20 * MIN)
+    if rng.random() < p.group_confirm and when is not None:
+        yield when
         world.confirm_group(g)
     if rng.random() < p.group_noshow:
         yield first + rng.randint(15, 40) * MIN

@@ -239,16 +239,20 @@ class _Checker:
         apply_action(self, a, kind, key, entity, params, frames, counts, state)
 
     def check_rule(self, a: Action, kind: str, action: str, key: str, entity: _Entity,
-                   state: _State, what: str) -> frozenset[str]:  # fmt: skip
-        """The states in which the rule allows ``action``; refuses if none; marks leniency."""
+                   state: _State, what: str, at: tuple[int, str] | None = None
+                   ) -> frozenset[str]:  # fmt: skip
+        """The states in which the rule allows ``action``; refuses if none; marks leniency.
+
+        ``at`` (line, field) points a refusal at a parameter instead of the action.
+        """
         rule = RULES[(kind, action)]
         states = frozenset("exists" if s == "pinned" else s for s in entity.states)
         allowed = states & frozenset(rule.sources)
-        where = f"{a.path}.{a.verb}"
+        line, where = at or (a.line, f"{a.path}.{a.verb}")
         if not allowed:
             now = " or ".join(sorted(states))
             raise self.fail(f"cannot {a.verb} {what}: at this step it is {now} ({a.verb} "
-                            f"needs {' or '.join(rule.sources)})", a.line, where)  # fmt: skip
+                            f"needs {' or '.join(rule.sources)})", line, where)  # fmt: skip
         if allowed != states or entity.maybe_absent:
             self.plan.lenient.add(a.path)
         anchor = entity

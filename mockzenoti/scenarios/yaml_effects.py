@@ -31,7 +31,7 @@ def _use_guest(c: _Checker, a: Action, params: dict[str, Any],
     key, guest = c.resolve(ref, frames, state, field)
     if guest.kind != "guest":
         raise c.fail(f"{ref} is a {guest.kind}, not a guest", ref.line, field)
-    c.check_rule(a, "guest", "use", key, guest, state, f"guest {ref}")
+    c.check_rule(a, "guest", "use", key, guest, state, f"guest {ref}", (ref.line, field))
     states = frozenset("exists" if s == "pinned" else s for s in guest.states)
     state.entities[key] = replace(guest, states=states)
 
@@ -77,7 +77,9 @@ def apply_action(c: _Checker, a: Action, kind: str, key: str | None, entity: _En
             session_key, session = c.resolve(ref, frames, state, field)
             if session.kind != "session":
                 raise c.fail(f"{ref} is a {session.kind}, not a session", ref.line, field)
-        c.check_rule(a, "session", "book", session_key, session, state, f"session {a.target}")
+        at = (params["session"].line, f"{a.path}.session") if verb == "guestpass" else None
+        label = params["session"] if verb == "guestpass" else a.target
+        c.check_rule(a, "session", "book", session_key, session, state, f"session {label}", at)
         made = c.define(a, "booking", frames, counts)
         if made is not None:
             first = "waitlisted" if params.get("waitlist") else "booked"
