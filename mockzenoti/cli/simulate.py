@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from typing import Any, BinaryIO
 
@@ -78,6 +79,9 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: in
     catalog = catalog_from_context(ctx)
     sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes_from(sizes),
                           catalog=catalog, track_truth=True if expect else None)  # fmt: skip
+    # This process only simulates: what exists now (modules, the catalog, the world's
+    # setup) lives until it exits, so the cyclic collector need not scan it again.
+    gc.freeze()
     if out == "-":
         _write(sim, sys.stdout.buffer)
     else:

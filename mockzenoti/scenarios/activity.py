@@ -46,6 +46,7 @@ class Activity:
         self.rng = world.rng
         # memberships with guest passes, per center: members who may bring a visitor
         self.members: dict[str, list[GuestMembership]] = {c.id: [] for c in world.centers}
+        self._hours: dict[tuple[str, date], tuple[int, int]] = {}
 
     def start(self) -> None:
         """Schedule each center's days from the world's first day on."""
@@ -63,7 +64,20 @@ class Activity:
     def between(self, low: int, high: int) -> int:
         """A whole-second instant in [low, high) (``low`` when the span is empty)."""
         span = (high - low) // TICKS_PER_SECOND
-        return low + (self.rng.randrange(span) * TICKS_PER_SECOND if span > 0 else 0)
+        return low + (int(self.rng.random() * span) * TICKS_PER_SECOND if span > 0 else 0)
+
+    def hours(self, center: Center, day: date) -> tuple[int, int]:
+        """The instants ``center`` opens and closes on local ``day`` (remembered a while)."""
+        key = (center.id, day)
+        found = self._hours.get(key)
+        if found is None:
+            if len(self._hours) > 4_096:
+                self._hours.clear()
+            found = self._hours[key] = (
+                at_local(day, center.opens_minute, center.tz),
+                at_local(day, center.closes_minute, center.tz),
+            )
+        return found
 
     def slot(self, low: int, high: int, opens: int) -> int:
         """A quarter-hour mark (counted from ``opens``) in [low, high], or ``low`` rounded up."""
@@ -73,8 +87,7 @@ class Activity:
 
     def day_moment(self, center: Center, day: date, *, room: int = 60) -> int:
         """A business-hours instant of ``center`` on ``day``, ``room`` minutes before closing."""
-        opens = at_local(day, center.opens_minute, center.tz)
-        closes = at_local(day, center.closes_minute, center.tz)
+        opens, closes = self.hours(center, day)
         return self.between(opens, closes - room * MINUTE_TICKS)
 
     def later(self, center: Center, days: int) -> int:
@@ -91,8 +104,8 @@ class Activity:
         start = self.rng.randint(0, days) if days > 0 else 0
         for k in range(days + 1):
             day = first + timedelta(days=(start + k) % (days + 1))
-            opens = max(low, at_local(day, center.opens_minute, center.tz))
-            closes = min(high, at_local(day, center.closes_minute, center.tz))
+            opens, closes = self.hours(center, day)
+            opens, closes = max(low, opens), min(high, closes)
             if opens < closes:
                 return self.between(opens, closes)
         return None
@@ -107,8 +120,7 @@ class Activity:
     def _days(self, center: Center) -> Process:
         day = self.world.first_day
         while True:
-            opens = at_local(day, center.opens_minute, center.tz)
-            closes = at_local(day, center.closes_minute, center.tz)
+            opens, closes = self.hours(center, day)
             yield opens
             self.plan_day(center, day, opens, closes)
             day += timedelta(days=1)
@@ -138,9 +150,9 @@ class Activity:
             if rng.random() < p.same_day and booked + 90 * MINUTE_TICKS < closes:
                 start = self.slot(booked + 30 * MINUTE_TICKS, closes - 60 * MINUTE_TICKS, opens)
             else:
-                ahead = day + timedelta(days=rng.randint(1, 14))
-                ahead_opens = at_local(ahead, center.opens_minute, center.tz)
-                ahead_closes = at_local(ahead, center.closes_minute, center.tz)
+                ahead_opens, ahead_closes = self.hours(
+                    center, day + timedelta(days=rng.randint(1, 14))
+                )
                 start = self.slot(ahead_opens, ahead_closes - 60 * MINUTE_TICKS, ahead_opens)
             spawn(booked, story_appointments.group(self, center, start))
         stories: list[tuple[str, Callable[[Activity, Center], Process]]] = [

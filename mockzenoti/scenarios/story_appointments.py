@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from mockzenoti.clock import MINUTE_TICKS, at_local, local_date
+from mockzenoti.clock import MINUTE_TICKS, local_date
 from mockzenoti.model import AppointmentGroup, Center
 from mockzenoti.world import Process
 
@@ -28,23 +28,34 @@ def _new_start(act: Activity, g: AppointmentGroup) -> int:
     """Where a rescheduled visit moves: later today when there is room, else a coming day."""
     center, rng, now = g.center, act.rng, act.world.now
     day = local_date(now, center.tz)
-    opens = at_local(day, center.opens_minute, center.tz)
-    closes = at_local(day, center.closes_minute, center.tz)
+    opens, closes = act.hours(center, day)
     if rng.random() < 0.4 and now + 90 * MIN < closes - 60 * MIN:
         return act.slot(now + 60 * MIN, closes - 60 * MIN, opens)
-    ahead = day + timedelta(days=rng.randint(1, 7))
-    ahead_opens = at_local(ahead, center.opens_minute, center.tz)
-    ahead_closes = at_local(ahead, center.closes_minute, center.tz)
+    ahead_opens, ahead_closes = act.hours(center, day + timedelta(days=rng.randint(1, 7)))
     return act.slot(ahead_opens, ahead_closes - 60 * MIN, ahead_opens)
 
 
 def group(act: Activity, center: Center, start: int) -> Process:
-    """One visit booked now for ``start``, to its end."""
-    world, rng, p = act.world, act.rng, act.profile
-    if start <= world.now:
+    """One visit booked now for ``start``, to its end.
+
+    When the story is over, each invoice forgets its group: the two refer to
+    each other, and a cycle would wait for Python's cyclic collector.
+    """
+    if start <= act.world.now:
         return
+    groups: list[AppointmentGroup] = []
+    try:
+        yield from _visit(act, center, start, groups)
+    finally:
+        for g in groups:
+            g.invoice.group = None
+
+
+def _visit(act: Activity, center: Center, start: int, groups: list[AppointmentGroup]) -> Process:
+    world, rng, p = act.world, act.rng, act.profile
     guest = world.pool.pick(center, rng, p.returning)
     g = world.book_appointment(center, guest, start)
+    groups.append(g)
     first = g.appointments[0].start_ticks
     r = rng.random()
     when = act.open_between(center, world.now + 10 * MIN, first - 30 * MIN)
@@ -54,6 +65,7 @@ def group(act: Activity, center: Center, start: int) -> Process:
             world.cancel_group(g)
             return
         g = world.reschedule_group(g, _new_start(act, g))
+        groups.append(g)
         first = g.appointments[0].start_ticks
     when = act.open_between(center, world.now + 5 * MIN, first - 20 * MIN)
     if rng.random() < p.group_confirm and when is not None:

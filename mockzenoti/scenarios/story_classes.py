@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from mockzenoti.clock import MINUTE_TICKS
 from mockzenoti.model import Center, ClassOffering, ClassSession, Guest, GuestMembership
 from mockzenoti.world import Process
+from mockzenoti.world.holds import NOSHOW_WINDOW
 from mockzenoti.world.rules import booking_state, membership_state
 
 if TYPE_CHECKING:
@@ -25,9 +26,20 @@ MIN = MINUTE_TICKS
 
 
 def session(act: Activity, center: Center, start: int, offering: ClassOffering) -> Process:
-    """A session of ``offering`` starting at ``start``, from publication to its start."""
+    """A session of ``offering`` starting at ``start``, from publication until it is over.
+
+    Once no event can name them, the session forgets its bookings: they refer
+    to it, and the cycle would wait for Python's cyclic collector.
+    """
+    s = act.world.schedule_session(center, start, offering=offering)
+    try:
+        yield from _run_session(act, s)
+    finally:
+        s.bookings.clear()
+
+
+def _run_session(act: Activity, s: ClassSession) -> Process:
     world, rng, p = act.world, act.rng, act.profile
-    s = world.schedule_session(center, start, offering=offering)
     low, high = p.class_fill
     wanted = int(s.capacity * (low + (high - low) * rng.random()))
     last = s.start_ticks - 5 * MIN
@@ -56,6 +68,7 @@ def session(act: Activity, center: Center, start: int, offering: ClassOffering) 
         for b in list(s.bookings):
             if booking_state(b) == "waitlisted":
                 world.reject_booking(b)
+    yield s.end_ticks + NOSHOW_WINDOW
 
 
 def _guest_for(act: Activity, s: ClassSession) -> tuple[Guest, GuestMembership | None] | None:

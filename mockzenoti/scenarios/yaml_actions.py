@@ -34,9 +34,7 @@ def _create_guest(r: Runner, a: Action, kind: str, p: Params, f: Frames) -> Any:
     else:
         center = r.center(p)
         guest = r.world.pool.fresh(center) or r.world.pool.extra(center)
-    guest.first_name = p.get("first_name", guest.first_name)
-    guest.last_name = p.get("last_name", guest.last_name)
-    guest.email = p.get("email", guest.email)
+    r.rename(guest, p.get("first_name"), p.get("last_name"), p.get("email"))
     return r.world.create_guest(guest)
 
 

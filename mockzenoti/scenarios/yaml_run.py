@@ -113,10 +113,20 @@ class Runner:
         pin = self.plan.program.guests[name]
         center = self.center({} if pin.center is None else {"center": pin.center})
         guest = self.world.pool.extra(center)
-        guest.first_name = pin.first_name or guest.first_name
-        guest.last_name = pin.last_name or guest.last_name
-        guest.email = pin.email if pin.email is not None else guest.email
+        self.rename(guest, pin.first_name, pin.last_name, pin.email)
         return guest
+
+    def rename(self, guest: Guest, first: str | None, last: str | None, email: str | None) -> None:
+        """Give a new guest pinned names; the e-mail follows the name unless pinned too."""
+        if first is None and last is None and email is None:
+            return
+        guest.first_name = first or guest.first_name
+        guest.last_name = last or guest.last_name
+        if email is not None:
+            guest.email = email
+        elif guest.email:
+            maker = self.world.factory.people(guest.center.site.country)
+            guest.email = maker.email_for(guest.first_name, guest.last_name)
 
     def guest(self, params: dict[str, Any], frames: Frames, center: Center) -> Guest:
         """The guest a step names, or a new guest of ``center``'s pool."""

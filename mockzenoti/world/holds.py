@@ -8,7 +8,7 @@ appointment group once it is cancelled, a no-show, or closed with no
 feedback still to come; a membership when it expires, or 30 days after a
 cancellation that was not reinstated; a package at the end of its validity
 and grace. ``Guest.Deleted`` and ``Employee.Deleted`` are refused while
-anything is held, so they come last. Lists are pruned as they grow, so they
+anything is held, so they come last. Lists are pruned at each addition, so they
 keep only what is open.
 """
 
@@ -50,7 +50,7 @@ def is_open(entity: object, now: int) -> bool:
 def hold(person: Guest | Employee, entity: object, now: int) -> None:
     """Record that ``person`` holds ``entity`` (pruning what no longer is open)."""
     holds = person.holds
-    if len(holds) >= 4:
+    if holds:
         holds[:] = [h for h in holds if is_open(h, now)]
     holds.append(entity)
 
