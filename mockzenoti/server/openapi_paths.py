@@ -1,0 +1,357 @@
+"""The OpenAPI document's paths: every route, its parameters, body and answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockzenoti.delivery.outbox import STATES as DELIVERY_STATES
+from mockzenoti.server.openapi_schemas import Schema, ref
+from mockzenoti.server.runstate import STATES as RUN_STATES
+from mockzenoti.server.sinks import NAME_PATTERN
+from mockzenoti.server.targetspec import ID_PATTERN
+
+__all__ = ["ERRORS", "json_content", "op", "paths"]
+
+ERRORS = {
+    400: "The body is not JSON.",
+    401: "A token is required (``Authorization: Bearer <token>``) and was missing or wrong.",
+    404: "No such resource.",
+    409: "The request clashes with the current state.",
+    422: "A value is invalid; ``field`` names it.",
+}
+
+
+def json_content(schema: Schema, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _param(name: str, where: str, schema: Schema, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": where,
+        "required": where == "path",
+        "schema": schema,
+        "description": description,
+    }
+
+
+def _path(name: str, schema: Schema, description: str) -> dict[str, Any]:
+    return _param(name, "path", schema, description)
+
+
+def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
+    return _param(name, "query", schema, description)
+
+
+LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page size.")
+OFFSET = _query("offset", {"type": "integer", "minimum": 0}, "Items to skip.")
+TARGET_ID = _path("id", {"type": "string", "pattern": ID_PATTERN}, "The target's id.")
+RUN_ID = _path("id", {"type": "integer", "minimum": 1}, "The run's id.")
+DELIVERY_ID = _path(
+    "id",
+    {"type": "string", "pattern": "^([0-9]{1,18}|[0-9a-f]{24})$"},
+    "The delivery's number, or its envelope id (24 hex digits).",
+)
+SINK_NAME = _path("name", {"type": "string", "pattern": NAME_PATTERN}, "The sink's name.")
+
+
+def op(
+    summary: str,
+    tag: str,
+    ok: tuple[int, Schema | None] | tuple[int, Schema | None, str],
+    *,
+    errors: tuple[int, ...] = (),
+    body: str | None = None,
+    body_required: bool = True,
+    params: tuple[dict[str, Any], ...] = (),
+    auth: bool = True,
+) -> dict[str, Any]:
+    """One operation: its success answer, the errors it can give, body and parameters."""
+    status, schema, *rest = ok
+    media = rest[0] if rest else "application/json"
+    success: dict[str, Any] = {"description": summary}
+    if schema is not None:
+        success["content"] = {media: {"schema": schema}}
+    responses: dict[str, Any] = {str(status): success}
+    codes = set(errors) | ({401} if auth else set()) | ({400, 422} if body else set())
+    for code in sorted(codes):
+        responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+    out: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
+    if params:
+        out["parameters"] = list(params)
+    if body is not None:
+        out["requestBody"] = {
+            "required": body_required,
+            "content": {"application/json": {"schema": ref(body)}},
+        }
+    if not auth:
+        out["security"] = [{}]
+    return out
+
+
+def paths() -> dict[str, Any]:
+    """Every path and operation of the API."""
+    text = {"type": "string"}
+    state_query = _query(
+        "state", {"type": "string"}, "States, comma-separated: " + ", ".join(DELIVERY_STATES)
+    )
+    return {
+        "/health": {
+            "get": op("Liveness (never needs a token).", "meta", (200, ref("Health")), auth=False)
+        },
+        "/catalog": {"get": op("Every event type.", "catalog", (200, ref("CatalogList")))},
+        "/catalog/{event_type}": {
+            "get": op(
+                "One event type: schema, sample, a generated example.",
+                "catalog",
+                (200, ref("CatalogDetail")),
+                errors=(404,),
+                params=(_path("event_type", {"type": "string"}, "A catalog or wire name."),),
+            )
+        },
+        "/scenarios": {
+            "get": op("Built-in scenarios and example files.", "runs", (200, ref("ScenarioList")))
+        },
+        "/stats": {"get": op("Outbox-wide counts.", "meta", (200, ref("Stats")))},
+        "/metrics": {"get": op("Prometheus text format.", "meta", (200, text, "text/plain"))},
+        "/openapi.json": {"get": op("This document.", "meta", (200, {"type": "object"}))},
+        "/stream": {
+            "get": op(
+                "Server-sent events: changes, snapshots, run progress (docs/api.md).",
+                "stream",
+                (200, text, "text/event-stream"),
+                errors=(422,),
+                params=(
+                    _query("types", {"type": "string"}, "Event names to receive, comma-separated."),
+                    _query(
+                        "duration",
+                        {"type": "number", "exclusiveMinimum": 0, "maximum": 86400},
+                        "Close the stream after this many seconds.",
+                    ),
+                ),
+            )
+        },
+        "/targets": {
+            "post": op(
+                "Create a target (only url is required).",
+                "targets",
+                (201, ref("Target")),
+                errors=(409,),
+                body="TargetCreate",
+            ),
+            "get": op("Every target.", "targets", (200, ref("TargetList"))),
+        },
+        "/targets/{id}": {
+            "get": op(
+                "One target with its deliveries by state.",
+                "targets",
+                (200, ref("Target")),
+                errors=(404,),
+                params=(TARGET_ID,),
+            ),
+            "patch": op(
+                "Change settings; activate or deactivate.",
+                "targets",
+                (200, ref("Target")),
+                errors=(404,),
+                body="TargetPatch",
+                params=(TARGET_ID,),
+            ),
+            "delete": op(
+                "Delete a target (409 while it has undelivered deliveries).",
+                "targets",
+                (204, None),
+                errors=(404, 409),
+                params=(TARGET_ID,),
+            ),
+        },
+        "/targets/{id}/reactivate": {
+            "post": op(
+                "Activate; deliver (or discard) held deliveries.",
+                "targets",
+                (200, ref("Reactivated")),
+                errors=(404,),
+                body="Reactivate",
+                body_required=False,
+                params=(TARGET_ID,),
+            ),
+        },
+        "/targets/{id}/ping": {
+            "post": op(
+                "Zenoti's test button: an empty POST to the URL.",
+                "targets",
+                (200, ref("Ping")),
+                errors=(404,),
+                params=(TARGET_ID,),
+            ),
+        },
+        "/events": {
+            "post": op(
+                "Emit one event (type and overrides, or a full payload).",
+                "events",
+                (201, ref("EventResult")),
+                body="EventRequest",
+            ),
+        },
+        "/runs": {
+            "post": op("Start a scenario run.", "runs", (201, ref("Run")), body="RunRequest"),
+            "get": op(
+                "Runs, newest first.",
+                "runs",
+                (200, ref("RunList")),
+                errors=(422,),
+                params=(
+                    _query(
+                        "state",
+                        {"type": "string", "enum": list(RUN_STATES)},
+                        "Only runs in this state.",
+                    ),
+                    LIMIT,
+                    OFFSET,
+                ),
+            ),
+        },
+        "/runs/{id}": {
+            "get": op(
+                "One run (with its expected final state once finished).",
+                "runs",
+                (200, ref("Run")),
+                errors=(404, 422),
+                params=(
+                    RUN_ID,
+                    _query(
+                        "expected",
+                        {"type": "boolean"},
+                        "Include the expected state (default true).",
+                    ),
+                ),
+            ),
+            "delete": op(
+                "Stop a run: no more events; those accepted are delivered.",
+                "runs",
+                (202, ref("Run")),
+                errors=(404,),
+                params=(RUN_ID,),
+            ),
+        },
+        "/runs/{id}/expected": {
+            "get": op(
+                "The run's expected final state (docs/truth.md).",
+                "runs",
+                (200, ref("Expected")),
+                errors=(404, 409),
+                params=(RUN_ID,),
+            ),
+        },
+        "/deliveries": {
+            "get": op(
+                "Deliveries, filtered and paged.",
+                "deliveries",
+                (200, ref("DeliveryList")),
+                errors=(422,),
+                params=(
+                    state_query,
+                    _query("event_type", {"type": "string"}, "Wire event type."),
+                    _query("run", {"type": "string", "pattern": "^[0-9]*$"}, "Run id."),
+                    _query(
+                        "run_id",
+                        {"type": "string", "pattern": "^[0-9]*$"},
+                        "Run id (alias of run).",
+                    ),
+                    _query("target", {"type": "string"}, "Target id."),
+                    _query("event_id", {"type": "string"}, "Envelope event_id."),
+                    _query("delivery_id", {"type": "string"}, "Envelope id."),
+                    LIMIT,
+                    OFFSET,
+                    _query("order", {"type": "string", "enum": ["asc", "desc"]}, "By number."),
+                ),
+            ),
+        },
+        "/deliveries/{id}": {
+            "get": op(
+                "One delivery with every attempt.",
+                "deliveries",
+                (200, ref("DeliveryDetail")),
+                errors=(404,),
+                params=(DELIVERY_ID,),
+            ),
+        },
+        "/deliveries/{id}/body": {
+            "get": op(
+                "The exact bytes sent.",
+                "deliveries",
+                (200, {}),
+                errors=(404,),
+                params=(DELIVERY_ID,),
+            ),
+        },
+        "/deliveries/redeliver": {
+            "post": op(
+                "Redeliver dead or held deliveries by ids or filter.",
+                "deliveries",
+                (200, ref("Redelivered")),
+                body="Redeliver",
+                body_required=False,
+            ),
+        },
+        "/deliveries/discard": {
+            "post": op(
+                "Discard held deliveries by ids or filter.",
+                "deliveries",
+                (200, ref("Discarded")),
+                body="Discard",
+                body_required=False,
+            ),
+        },
+        "/sinks": {"get": op("Every sink.", "sinks", (200, ref("SinkList")))},
+        "/sinks/{name}": {
+            "get": op("One sink.", "sinks", (200, ref("Sink")), errors=(404,), params=(SINK_NAME,)),
+            "put": op(
+                "Create a sink or replace its settings.",
+                "sinks",
+                (200, ref("Sink")),
+                errors=(409,),
+                body="SinkSettings",
+                body_required=False,
+                params=(SINK_NAME,),
+            ),
+            "delete": op(
+                "Delete a sink.", "sinks", (204, None), errors=(404,), params=(SINK_NAME,)
+            ),
+        },
+        "/sinks/{name}/reset": {
+            "post": op(
+                "Forget what a sink received.",
+                "sinks",
+                (200, ref("Sink")),
+                errors=(404,),
+                params=(SINK_NAME,),
+            ),
+        },
+        "/sink/{name}/received": {
+            "get": op(
+                "What a sink received, duplicates marked.",
+                "sinks",
+                (200, ref("Received")),
+                errors=(404, 422),
+                params=(
+                    SINK_NAME,
+                    LIMIT | {"schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+                    OFFSET,
+                    _query("payloads", {"type": "boolean"}, "Include payloads."),
+                ),
+            ),
+        },
+        "/sink/{name}": {method: _receiver() for method in ("post", "put", "patch")},
+    }
+
+
+def _receiver() -> dict[str, Any]:
+    return {
+        "summary": "A webhook for the sink (created on first use); answers as configured.",
+        "tags": ["sinks"],
+        "parameters": [SINK_NAME],
+        "requestBody": {"required": False, "content": {"application/json": {"schema": {}}}},
+        "responses": {"default": json_content(ref("SinkAnswer"), "The sink's configured answer.")},
+        "security": [{}],
+    }

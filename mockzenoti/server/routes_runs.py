@@ -1,0 +1,120 @@
+"""``/runs``: scenario runs, their progress, their expected final state, stopping them."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from typing import Any
+
+from aiohttp import web
+
+from mockzenoti.delivery.outbox import RunRecord
+from mockzenoti.errors import MockZenotiError, NotFound
+from mockzenoti.server.bodies import Query, read_object
+from mockzenoti.server.errors import ApiError, from_library
+from mockzenoti.server.keys import OUTBOX, RUNS, SETTINGS
+from mockzenoti.server.runspec import parse_run_request
+from mockzenoti.server.runstate import STATES, run_state, run_view
+from mockzenoti.server.targetspec import resolve_targets
+
+__all__ = ["routes"]
+
+routes = web.RouteTableDef()
+
+
+async def _record(request: web.Request) -> RunRecord:
+    outbox = request.app[OUTBOX]
+    key = request.match_info["id"]
+    if key.isdigit() and len(key) < 19:
+        try:
+            return await outbox.call(outbox.get_run, int(key))
+        except NotFound:
+            pass
+    raise ApiError.not_found(f"no run {key!r}", "id")
+
+
+async def _view(request: web.Request, record: RunRecord, *, expected: bool) -> dict[str, Any]:
+    outbox = request.app[OUTBOX]
+    counts = await outbox.call(outbox.counts, run_id=record.id)
+    return run_view(record, request.app[RUNS].handles.get(record.id), counts, expected=expected)
+
+
+@routes.post("/runs")
+async def create_run(request: web.Request) -> web.Response:
+    """Start a scenario run; answers at once with the run (its ``id``), state ``running``."""
+    app = request.app
+    runs = app[RUNS]
+    body = await read_object(request)
+    spec = parse_run_request(body)
+    targets = await resolve_targets(app[OUTBOX], spec.targets or None)
+    spec = replace(spec, targets=[t.name for t in targets])
+    loop = asyncio.get_running_loop()
+    try:
+        sim = await loop.run_in_executor(runs.executor, spec.simulate, app[SETTINGS].catalog)
+    except MockZenotiError as exc:
+        raise from_library(exc) from None
+    handle = await runs.create(spec, targets, sim)
+    record = await app[OUTBOX].call(app[OUTBOX].get_run, handle.id)
+    return web.json_response(
+        await _view(request, record, expected=False),
+        status=201,
+        headers={"Location": f"/runs/{handle.id}"},
+    )
+
+
+@routes.get("/runs")
+async def list_runs(request: web.Request) -> web.Response:
+    """Runs, newest first (``state`` filters; ``limit``/``offset`` page)."""
+    outbox = request.app[OUTBOX]
+    q = Query(request)
+    state = q.text("state")
+    if state is not None and state not in STATES:
+        raise ApiError.invalid(f"state {state!r} is not one of {', '.join(STATES)}", "state")
+    limit = q.integer("limit", 100, minimum=1, maximum=1000)
+    offset = q.integer("offset", 0)
+    handles = request.app[RUNS].handles
+    if state is None:
+        records = await outbox.call(outbox.list_runs, limit=limit, offset=offset)
+    else:
+        everything = await outbox.call(outbox.list_runs, limit=2**31, offset=0)
+        chosen = [r for r in everything if run_state(r, handles.get(r.id))[0] == state]
+        records = chosen[offset : offset + limit]
+    items = [await _view(request, r, expected=False) for r in records]
+    return web.json_response({"items": items, "limit": limit, "offset": offset})
+
+
+@routes.get("/runs/{id}")
+async def get_run(request: web.Request) -> web.Response:
+    """One run: state, counts by state; the expected final state once finished
+    (``expected=false`` leaves it out)."""
+    record = await _record(request)
+    include = Query(request).flag("expected", True)
+    return web.json_response(await _view(request, record, expected=include))
+
+
+@routes.get("/runs/{id}/expected")
+async def get_expected(request: web.Request) -> web.Response:
+    """The run's expected final state alone (409 until the run has finished; 404 without truth)."""
+    record = await _record(request)
+    view = await _view(request, record, expected=True)
+    if view["state"] == "running":
+        raise ApiError.conflict(f"run {record.id} is still running", "id")
+    if view["expected"] is None:
+        raise ApiError.not_found(
+            f"run {record.id} has no expected state (failed, or truth was not tracked)", "id"
+        )
+    return web.json_response(view["expected"])
+
+
+@routes.delete("/runs/{id}")
+async def stop_run(request: web.Request) -> web.Response:
+    """Stop a run: no more events are taken; those accepted are still delivered.
+
+    Answers 202 with the run (``stop_requested``); its state turns ``stopped``
+    when its deliveries are settled. A run that already finished answers 200.
+    """
+    record = await _record(request)
+    handle = await request.app[RUNS].stop(record.id)
+    record = await request.app[OUTBOX].call(request.app[OUTBOX].get_run, record.id)
+    view = await _view(request, record, expected=False)
+    return web.json_response(view, status=202 if handle is not None else 200)
