@@ -33,12 +33,27 @@ __all__ = ["serve_command"]
     default=None,
     help="Settings file (TOML); same as the global --config.",
 )
-@click.option("--concurrency", type=click.IntRange(1, 10_000), default=64, show_default=True,
-              help="Requests in flight per engine.")  # fmt: skip
-@click.option("--retry-scale", type=click.FloatRange(0), default=1.0, show_default=True,
-              help="Scale the retry waits of POST /events and redeliveries.")  # fmt: skip
-@click.option("--shutdown-grace", type=click.FloatRange(0.001), default=5.0, show_default=True,
-              help="Seconds attempts in flight get to finish when stopping.")  # fmt: skip
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 10_000),
+    default=64,
+    show_default=True,
+    help="Requests in flight per engine.",
+)
+@click.option(
+    "--retry-scale",
+    type=click.FloatRange(0),
+    default=1.0,
+    show_default=True,
+    help="Scale the retry waits of POST /events and redeliveries.",
+)
+@click.option(
+    "--shutdown-grace",
+    type=click.FloatRange(0.001),
+    default=5.0,
+    show_default=True,
+    help="Seconds attempts in flight get to finish when stopping.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level (default: warnings).")
 @click.pass_context
 def serve_command(

@@ -93,6 +93,8 @@ class FeedClient:
             out.append(self.buffer.popleft())
         if self.buffer:
             self._wake.set()
+        elif not self.closed:
+            self._wake.clear()
         return out
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.server.targetspec import ID_PATTERN
+from mockzenoti.server.targetspec import HEADER_NAME_PATTERN, HEADER_VALUE_PATTERN, ID_PATTERN
 
 __all__ = ["ANY", "BOOL", "COUNTS", "INT", "NINT", "NNUM", "NSTR", "NUM", "OBJ", "SEED"]
 __all__ += ["SIGNING", "STR", "Schema", "obj", "ref", "requests"]
@@ -56,7 +56,11 @@ def _target_settings(*, create: bool) -> dict[str, Schema]:
         "retry": {"type": "string", "minLength": 1},
         "event_types": STRINGS,
         "center_ids": STRINGS,
-        "headers": {"type": "object", "additionalProperties": {"type": "string"}},
+        "headers": {
+            "type": "object",
+            "propertyNames": {"pattern": HEADER_NAME_PATTERN},
+            "additionalProperties": {"type": "string", "pattern": HEADER_VALUE_PATTERN},
+        },
         "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
         "retry_statuses": {"type": "array", "items": {"type": "integer"}},
         "deactivate_after": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
@@ -82,7 +86,10 @@ def _sink_settings() -> Schema:
             "fail_probability": {"type": "number", "minimum": 0, "maximum": 1},
             "fail_status": {"type": "integer", "minimum": 200, "maximum": 599},
             "retry_after": {
-                "oneOf": [{"type": "string", "minLength": 1}, {"type": "number", "minimum": 0}]
+                "oneOf": [
+                    {"type": "string", "pattern": "^[\\x20-\\x7e]+$"},
+                    {"type": "number", "minimum": 0},
+                ]
             },
             "latency": {"type": "number", "minimum": 0, "maximum": 600},
             "seed": INT,

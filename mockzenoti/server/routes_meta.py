@@ -109,7 +109,7 @@ async def scenarios(request: web.Request) -> web.Response:
 
 async def _runs_by_state(request: web.Request) -> dict[str, int]:
     outbox = request.app[OUTBOX]
-    handles = request.app[RUNS].handles
+    handles = dict(request.app[RUNS].handles)
     records = await outbox.call(outbox.list_runs, limit=2**31, offset=0)
     counts = dict.fromkeys(STATES, 0)
     for record in records:
@@ -147,8 +147,7 @@ async def metrics(request: web.Request) -> web.Response:
         stream_clients=len(app[FEED].clients),
         stream_dropped=app[FEED].dropped,
     )
-    return web.Response(text=text, content_type="text/plain", charset="utf-8",
-                        headers={"X-Prometheus-Format": "0.0.4"})  # fmt: skip
+    return web.Response(text=text, content_type="text/plain", charset="utf-8")
 
 
 @routes.get("/openapi.json")

@@ -22,21 +22,28 @@ __all__ = ["routes"]
 routes = web.RouteTableDef()
 
 
-async def _record(request: web.Request) -> RunRecord:
-    outbox = request.app[OUTBOX]
+def _run_id(request: web.Request) -> int:
     key = request.match_info["id"]
     if key.isdigit() and len(key) < 19:
-        try:
-            return await outbox.call(outbox.get_run, int(key))
-        except NotFound:
-            pass
+        return int(key)
     raise ApiError.not_found(f"no run {key!r}", "id")
 
 
-async def _view(request: web.Request, record: RunRecord, *, expected: bool) -> dict[str, Any]:
+async def _record(request: web.Request, run_id: int) -> RunRecord:
     outbox = request.app[OUTBOX]
-    counts = await outbox.call(outbox.counts, run_id=record.id)
-    return run_view(record, request.app[RUNS].handles.get(record.id), counts, expected=expected)
+    try:
+        return await outbox.call(outbox.get_run, run_id)
+    except NotFound:
+        raise ApiError.not_found(f"no run {run_id}", "id") from None
+
+
+async def _view(request: web.Request, run_id: int, *, expected: bool) -> dict[str, Any]:
+    """The run as the API shows it (its handle is taken before its record is read)."""
+    outbox = request.app[OUTBOX]
+    handle = request.app[RUNS].handles.get(run_id)
+    record = await _record(request, run_id)
+    counts = await outbox.call(outbox.counts, run_id=run_id)
+    return run_view(record, handle, counts, expected=expected)
 
 
 @routes.post("/runs")
@@ -54,9 +61,8 @@ async def create_run(request: web.Request) -> web.Response:
     except MockZenotiError as exc:
         raise from_library(exc) from None
     handle = await runs.create(spec, targets, sim)
-    record = await app[OUTBOX].call(app[OUTBOX].get_run, handle.id)
     return web.json_response(
-        await _view(request, record, expected=False),
+        await _view(request, handle.id, expected=False),
         status=201,
         headers={"Location": f"/runs/{handle.id}"},
     )
@@ -72,14 +78,17 @@ async def list_runs(request: web.Request) -> web.Response:
         raise ApiError.invalid(f"state {state!r} is not one of {', '.join(STATES)}", "state")
     limit = q.integer("limit", 100, minimum=1, maximum=1000)
     offset = q.integer("offset", 0)
-    handles = request.app[RUNS].handles
+    handles = dict(request.app[RUNS].handles)
     if state is None:
         records = await outbox.call(outbox.list_runs, limit=limit, offset=offset)
     else:
         everything = await outbox.call(outbox.list_runs, limit=2**31, offset=0)
         chosen = [r for r in everything if run_state(r, handles.get(r.id))[0] == state]
         records = chosen[offset : offset + limit]
-    items = [await _view(request, r, expected=False) for r in records]
+    items = []
+    for record in records:
+        counts = await outbox.call(outbox.counts, run_id=record.id)
+        items.append(run_view(record, handles.get(record.id), counts))
     return web.json_response({"items": items, "limit": limit, "offset": offset})
 
 
@@ -87,21 +96,21 @@ async def list_runs(request: web.Request) -> web.Response:
 async def get_run(request: web.Request) -> web.Response:
     """One run: state, counts by state; the expected final state once finished
     (``expected=false`` leaves it out)."""
-    record = await _record(request)
+    run_id = _run_id(request)
     include = Query(request).flag("expected", True)
-    return web.json_response(await _view(request, record, expected=include))
+    return web.json_response(await _view(request, run_id, expected=include))
 
 
 @routes.get("/runs/{id}/expected")
 async def get_expected(request: web.Request) -> web.Response:
     """The run's expected final state alone (409 until the run has finished; 404 without truth)."""
-    record = await _record(request)
-    view = await _view(request, record, expected=True)
+    run_id = _run_id(request)
+    view = await _view(request, run_id, expected=True)
     if view["state"] == "running":
-        raise ApiError.conflict(f"run {record.id} is still running", "id")
+        raise ApiError.conflict(f"run {run_id} is still running", "id")
     if view["expected"] is None:
         raise ApiError.not_found(
-            f"run {record.id} has no expected state (failed, or truth was not tracked)", "id"
+            f"run {run_id} has no expected state (failed, or truth was not tracked)", "id"
         )
     return web.json_response(view["expected"])
 
@@ -113,8 +122,8 @@ async def stop_run(request: web.Request) -> web.Response:
     Answers 202 with the run (``stop_requested``); its state turns ``stopped``
     when its deliveries are settled. A run that already finished answers 200.
     """
-    record = await _record(request)
-    handle = await request.app[RUNS].stop(record.id)
-    record = await request.app[OUTBOX].call(request.app[OUTBOX].get_run, record.id)
-    view = await _view(request, record, expected=False)
+    run_id = _run_id(request)
+    await _record(request, run_id)
+    handle = await request.app[RUNS].stop(run_id)
+    view = await _view(request, run_id, expected=False)
     return web.json_response(view, status=202 if handle is not None else 200)

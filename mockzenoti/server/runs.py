@@ -153,14 +153,24 @@ class RunsManager:
         )
 
     def _stream(self, handle: RunHandle) -> Iterator[Event]:
-        """The run's events, read lazily; ends at the first event asked for after a stop."""
+        """The run's events, read lazily; ends at the first event asked for after a stop.
+
+        A simulation that fails (a scenario step the world refuses) ends the
+        stream too: the events before the failure are accepted and delivered,
+        and the run is ``failed`` with the error.
+        """
         sim = handle.sim
         assert sim is not None
         while True:
             if handle.stop.is_set():
                 handle.cut = True
                 return
-            event = next(sim, None)
+            try:
+                event = next(sim, None)
+            except Exception as exc:
+                handle.error = describe(exc)
+                log.warning("run %d failed: %s", handle.id, handle.error, exc_info=exc)
+                return
             if event is None:
                 return
             self.stats.events_generated += 1
@@ -233,11 +243,13 @@ class RunsManager:
                 accepted = record.accepted
             if state != "failed":
                 expected = await self._in_thread(expected_for, handle, accepted, self.settings)
-            await self._save(handle, state=state, expected=expected, resumed=handle.resumed)
+            await self._save(
+                handle, state=state, expected=expected, resumed=handle.resumed, error=handle.error
+            )
         except Exception as exc:
             log.exception("run %d: could not store its result", handle.id)
             handle.error = handle.error or describe(exc)
-        handle.final = state
+        handle.final = state  # views read the result from the handle until it is dropped
         handle.sim = None
         self.handles.pop(handle.id, None)
         self._emit(handle, state)

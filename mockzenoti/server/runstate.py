@@ -63,11 +63,22 @@ def expected_for(handle: RunHandle, accepted: int, settings: ServerSettings) -> 
     return sim.expected()
 
 
+def _result(record: RunRecord, handle: RunHandle | None) -> dict[str, Any]:
+    """The run's stored result; the handle's copy once it has finished (fresher)."""
+    if handle is not None and handle.final is not None:
+        return handle.result
+    return record.result if isinstance(record.result, dict) else {}
+
+
 def run_state(record: RunRecord, handle: RunHandle | None) -> tuple[str, str | None]:
-    """The API state of a run and its error message."""
-    result = record.result if isinstance(record.result, dict) else {}
+    """The API state of a run and its error message.
+
+    Take ``handle`` (or None) before reading ``record``: a run whose handle
+    is gone has its final result in the outbox already.
+    """
+    result = _result(record, handle)
     error = result.get("error")
-    if handle is not None and handle.running:
+    if handle is not None and handle.final is None:
         return "running", handle.error or error
     if result.get("state") in FINAL:
         return str(result["state"]), error
@@ -87,7 +98,7 @@ def run_view(
 ) -> dict[str, Any]:
     """A run as ``GET /runs/{id}`` shows it (``expected``: include the expected final state)."""
     state, error = run_state(record, handle)
-    result = record.result if isinstance(record.result, dict) else {}
+    result = _result(record, handle)
     spec = RunSpec.from_spec(record.spec)
     view: dict[str, Any] = {"id": record.id, "state": state}
     if spec is not None:

@@ -10,6 +10,7 @@ detection still remembers every event id it accepted).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +28,7 @@ MAX_SINKS = 256
 DEFAULT_KEEP = 10_000
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 _NAME = re.compile(NAME_PATTERN)
+_HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
 
 
 @dataclass(eq=False)
@@ -47,7 +49,7 @@ class Mounted:
 
 def check_name(name: str) -> str:
     """A sink name: letters, digits, ``_.-``, 1 to 64 characters."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise ApiError.invalid(
             f"{name!r} is not a sink name (letters, digits, '_', '.', '-'; at most 64)", "name"
         )
@@ -59,9 +61,14 @@ def parse_sink_settings(body: Fields) -> tuple[SinkSettings, int]:
     secrets = body.strings("secret", allow_one=True) or []
     retry_after = body.raw("retry_after")
     if retry_after is not None:
-        if isinstance(retry_after, bool) or not isinstance(retry_after, str | int | float):
-            raise ApiError.invalid("retry_after is seconds or an HTTP date", "retry_after")
-        retry_after = str(retry_after)
+        number = isinstance(retry_after, int | float) and not isinstance(retry_after, bool)
+        if number and retry_after >= 0 and math.isfinite(retry_after):
+            retry_after = f"{retry_after:g}"
+        elif not isinstance(retry_after, str) or not _HEADER_TEXT.fullmatch(retry_after):
+            raise ApiError.invalid(
+                "retry_after is a number of seconds or an HTTP date (printable text)",
+                "retry_after",
+            )
     values: dict[str, Any] = {
         "secrets": tuple(secrets),
         "scheme": body.string("signing", None, choices=("zenoti", "standard", "none")),

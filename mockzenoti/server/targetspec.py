@@ -23,6 +23,8 @@ from mockzenoti.server.bodies import Fields
 from mockzenoti.server.errors import ApiError, from_library
 
 __all__ = [
+    "HEADER_NAME_PATTERN",
+    "HEADER_VALUE_PATTERN",
     "ID_PATTERN",
     "MAX_TARGETS",
     "SETTINGS",
@@ -36,6 +38,11 @@ __all__ = [
 MAX_TARGETS = 16
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 _ID = re.compile(ID_PATTERN)
+#: RFC 9110 field names (tokens) and values (visible characters, spaces and tabs).
+HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
+HEADER_VALUE_PATTERN = r"^[\t\x20-\x7e]*$"
+_TOKEN = re.compile(HEADER_NAME_PATTERN[1:-1])
+_HEADER_VALUE = re.compile(HEADER_VALUE_PATTERN[1:-1])
 #: ``delivery.Target`` field -> API field, for error messages.
 _API_NAME = {"name": "id", "signature": "signing", "secrets": "secret", "policy": "retry"}
 #: API fields that configure a target (PATCH may change any of them).
@@ -61,7 +68,7 @@ def new_target_id() -> str:
 
 def check_id(value: str, field: str = "id") -> str:
     """A target id: letters, digits, ``_.-``, 1 to 64 characters."""
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise ApiError.invalid(
             f"{value!r} is not a target id (letters, digits, '_', '.', '-'; at most 64)", field
         )
@@ -82,8 +89,12 @@ def _headers(body: Fields, current: dict[str, str]) -> dict[str, str]:
         return current
     out: dict[str, str] = {}
     for key, value in fields.raw_all().items():
-        if not isinstance(value, str):
-            raise ApiError.invalid(f"header {key!r} must have a string value", f"headers.{key}")
+        if not _TOKEN.fullmatch(key):
+            raise ApiError.invalid(f"{key!r} is not an HTTP header name", f"headers.{key}")
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+            raise ApiError.invalid(
+                f"header {key!r} needs a string value of printable characters", f"headers.{key}"
+            )
         out[key] = value
     return out
 
