@@ -74,14 +74,25 @@ class Fields:
         """The field's full name in errors."""
         return f"{self.prefix}{key}"
 
+    def null(self, key: str) -> bool:
+        """True (and the key marked read) when ``key`` is given as an explicit null."""
+        if key in self.data and self.data[key] is None:
+            self._read.add(key)
+            return True
+        return False
+
     def has(self, key: str) -> bool:
-        """True when ``key`` is present (null counts as absent)."""
-        return self.data.get(key) is not None
+        """True when ``key`` is present."""
+        return key in self.data
 
     def raw(self, key: str, default: Any = None) -> Any:
-        """The value as is (marks the key read)."""
+        """The value as is (marks the key read); an explicit null is refused."""
         self._read.add(key)
         value = self.data.get(key)
+        if value is None and key in self.data:
+            raise ApiError.invalid(
+                f"{self.name(key)} must not be null (leave it out for the default)", self.name(key)
+            )
         return default if value is None else value
 
     def _wrong(self, key: str, wanted: str, value: Any) -> ApiError:

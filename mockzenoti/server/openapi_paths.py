@@ -10,7 +10,18 @@ from mockzenoti.server.runstate import STATES as RUN_STATES
 from mockzenoti.server.sinks import NAME_PATTERN
 from mockzenoti.server.targetspec import ID_PATTERN
 
-__all__ = ["ERRORS", "json_content", "op", "paths"]
+__all__ = ["ERRORS", "SSE_EVENT", "json_content", "op", "paths"]
+
+#: One server-sent event of ``GET /stream``: its name, JSON data and number.
+SSE_EVENT: Schema = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "id": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+}
 
 ERRORS = {
     400: "The body is not JSON.",
@@ -65,6 +76,7 @@ def op(
     body_required: bool = True,
     params: tuple[dict[str, Any], ...] = (),
     auth: bool = True,
+    also: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """One operation: its success answer, the errors it can give, body and parameters."""
     status, schema, *rest = ok
@@ -72,7 +84,7 @@ def op(
     success: dict[str, Any] = {"description": summary}
     if schema is not None:
         success["content"] = {media: {"schema": schema}}
-    responses: dict[str, Any] = {str(status): success}
+    responses: dict[str, Any] = {str(code): success for code in (status, *also)}
     codes = set(errors) | ({401} if auth else set()) | ({400, 422} if body else set())
     for code in sorted(codes):
         responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
@@ -119,7 +131,7 @@ def paths() -> dict[str, Any]:
             "get": op(
                 "Server-sent events: changes, snapshots, run progress (docs/api.md).",
                 "stream",
-                (200, text, "text/event-stream"),
+                (200, SSE_EVENT, "text/event-stream"),
                 errors=(422,),
                 params=(
                     _query("types", {"type": "string"}, "Event names to receive, comma-separated."),
@@ -232,6 +244,7 @@ def paths() -> dict[str, Any]:
                 (202, ref("Run")),
                 errors=(404,),
                 params=(RUN_ID,),
+                also=(200,),
             ),
         },
         "/runs/{id}/expected": {
@@ -314,6 +327,7 @@ def paths() -> dict[str, Any]:
                 body="SinkSettings",
                 body_required=False,
                 params=(SINK_NAME,),
+                also=(201,),
             ),
             "delete": op(
                 "Delete a sink.", "sinks", (204, None), errors=(404,), params=(SINK_NAME,)
@@ -352,6 +366,10 @@ def _receiver() -> dict[str, Any]:
         "tags": ["sinks"],
         "parameters": [SINK_NAME],
         "requestBody": {"required": False, "content": {"application/json": {"schema": {}}}},
-        "responses": {"default": json_content(ref("SinkAnswer"), "The sink's configured answer.")},
+        "responses": {
+            "409": {"$ref": "#/components/responses/E409"},
+            "422": {"$ref": "#/components/responses/E422"},
+            "default": json_content(ref("SinkAnswer"), "The sink's configured answer."),
+        },
         "security": [{}],
     }

@@ -72,11 +72,11 @@ def parse_sink_settings(body: Fields) -> tuple[SinkSettings, int]:
     values: dict[str, Any] = {
         "secrets": tuple(secrets),
         "scheme": body.string("signing", None, choices=("zenoti", "standard", "none")),
-        "status": body.integer("status", 200, minimum=100, maximum=599),
+        "status": body.integer("status", 200, minimum=200, maximum=599),
         "fail_first": body.integer("fail_first", 0, minimum=0, maximum=1_000_000),
         "fail_by": body.string("fail_by", "event_id", choices=("event_id", "id")),
         "fail_probability": body.number("fail_probability", 0.0),
-        "fail_status": body.integer("fail_status", 500, minimum=100, maximum=599),
+        "fail_status": body.integer("fail_status", 500, minimum=200, maximum=599),
         "retry_after": retry_after,
         "latency": body.number("latency", 0.0),
         "seed": body.integer("seed", 0),

@@ -75,12 +75,13 @@ def check_id(value: str, field: str = "id") -> str:
     return value
 
 
-def _secrets(body: Fields, current: tuple[str, ...]) -> tuple[str, ...]:
-    if "secret" in body.data and body.data["secret"] is None:
-        body.raw("secret")
-        return ()
+def _secrets(body: Fields, current: tuple[str, ...] | None) -> tuple[str, ...]:
+    if current is not None and body.null("secret"):
+        return ()  # PATCH: null clears the secrets
     given = body.strings("secret", allow_one=True)
-    return current if given is None else tuple(given)
+    if given is not None:
+        return tuple(given)
+    return current or ()
 
 
 def _headers(body: Fields, current: dict[str, str]) -> dict[str, str]:
@@ -134,7 +135,7 @@ def parse_target(
         "signature": body.string(
             "signing", current.get("signature"), choices=("zenoti", "standard", "none")
         ),
-        "secrets": _secrets(body, tuple(current.get("secrets", ()))),
+        "secrets": _secrets(body, tuple(current["secrets"]) if base is not None else None),
         "policy": body.string("retry", current.get("policy", "zenoti")),
         "event_types": _event_types(body, catalog, current.get("event_types")),
         "center_ids": body.strings("center_ids") or current.get("center_ids"),
