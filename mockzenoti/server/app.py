@@ -1,10 +1,11 @@
 """The control server's application: ``create_app(settings)``.
 
 Resources are owned by the application's ``cleanup_ctx``, entered in this
-order and left in reverse: the HTTP client session, the outbox, the
-long-lived engine (with the hub), the sinks, the runs manager (which
-resumes the runs a previous process left and delivers its backlog), the
-stream feed. On shutdown the streams are ended and the sinks released first
+order and left in reverse: the outbox (first, so that a locked one fails
+before anything else opens), the HTTP client session, the long-lived engine
+(with the hub), the sinks, the runs manager (which resumes the runs a
+previous process left and delivers its backlog), the stream feed. On
+shutdown the streams are ended and the sinks released first
 (``on_shutdown``), then the runs are interrupted (each engine lets attempts
 in flight finish within ``shutdown_grace``), then the engine drains the same
 way, then the outbox closes.
@@ -133,7 +134,7 @@ def create_app(
     app[CLOCK] = clock or RealClock()
     app[HUB] = Hub()
     app[STATS] = Stats()
-    app.cleanup_ctx.extend([_session, _outbox, _engine, _sinks, _runs, _feed])
+    app.cleanup_ctx.extend([_outbox, _session, _engine, _sinks, _runs, _feed])
     app.on_shutdown.append(_on_shutdown)
     app.add_routes(routes_meta.routes)
     app.add_routes(routes_targets.routes)

@@ -39,7 +39,11 @@ async def serve(
     runner = web.AppRunner(
         app, access_log=None, handle_signals=False, shutdown_timeout=settings.shutdown_grace
     )
-    await runner.setup()
+    try:
+        await runner.setup()
+    except BaseException:
+        await runner.cleanup()  # leave the resources opened before the failure
+        raise
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
     try:

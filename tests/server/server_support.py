@@ -40,6 +40,7 @@ class Api:
         self.base = base
         self.session = session
         self.token: str | None = None
+        self.port = int(base.rsplit(":", 1)[1])
 
     async def request(
         self,
@@ -129,14 +130,18 @@ async def eventually(
 
 
 @asynccontextmanager
-async def running(settings: ServerSettings | None = None) -> AsyncIterator[Api]:
-    """A control server on 127.0.0.1 (ephemeral port) and a client session for it."""
+async def running(settings: ServerSettings | None = None, port: int = 0) -> AsyncIterator[Api]:
+    """A control server on 127.0.0.1 (``port`` 0: ephemeral) and a client session for it.
+
+    A restarted server takes its predecessor's port, so that targets pointing
+    at its sinks still reach them.
+    """
     settings = settings or ServerSettings(port=0, outbox=":memory:")
     app = create_app(settings)
     runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_grace)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
+        site = web.TCPSite(runner, "127.0.0.1", port)
         await site.start()
         base = f"http://127.0.0.1:{runner.addresses[0][1]}"
         async with aiohttp.ClientSession() as session:
