@@ -45,6 +45,20 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockzenoti.cli.world:world_command",
         "Print a simulated organization's fixed setup.",
     ),
+    "run": (
+        "mockzenoti.cli.run:run_command",
+        "Simulate a scenario and deliver its events to webhook URLs (resumable).",
+    ),
+    "emit": ("mockzenoti.cli.emit:emit_command", "Generate one event and deliver it."),
+    "replay": (
+        "mockzenoti.cli.replay:replay_command",
+        "Deliver a JSON Lines file of events, in order (resumable).",
+    ),
+    "ping": ("mockzenoti.cli.ping:ping_command", "Send Zenoti's test request: an empty POST."),
+    "drain": (
+        "mockzenoti.cli.drain:drain_command",
+        "Deliver only what the outbox holds pending.",
+    ),
 }
 
 
