@@ -163,29 +163,46 @@ class Progress:
     # -- drawing -------------------------------------------------------------------------------
 
     def bar_line(self, snap: Snapshot) -> str:
-        """The terminal line: bar (when the total is known), counts, rate, ETA."""
-        parts = [f"{snap.delivered:,} delivered"]
-        if snap.total is not None:
-            parts[0] = f"{snap.delivered:,}/{snap.total:,} delivered"
-        parts += [f"{snap.retrying:,} retrying", f"{snap.dead:,} dead"]
-        if snap.held:
-            parts.append(f"{snap.held:,} held")
-        if snap.events_total is not None:
-            parts.append(f"events {snap.events:,}/{snap.events_total:,}")
-        parts.append(f"{snap.rate:,.0f}/s")
-        eta = snap.eta
-        parts.append(
-            f"ETA {format_duration(eta)}" if eta is not None else format_duration(snap.elapsed)
+        """The terminal line: bar (when the total is known), counts, rate, ETA.
+
+        It never reaches the last column (a wrapped line cannot be redrawn in
+        place): details are dropped first (events, retrying, held, dead), then
+        the bar, then the end of the text.
+        """
+        done = (
+            f"{snap.delivered:,}/{snap.total:,}"
+            if snap.total is not None
+            else f"{snap.delivered:,}"
         )
-        text = " · ".join(parts)
+        eta = snap.eta
+        tail = [
+            f"{snap.rate:,.0f}/s",
+            f"ETA {format_duration(eta)}" if eta is not None else format_duration(snap.elapsed),
+        ]
+        details = {
+            "dead": f"{snap.dead:,} dead",
+            "held": f"{snap.held:,} held" if snap.held else "",
+            "retrying": f"{snap.retrying:,} retrying",
+            "events": f"events {snap.events:,}/{snap.events_total:,}"
+            if snap.events_total is not None else "",
+        }  # fmt: skip
+        columns = (self._width or shutil.get_terminal_size((100, 20)).columns) - 1
         fraction = snap.fraction
-        if fraction is None:
-            return text
-        columns = self._width or shutil.get_terminal_size((100, 20)).columns
-        room = max(10, min(30, columns - len(text) - 10))
-        full = int(fraction * room)
-        done, todo = self._blocks
-        return f"{fraction:4.0%} {done * full}{todo * (room - full)} {text}"
+        for drop in ("", "events", "retrying", "held", "dead"):
+            details.pop(drop, None)
+            shown = [details[k] for k in ("retrying", "dead", "held", "events") if details.get(k)]
+            text = " · ".join([f"{done} delivered", *shown, *tail])
+            if fraction is None:
+                if len(text) <= columns:
+                    return text
+                continue
+            room = min(30, columns - len(text) - 6)
+            if room >= 10:
+                full = int(fraction * room)
+                filled, empty = self._blocks
+                return f"{fraction:4.0%} {filled * full}{empty * (room - full)} {text}"
+        line = text if fraction is None else f"{fraction:4.0%} {text}"
+        return line[:columns]
 
     def plain_line(self, snap: Snapshot, word: str = "progress") -> str:
         """The CI line: ``progress 42% delivered=... rate=.../s eta=... elapsed=...``."""

@@ -68,6 +68,22 @@ def test_the_bar_without_a_total_shows_counts_and_elapsed_time() -> None:
     assert line == "5 delivered · 2 retrying · 1 dead · 3 held · 1/s · 0:07"
 
 
+def test_the_bar_fits_a_narrow_terminal_dropping_details_first() -> None:
+    for width, kept, dropped in [
+        (120, ["events 500/1,000", "0 retrying", "0 dead"], []),
+        (80, ["0 retrying", "0 dead", "█"], ["events"]),
+        (40, [], ["events", "retrying", "dead", "█"]),
+    ]:
+        bar, metrics, clock, out = progress("bar")
+        bar._width = width
+        clock.now += 1
+        metrics.states["delivered"], metrics.accepted = 500, 500
+        line = bar.bar_line(bar.snapshot())
+        assert len(line) < width
+        assert all(k in line for k in kept) and not any(d in line for d in dropped)
+        assert "500/1,000 delivered" in line or width == 40
+
+
 def test_plain_lines_come_every_interval_or_tenth_with_no_control_characters() -> None:
     lines, metrics, clock, out = progress("lines")
     for second in range(1, 31):  # 30 s: 0.2 % a second, then 6 % a second from 20 s

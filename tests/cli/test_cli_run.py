@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -193,3 +194,24 @@ def test_a_soak_runs_with_a_limit(sink: ThreadSink) -> None:
     assert result.exit_code == 0, result.output
     assert len(sink.bodies()) == 25
     assert sorted(sink.bodies()) == sorted(stream("soak", "0", 25))
+
+
+def test_a_scenario_file_is_identified_by_its_content(sink: ThreadSink, tmp_path: Path) -> None:
+    story = tmp_path / "story.yaml"
+    story.write_text("steps:\n  - create: guest\n    as: g\n  - opt-out: g\n  - delete: g\n")
+    result = invoke("run", str(story), "--url", sink.url, "--report", "r.json")
+    assert result.exit_code == 0, result.output
+    assert [jsonfast.loads(b)["event_type"] for b in sink.bodies()] == [
+        "Guest.Created", "Guest.OptedOut", "Guest.Deleted"]  # fmt: skip
+    spec = json.loads(Path("r.json").read_text())["spec"]
+    digest = hashlib.sha256(story.read_bytes()).hexdigest()
+    assert spec["source"] == {"file": str(story.resolve()), "sha256": digest}
+
+
+def test_an_outbox_in_use_exits_2(sink: ThreadSink) -> None:
+    with Outbox("busy.sqlite"):
+        result = invoke("run", "class-lifecycle", "--events", "3", "--url", sink.url,
+                        "--outbox", "busy.sqlite")  # fmt: skip
+    assert result.exit_code == 2
+    assert "in use by another process" in result.stderr and "[--outbox]" in result.stderr
+    assert sink.calls == []
