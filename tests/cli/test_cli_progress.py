@@ -32,11 +32,11 @@ class Terminal(io.StringIO):
 
 
 def progress(
-    mode: str, total: int | None = 1000
+    mode: str, total: int | None = 1000, width: int = 100
 ) -> tuple[Progress, FakeMetrics, FakeClock, io.StringIO]:
     metrics, clock, out = FakeMetrics(), FakeClock(), Terminal()
     shown = Progress(metrics, mode=mode, stream=out, total=lambda: total,  # type: ignore[arg-type]
-                     events_total=total, clock=clock, width=100)  # fmt: skip
+                     events_total=total, clock=clock, width=width)  # fmt: skip
     return shown, metrics, clock, out
 
 
@@ -74,8 +74,7 @@ def test_the_bar_fits_a_narrow_terminal_dropping_details_first() -> None:
         (80, ["0 retrying", "0 dead", "█"], ["events"]),
         (40, [], ["events", "retrying", "dead", "█"]),
     ]:
-        bar, metrics, clock, out = progress("bar")
-        bar._width = width
+        bar, metrics, clock, _ = progress("bar", width=width)
         clock.now += 1
         metrics.states["delivered"], metrics.accepted = 500, 500
         line = bar.bar_line(bar.snapshot())
