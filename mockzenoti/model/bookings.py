@@ -41,6 +41,8 @@ class ClassSession:
     data_event_id: int | None = None  # the unrelated data.event_id (-1 once edited)
     edited: bool = False
     booked: int = 0
+    occupied: int = 0  # seats taken by live bookings (waitlisted ones take none)
+    bookings: list[ClassBooking] = field(default_factory=list, repr=False)
 
     @property
     def end_ticks(self) -> int:
@@ -53,7 +55,7 @@ class ClassSession:
         return f"class-session:{self.session_id}"
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class ClassBooking:
     """A guest's registration for a class session."""
 
@@ -100,7 +102,7 @@ class Appointment:
         return (self.end_ticks - self.start_ticks) // 600_000_000
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class AppointmentGroup:
     """A booking of one or more services for one guest, with the invoice it opened."""
 
@@ -115,6 +117,10 @@ class AppointmentGroup:
     status: int = 0  # appointment status: NoShow -2, Cancelled -1, New 0, Closed 1, Checkin 2 ...
     noshow_fee_required: bool = False
     cancellation_fee_required: bool = False
+    rescheduled_from: str | None = None  # the group this one replaced
+    rescheduled_to: str | None = None  # the group that replaced this one
+    feedback_version: int | None = None  # the version of the feedback given, if any
+    feedback_due: bool = False  # feedback is still to come (keeps the guest's record open)
 
     @property
     def key(self) -> str:

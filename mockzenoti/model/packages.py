@@ -50,9 +50,10 @@ class PackageRedemption:
     center: Center = field(repr=False)
     service: Service | None = None
     product: Product | None = None
+    reversed: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class GuestPackage:
     """A package sold to a guest, its balances and redemptions."""
 
