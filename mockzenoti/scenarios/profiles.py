@@ -50,8 +50,8 @@ class Profile:
     returning_edits: float = 1.5  # edits and opt changes of known guests
     hires: float = 0.05
     staff_updates: float = 0.2
-    leave: float = 0.5  # a hire leaves later
-    leave_after: tuple[int, int] = (2, 60)  # days
+    leave: float = 0.9  # a hire leaves later (most hires are seasonal staff)
+    leave_after: tuple[int, int] = (14, 120)  # days
     # sales
     memberships: float = 1.0
     membership_freeze: float = 0.12
