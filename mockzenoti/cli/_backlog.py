@@ -40,9 +40,10 @@ class Backlog:
 
 def deliver_backlog(box: Outbox, job: Backlog) -> int:
     """Run ``job`` on the open outbox ``box``; print the summary; the exit code."""
-    from mockzenoti.cli._stream import write_json
+    from mockzenoti.cli._stream import writable, write_json
     from mockzenoti.delivery import Hub
 
+    writable(job.report, "--report")
     hub = Hub()
     progress = Progress(hub.metrics, mode=job.progress, stream=sys.stderr,
                         total=lambda: job.total)  # fmt: skip

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from mockzenoti.delivery import DeliveryOptions, Outbox, Target
     from mockzenoti.event import Event
 
-__all__ = ["StreamJob", "deliver_stream", "write_json"]
+__all__ = ["StreamJob", "deliver_stream", "writable", "write_bytes", "write_json"]
 
 _UNSETTLED = ("pending", "delivering", "retrying")
 
@@ -60,10 +60,21 @@ class StreamJob:
     truth: Callable[[], dict[str, Any] | None] | None = None
 
 
+def writable(path: str | None, option: str) -> None:
+    """Refuse, before any work, an output file whose directory does not exist."""
+    if path is not None and not Path(path).absolute().parent.is_dir():
+        raise click.BadParameter(f"{path}: no such directory", param_hint=option)
+
+
 def write_json(path: str, document: Any, option: str) -> None:
     """Write ``document`` as indented JSON (a final newline); errors name ``option``."""
+    write_bytes(path, (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode(), option)
+
+
+def write_bytes(path: str, data: bytes, option: str) -> None:
+    """Write ``data`` to ``path``; errors name ``option``."""
     try:
-        Path(path).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        Path(path).write_bytes(data)
     except OSError as exc:
         raise click.BadParameter(f"cannot write {path}: {exc}", param_hint=option) from exc
 
@@ -101,6 +112,8 @@ def deliver_stream(job: StreamJob) -> int:
     """Run (or resume) the job's run; print the summary, write the files; the exit code."""
     from mockzenoti.delivery import Hub, run_stream
 
+    writable(job.report, "--report")
+    writable(job.expect, "--expect")
     box = open_box(job.outbox)
     try:
         previous = box.find_run(job.spec)
@@ -109,8 +122,9 @@ def deliver_stream(job: StreamJob) -> int:
         if previous is not None:
             counts = box.counts(run_id=previous.id)
             loaded = sum(counts[s] for s in _UNSETTLED)
-            say(f"resuming run {previous.id}: {skipped:,} events accepted before, "
-                f"{loaded:,} deliveries unsettled")  # fmt: skip
+            if job.progress != "none":
+                say(f"resuming run {previous.id}: {skipped:,} events accepted before, "
+                    f"{loaded:,} deliveries unsettled")  # fmt: skip
         else:
             for name in _reactivate(box, job.targets):
                 say(f"target {name} was inactive: active again for this new run")
@@ -148,9 +162,9 @@ def deliver_stream(job: StreamJob) -> int:
     finally:
         box.close()
     if job.expect is not None and expected is not None:
-        from mockzenoti.scenarios.truth import write_truth
+        from mockzenoti.scenarios.truth import truth_bytes
 
-        write_truth(job.expect, expected)
+        write_bytes(job.expect, truth_bytes(expected), "--expect")
     if job.report is not None:
         write_json(job.report, report, "--report")
     for line in render_run(report):

@@ -215,3 +215,11 @@ def test_an_outbox_in_use_exits_2(sink: ThreadSink) -> None:
     assert result.exit_code == 2
     assert "in use by another process" in result.stderr and "[--outbox]" in result.stderr
     assert sink.calls == []
+
+
+def test_output_files_in_a_missing_directory_are_refused_first(sink: ThreadSink) -> None:
+    for option in ("--report", "--expect"):
+        result = invoke("run", "class-lifecycle", "--events", "3", "--url", sink.url,
+                        option, "no/such/dir/out.json")  # fmt: skip
+        assert result.exit_code == 2 and option in result.stderr
+    assert sink.calls == []
