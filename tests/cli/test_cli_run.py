@@ -223,3 +223,34 @@ def test_output_files_in_a_missing_directory_are_refused_first(sink: ThreadSink)
                         option, "no/such/dir/out.json")  # fmt: skip
         assert result.exit_code == 2 and option in result.stderr
     assert sink.calls == []
+
+
+def test_engine_options_reach_the_delivery_options() -> None:
+    from mockzenoti.cli._delivery_settings import DeliverySettings
+
+    settings = DeliverySettings(urls=("http://x/",), concurrency=3, rate=50.0,
+                                ordering="per-entity", chaos_duplicate=0.5, chaos_reorder=4,
+                                chaos_delay=0.25, pace=60.0, retry_scale=0.001)  # fmt: skip
+    options = settings.options(seed=9)
+    assert (options.concurrency, options.rate, options.ordering, options.pace) == (
+        3, 50.0, "per-entity", 60.0)  # fmt: skip
+    assert (options.chaos.duplicate, options.chaos.reorder, options.chaos.delay) == (0.5, 4, 0.25)
+    assert (options.retry_scale, options.seed) == (0.001, 9)
+
+
+def test_timeout_and_center_filters_reach_the_wire(sink_factory: Any) -> None:
+    slow = sink_factory(latency=1.0)
+    result = invoke("run", "class-lifecycle", "--events", "2", "--url", slow.url,
+                    "--timeout", "50ms", "--retry", "none", "--report", "r.json")  # fmt: skip
+    assert result.exit_code == 1
+    assert json.loads(Path("r.json").read_text())["attempts"]["by_outcome"] == {"timeout": 2}
+
+    fast = sink_factory()
+    events = list(load_scenario("day-in-the-life").simulate("3", events=80))
+    center = events[0].center_id
+    assert center is not None
+    result = invoke("run", "day-in-the-life", "-s", "3", "--events", "80", "--url", fast.url,
+                    "--center", center)  # fmt: skip
+    assert result.exit_code == 0
+    wanted = sorted(e.body() for e in events if e.center_id == center)
+    assert 0 < len(wanted) < 80 and sorted(fast.bodies()) == wanted
