@@ -58,7 +58,7 @@ class EventStream:
     def stamp(self, ticks: int) -> int:
         """The instant written as ``event_timestamp`` for an event fired at ``ticks``."""
         if ticks % TICKS_PER_SECOND == 0:
-            ticks += self._rng.randrange(1, TICKS_PER_SECOND)
+            ticks += 1 + int(self._rng.random() * (TICKS_PER_SECOND - 1))
         if ticks <= self._last:
             ticks = self._last + 1
         self._last = ticks

@@ -41,7 +41,7 @@ from mockzenoti.vocab import (
     Site,
 )
 
-__all__ = ["BUSINESS_HOURS", "EntityFactory"]
+__all__ = ["BUSINESS_HOURS", "EntityFactory", "build_guest"]
 
 # Local opening and closing minute by kind.
 BUSINESS_HOURS: dict[CenterKind, tuple[int, int]] = {
@@ -82,10 +82,13 @@ class EntityFactory(BookingFactory):
         """The name/e-mail/phone maker of a country (pools drawn on first use)."""
         maker = self._makers.get(country_iso)
         if maker is None:
-            seed = (self._name_seed + sum(map(ord, country_iso)) * 7919) & 0xFFFFFFFF
-            maker = PersonMaker(COUNTRIES[country_iso], self.rng, seed)
-            self._makers[country_iso] = maker
+            maker = self._makers[country_iso] = self.person_maker(country_iso, self.rng)
         return maker
+
+    def person_maker(self, country_iso: str, rng: random.Random) -> PersonMaker:
+        """A maker of ``country_iso``'s people drawing from ``rng``, with this factory's names."""
+        seed = (self._name_seed + sum(map(ord, country_iso)) * 7919) & 0xFFFFFFFF
+        return PersonMaker(COUNTRIES[country_iso], rng, seed)
 
     # -- organization and centers -----------------------------------------------------
 
@@ -198,26 +201,40 @@ class EntityFactory(BookingFactory):
     def guest(self, center: Center, created: int) -> Guest:
         """A guest registered at ``center`` at instant ``created``."""
         rng = self.rng
-        maker = self.people(center.site.country)
-        person = maker.person()
         self._next_guest_number += rng.randrange(1, 4)
         self._next_guest_code += rng.randrange(1, 6)
-        site = center.site
-        return Guest(
-            id=self.guid(),
-            number=self._next_guest_number,
-            code=f"{self._next_guest_code:X}",
-            center=center,
-            first_name=person.first_name,
-            last_name=person.last_name,
-            email=maker.guest_email(person) if rng.random() < 0.92 else "",
-            gender=person.gender,
-            mobile=maker.mobile(site),
-            home_phone=maker.landline(site) if rng.random() < 0.2 else None,
-            work_phone=maker.landline(site) if rng.random() < 0.1 else None,
-            zip_code=site.zip_code,
-            created_ticks=created,
+        maker = self.people(center.site.country)
+        return build_guest(
+            rng, maker, center, created, self._next_guest_number, self._next_guest_code
         )
+
+
+def build_guest(
+    rng: random.Random, maker: PersonMaker, center: Center, created: int, number: int, code: int
+) -> Guest:
+    """A guest of ``center`` drawn from ``rng`` and ``maker`` (bound to the same rng).
+
+    ``number`` is the ``_id`` bigint and ``code`` the counter written in hex as
+    the guest code. The world's guest pool calls this with a generator seeded
+    per pool index, so a guest is the same whenever it is first needed.
+    """
+    person = maker.person()
+    site = center.site
+    return Guest(
+        id=ids.guid(rng),
+        number=number,
+        code=f"{code:X}",
+        center=center,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        email=maker.guest_email(person) if rng.random() < 0.92 else "",
+        gender=person.gender,
+        mobile=maker.mobile(site),
+        home_phone=maker.landline(site) if rng.random() < 0.2 else None,
+        work_phone=maker.landline(site) if rng.random() < 0.1 else None,
+        zip_code=site.zip_code,
+        created_ticks=created,
+    )
 
 
 def _kind(kind: CenterKind | None, rng: random.Random) -> CenterKind:

@@ -67,7 +67,7 @@ class ObjectIdFactory:
         counter steps later, the steps between being other traffic.
         """
         event_id = self.mint(second)
-        self._counter = (self._counter + self._rng.randrange(3)) & _COUNTER_MASK
+        self._counter = (self._counter + int(self._rng.random() * 3)) & _COUNTER_MASK
         return event_id, self.mint(second)
 
 

@@ -205,6 +205,16 @@ class SalesFactory:
         membership.grace_period_ticks = add_local_days(end_of_day, membership.grace_period_days, tz)
         return cancellation
 
+    def unfreeze_membership(self, membership: GuestMembership) -> None:
+        """End ``membership``'s freeze: it is active again."""
+        membership.freeze = None
+
+    def reinstate_membership(self, membership: GuestMembership) -> None:
+        """Undo ``membership``'s cancellation (the grace date it set is kept, as documented)."""
+        membership.cancellation = None
+        plan = membership.plan
+        plan.terms = plan.terms or f"{plan.name}: {plan.months}-month term, 30 days notice."
+
     def guestpass_redemption(
         self, membership: GuestMembership, visitor: Guest, session: ClassSession, at: int
     ) -> GuestPassRedemption:
@@ -268,6 +278,37 @@ class SalesFactory:
         package.last_redemption = redemption
         package.has_first_redemption = True
         return redemption
+
+    def reverse_redemption(self, package: GuestPackage) -> PackageRedemption:
+        """Undo the latest redemption of ``package`` that is not yet undone.
+
+        Raises ``ValueError`` when there is none.
+        """
+        for redemption in reversed(package.redemptions):
+            if not redemption.reversed:
+                break
+        else:
+            raise ValueError(f"package {package.id} has no redemption to reverse")
+        redemption.reversed = True
+        for balance in package.balances:
+            if balance.service is redemption.service and balance.used:
+                balance.used -= 1
+                break
+        package.last_redemption = redemption
+        return redemption
+
+    def activate_package(self, package: GuestPackage, at: int) -> None:
+        """``package``'s invoice is paid at ``at``: it is active from then for its plan's days."""
+        self.close_invoice(package.invoice, at, retail=False)
+        package.state = 0
+        package.start_ticks = at
+        package.end_ticks = add_local_days(at, package.plan.days, package.center.tz)
+        package.completed_schedules = None
+        package.next_schedule_ticks = None
+
+    def extend_package(self, package: GuestPackage, days: int) -> None:
+        """Move the end of ``package``'s validity ``days`` later (same local wall time)."""
+        package.end_ticks = add_local_days(package.end_ticks, days, package.center.tz)
 
     # -- feedback ---------------------------------------------------------------------
 

@@ -33,6 +33,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockzenoti.cli.validate:validate_command",
         "Check captured webhook payloads against the schemas.",
     ),
+    "simulate": (
+        "mockzenoti.cli.simulate:simulate_command",
+        "Simulate a scenario: its events as JSON Lines, and its truth.",
+    ),
+    "scenarios": (
+        "mockzenoti.cli.scenarios:scenarios_command",
+        "List the built-in scenarios.",
+    ),
+    "world": (
+        "mockzenoti.cli.world:world_command",
+        "Print a simulated organization's fixed setup.",
+    ),
 }
 
 

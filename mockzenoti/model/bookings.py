@@ -41,6 +41,8 @@ class ClassSession:
     data_event_id: int | None = None  # the unrelated data.event_id (-1 once edited)
     edited: bool = False
     booked: int = 0
+    occupied: int = 0  # seats taken by live bookings (waitlisted ones take none)
+    bookings: list[ClassBooking] = field(default_factory=list, repr=False)
 
     @property
     def end_ticks(self) -> int:
@@ -115,6 +117,10 @@ class AppointmentGroup:
     status: int = 0  # appointment status: NoShow -2, Cancelled -1, New 0, Closed 1, Checkin 2 ...
     noshow_fee_required: bool = False
     cancellation_fee_required: bool = False
+    rescheduled_from: str | None = None  # the group this one replaced
+    rescheduled_to: str | None = None  # the group that replaced this one
+    feedback_version: int | None = None  # the version of the feedback given, if any
+    feedback_due: bool = False  # feedback is still to come (keeps the guest's record open)
 
     @property
     def key(self) -> str:

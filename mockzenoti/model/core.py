@@ -133,7 +133,7 @@ class Center:
 
     def providers(self) -> list[Employee]:
         """Staff who perform services (everyone but the front desk)."""
-        return [e for e in self.employees if e.active and e.job_name != "FRONT DESK"]
+        return [e for e in self.employees if e.active and e.bookable and e.job_name != "FRONT DESK"]
 
     def take_invoice_number(self) -> int:
         """The next invoice number of this center (numbers are per center)."""
@@ -166,6 +166,9 @@ class Employee:
     nick_name: str = ""
     show_in_catalog: bool = False
     active: bool = True
+    hired_in_stream: bool = False  # introduced by an Employee.Created of the stream
+    bookable: bool = True  # takes new appointments (False once leaving)
+    holds: list[object] = field(default_factory=list, repr=False)  # live work assigned
 
     @property
     def name(self) -> str:
@@ -222,6 +225,9 @@ class Guest:
     loyalty_opt_in: bool = True
     dob_incomplete_year: str | None = None
     deleted: bool = False
+    index: int = -1  # position in the world's guest pool (-1: not pooled)
+    introduced: bool = False  # a Guest.Created of the stream has named the guest
+    holds: list[object] = field(default_factory=list, repr=False)  # live bookings, sales
 
     @property
     def name(self) -> str:

@@ -50,6 +50,7 @@ class PackageRedemption:
     center: Center = field(repr=False)
     service: Service | None = None
     product: Product | None = None
+    reversed: bool = False
 
 
 @dataclass(slots=True, eq=False)

@@ -48,6 +48,9 @@ class Scene:
         start = at_local(day, minute, c.tz)
         while low_days == 0 and start <= t:  # today: only slots still ahead
             start += 15 * MINUTE_TICKS
+        if local_minute(start, c.tz) + minutes > c.closes_minute or local_date(start, c.tz) > day:
+            # no room left today: the same slot tomorrow
+            start = at_local(day + timedelta(days=1), minute, c.tz)
         return start
 
     def slot_before(self, t: int, minutes: int, low: int, high: int) -> int:

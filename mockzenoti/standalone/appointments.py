@@ -47,8 +47,13 @@ def _keys(group: AppointmentGroup) -> tuple[str, ...]:
 def group_created(scene: Scene, t: int) -> Built:
     """A booking confirmed at ``t`` for a day up to three weeks ahead."""
     guest = scene.guest(t, low_days=0, high_days=400)
-    start = scene.slot(t, 0, 21, 90)
-    group = scene.factory.appointment_group(scene.center, guest, start, t)
+    group = scene.factory.appointment_group(scene.center, guest, t + MINUTE_TICKS, t)
+    first = group.appointments[0].start_ticks
+    minutes = (group.appointments[-1].end_ticks - first) // MINUTE_TICKS
+    shift = scene.slot(t, 0, 21, minutes) - first  # a slot with room for every service
+    for appt in group.appointments:
+        appt.start_ticks += shift
+        appt.end_ticks += shift
     return render_group.appointment_group_created(group), _keys(group)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockzenoti.clock import DAY_TICKS, add_local_days, local_midnight
+from mockzenoti.clock import DAY_TICKS, local_midnight
 from mockzenoti.model import GuestMembership, GuestPackage
 from mockzenoti.render import membership as render_membership
 from mockzenoti.render import package as render_package
@@ -55,7 +55,7 @@ def membership_unfreeze(scene: Scene, t: int) -> Built:
     """A frozen membership resumed at ``t``."""
     m = _membership(scene, t, 40, 300)
     scene.factory.freeze_membership(m, scene.days_before(t, 5, 25))
-    m.freeze = None
+    scene.factory.unfreeze_membership(m)
     return render_membership.membership_unfreeze(m), (m.key, m.guest.key)
 
 
@@ -70,8 +70,7 @@ def membership_reinstate(scene: Scene, t: int) -> Built:
     """A cancelled membership reinstated at ``t``."""
     m = _membership(scene, t, 40, 300)
     scene.factory.cancel_membership(m, scene.days_before(t, 2, 30))
-    m.cancellation = None
-    m.plan.terms = m.plan.terms or f"{m.plan.name}: {m.plan.months}-month term, 30 days notice."
+    scene.factory.reinstate_membership(m)
     return render_membership.membership_reinstate(m), (m.key, m.guest.key)
 
 
@@ -98,12 +97,8 @@ def package_redemption(scene: Scene, t: int) -> Built:
 def package_redemption_reversal(scene: Scene, t: int) -> Built:
     """A package redemption undone at ``t``."""
     p = _package(scene, t, 2, 60)
-    redemption = scene.factory.redeem_package(p, scene.seconds_before(t, 60, 86_400))
-    assert redemption.service is not None
-    for balance in p.balances:
-        if balance.service is redemption.service and balance.used:
-            balance.used -= 1
-            break
+    scene.factory.redeem_package(p, scene.seconds_before(t, 60, 86_400))
+    scene.factory.reverse_redemption(p)
     return render_package.package_redemption_reversal(p), (p.key, p.guest.key)
 
 
@@ -112,12 +107,7 @@ def _activated(scene: Scene, t: int) -> GuestPackage:
     guest = scene.guest(t, low_days=0, high_days=300)
     sold = scene.seconds_before(t, 5, 90)
     p = scene.factory.guest_package(scene.center, guest, sold)
-    scene.factory.close_invoice(p.invoice, t, retail=False)
-    p.state = 0
-    p.start_ticks = t
-    p.end_ticks = add_local_days(t, p.plan.days, p.center.tz)
-    p.completed_schedules = None
-    p.next_schedule_ticks = None
+    scene.factory.activate_package(p, t)
     p.has_first_redemption = scene.factory.rng.random() < 0.5
     return p
 
@@ -131,7 +121,7 @@ def package_status_update(scene: Scene, t: int) -> Built:
 def package_validity_update(scene: Scene, t: int) -> Built:
     """A package's validity extended at ``t`` by 30 to 90 days."""
     p = _activated(scene, scene.days_before(t, 10, 60))
-    p.end_ticks = add_local_days(p.end_ticks, scene.factory.rng.choice((30, 60, 90)), p.center.tz)
+    scene.factory.extend_package(p, scene.factory.rng.choice((30, 60, 90)))
     return render_package.package_validity_update(p), (p.key, p.guest.key)
 
 

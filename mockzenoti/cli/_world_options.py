@@ -1,0 +1,45 @@
+"""Options shared by ``simulate`` and ``world``: the seed and the world's sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+__all__ = ["seed_option", "size_options", "sizes_from"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_SIZES: tuple[tuple[str, str, str], ...] = (
+    ("--centers", "centers", "Centers of the organization."),
+    ("--guests", "guests", "Guests in the pool (made only when first needed)."),
+    ("--staff", "staff", "Employees per center."),
+    ("--sessions-per-day", "sessions_per_day", "Class sessions per center and day."),
+    ("--appointments-per-day", "appointments_per_day", "Appointment bookings per center and day."),
+)
+
+
+def seed_option(command: F) -> F:
+    """``--seed/-s TEXT``: the same seed gives the same bytes."""
+    return click.option(
+        "--seed", "-s", default="0", show_default=True,
+        help="Seed (any text): the same seed gives the same output, byte for byte.",
+    )(command)  # fmt: skip
+
+
+def size_options(command: F) -> F:
+    """The world size options (each defaults to the scenario's own size)."""
+    for flag, name, text in reversed(_SIZES):
+        command = click.option(flag, name, type=click.IntRange(min=0), default=None,
+                               help=text)(command)  # fmt: skip
+    return click.option(
+        "--kind", type=click.Choice(["spa", "salon", "med-spa", "fitness"]), default=None,
+        help="Kind of business (default: the scenario's, else chosen by the seed).",
+    )(command)  # fmt: skip
+
+
+def sizes_from(options: dict[str, Any]) -> dict[str, Any]:
+    """The sizes the user gave (options left unset are not overrides)."""
+    names = [name for _, name, _ in _SIZES] + ["kind"]
+    return {n: options[n] for n in names if options.get(n) is not None}

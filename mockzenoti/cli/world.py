@@ -1,0 +1,56 @@
+"""``mockzenoti world``: the fixed setup of a simulated organization (the catalog of the world)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from mockzenoti.cli._world_options import seed_option, size_options, sizes_from
+
+__all__ = ["world_command"]
+
+
+@click.command("world")
+@seed_option
+@click.option(
+    "--scenario",
+    default="day-in-the-life",
+    show_default=True,
+    metavar="SCENARIO_OR_FILE",
+    help="Whose world: its sizes and pinned values.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the setup as JSON.")
+@size_options
+def world_command(seed: str, scenario: str, as_json: bool, **sizes: Any) -> None:
+    """Print the world's fixed setup: organization, centers (zone, hours), rooms, services,
+    classes, staff and plans. Every id a simulated stream uses is either here or
+    introduced by an earlier event of the stream."""
+    from mockzenoti.scenarios import load_scenario
+
+    setup = load_scenario(scenario).world(seed, sizes=sizes_from(sizes)).setup()
+    if as_json:
+        click.echo(json.dumps(setup, indent=2, ensure_ascii=False))
+        return
+    org = setup["organization"]
+    click.echo(f"{org['name']} ({org['kind']}, organization {org['id']})")
+    click.echo(
+        f"seed {setup['seed']}, first day {setup['first_day']}, "
+        f"guest pool {setup['guest_pool']}, feedback V{setup['feedback_version']}"
+    )
+    for c in setup["centers"]:
+        hours = c["business_hours"]
+        click.echo(f"\n{c['name']} [{c['code']}] {c['id']}")
+        click.echo(
+            f"  {c['city']}, {c['country']}, {c['time_zone']}, open "
+            f"{hours['opens']}-{hours['closes']}, invoices {c['invoice_prefix']}"
+        )
+        click.echo(f"  rooms: {', '.join(r['name'] for r in c['rooms'])}")
+        click.echo(f"  services: {', '.join(s['name'] for s in c['services'])}")
+        click.echo(f"  classes: {', '.join(k['name'] for k in c['classes'])}")
+        click.echo("  staff:")
+        for e in c["employees"]:
+            click.echo(f"    {e['first_name']} {e['last_name']} ({e['job_name']}) {e['id']}")
+        click.echo(f"  memberships: {', '.join(m['name'] for m in c['membership_plans'])}")
+        click.echo(f"  packages: {', '.join(p['name'] for p in c['package_plans'])}")

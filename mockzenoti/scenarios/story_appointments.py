@@ -1,0 +1,90 @@
+"""Appointment stories: booked, maybe confirmed, cancelled or rescheduled, visited, paid, rated.
+
+``group`` books an appointment group for ``start`` and lives it: a share is
+cancelled or rescheduled (a new group, the old one cancelled), some are
+confirmed, a few guests never come (NoShow after the start); the others
+check in, each service starts and completes, the invoice closes, and some
+guests leave feedback later.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from mockzenoti.clock import MINUTE_TICKS, local_date
+from mockzenoti.model import AppointmentGroup, Center
+from mockzenoti.world import Process
+
+if TYPE_CHECKING:
+    from mockzenoti.scenarios.activity import Activity
+
+__all__ = ["group"]
+
+MIN = MINUTE_TICKS
+
+
+def _new_start(act: Activity, g: AppointmentGroup) -> int:
+    """Where a rescheduled visit moves: later today when there is room, else a coming day."""
+    center, rng, now = g.center, act.rng, act.world.now
+    day = local_date(now, center.tz)
+    opens, closes = act.hours(center, day)
+    if rng.random() < 0.4 and now + 90 * MIN < closes - 60 * MIN:
+        return act.slot(now + 60 * MIN, closes - 60 * MIN, opens)
+    ahead_opens, ahead_closes = act.hours(center, day + timedelta(days=rng.randint(1, 7)))
+    return act.slot(ahead_opens, ahead_closes - 60 * MIN, ahead_opens)
+
+
+def group(act: Activity, center: Center, start: int) -> Process:
+    """One visit booked now for ``start``, to its end.
+
+    When the story is over, each invoice forgets its group: the two refer to
+    each other, and a cycle would wait for Python's cyclic collector.
+    """
+    if start <= act.world.now:
+        return
+    groups: list[AppointmentGroup] = []
+    try:
+        yield from _visit(act, center, start, groups)
+    finally:
+        for g in groups:
+            g.invoice.group = None
+
+
+def _visit(act: Activity, center: Center, start: int, groups: list[AppointmentGroup]) -> Process:
+    world, rng, p = act.world, act.rng, act.profile
+    guest = world.pool.pick(center, rng, p.returning)
+    g = world.book_appointment(center, guest, start)
+    groups.append(g)
+    first = g.appointments[0].start_ticks
+    r = rng.random()
+    when = act.open_between(center, world.now + 10 * MIN, first - 30 * MIN)
+    if r < p.group_cancel + p.group_reschedule and when is not None:
+        yield when
+        if r < p.group_cancel:
+            world.cancel_group(g)
+            return
+        g = world.reschedule_group(g, _new_start(act, g))
+        groups.append(g)
+        first = g.appointments[0].start_ticks
+    when = act.open_between(center, world.now + 5 * MIN, first - 20 * MIN)
+    if rng.random() < p.group_confirm and when is not None:
+        yield when
+        world.confirm_group(g)
+    if rng.random() < p.group_noshow:
+        yield first + rng.randint(15, 40) * MIN
+        world.no_show_group(g)
+        return
+    yield first - rng.randint(0, 12) * MIN
+    world.check_in_group(g)
+    for appointment in g.appointments:
+        yield appointment.start_ticks + rng.randint(0, 3) * MIN
+        world.start_appointment(g)
+        yield appointment.end_ticks + rng.randint(0, 4) * MIN
+        world.complete_appointment(g)
+    yield world.now + rng.randint(2, 20) * MIN
+    world.close_group(g)
+    if rng.random() < p.feedback:
+        g.feedback_due = True
+        yield world.now + rng.randint(20, 300) * MIN
+        world.give_feedback(g)

@@ -1,0 +1,190 @@
+"""World operations on guests and employees: Guest.* and Employee.* events.
+
+A guest is introduced by ``Guest.Created`` the first time an operation names
+them (``use_guest``); ``Guest.Deleted`` is refused while the guest holds
+anything open (see ``holds``), so it is always the guest's last event. Only
+employees hired during the stream can be deleted (see ``keys``).
+"""
+
+from __future__ import annotations
+
+from mockzenoti.model import Center, Employee, Guest
+from mockzenoti.render import employee as render_employee
+from mockzenoti.render import guest as render_guest
+from mockzenoti.timefmt import TICKS_PER_SECOND
+from mockzenoti.world.base import WorldBase
+from mockzenoti.world.holds import open_holds
+from mockzenoti.world.rules import TransitionError, employee_state, guest_state, require
+
+__all__ = ["CATEGORIES", "CHANNELS", "PeopleOps"]
+
+CATEGORIES = ("marketing", "transactional")
+CHANNELS = ("email", "sms", "whatsapp")
+_CODE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def _guest_name(g: Guest) -> str:
+    return f"guest {g.first_name} {g.last_name} ({g.id})"
+
+
+class PeopleOps(WorldBase):
+    """Guests: create, update, opt in/out, delete. Employees: hire, update, delete."""
+
+    def use_guest(self, guest: Guest) -> Guest:
+        """``guest``, introduced first (``Guest.Created``) if the stream has not named them."""
+        if guest.deleted:
+            require("guest", "use", "deleted", _guest_name(guest))
+        if not guest.introduced:
+            self.create_guest(guest)
+        return guest
+
+    def create_guest(self, guest: Guest) -> Guest:
+        """``Guest.Created``: ``guest`` registers now (``created_date`` a second or two before)."""
+        if guest.introduced:
+            raise TransitionError(f"cannot create {_guest_name(guest)}: it already exists")
+        guest.created_ticks = self.now - self.rng.randrange(1, 3) * TICKS_PER_SECOND
+        guest.introduced = True
+        self.pool.mark_introduced(guest)
+        self._emit(
+            "Guest.Created", render_guest.guest_created(guest), (guest.key,), guest.center.id,
+            (guest,),
+        )  # fmt: skip
+        return guest
+
+    def update_guest(
+        self,
+        guest: Guest,
+        *,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        email: str | None = None,
+    ) -> None:
+        """``Guest.Updated``: the given fields change, or (none given) a typical edit is made."""
+        require("guest", "update", guest_state(guest), _guest_name(guest))
+        self.use_guest(guest)
+        if first_name is None and last_name is None and email is None:
+            self._typical_edit(guest)
+        else:
+            guest.first_name = first_name if first_name is not None else guest.first_name
+            guest.last_name = last_name if last_name is not None else guest.last_name
+            guest.email = email if email is not None else guest.email
+        whatsapp = 6 if guest.preferences.transactional_whatsapp == "opted-out" else 1
+        guest.optin_codes = (1, 1, 1, 1, whatsapp)
+        self._emit(
+            "Guest.Updated", render_guest.guest_updated(guest), (guest.key,), guest.center.id,
+            (guest,),
+        )  # fmt: skip
+
+    def _typical_edit(self, guest: Guest) -> None:
+        rng = self.rng
+        maker = self.factory.people(guest.center.site.country)
+        change = rng.randrange(4)
+        if change == 0:  # the front desk merges a duplicate: the code gains a suffix
+            guest.code += "".join(rng.choice(_CODE_LETTERS) for _ in range(3))
+        elif change == 1:  # a new address at another provider
+            guest.email = maker.email_for(guest.first_name, guest.last_name)
+        elif change == 2:  # a new surname, and the address with it
+            guest.last_name = maker.person(guest.gender).last_name
+            if guest.email:
+                domain = guest.email.rsplit("@", 1)[1]
+                guest.email = maker.email_for(guest.first_name, guest.last_name, domain)
+        else:
+            guest.preferences.transactional_whatsapp = "opted-out"
+
+    def opt_guest(
+        self, guest: Guest, state: str, category: str | None = None, channel: str | None = None
+    ) -> tuple[str, str]:
+        """``Guest.OptedIn`` / ``Guest.OptedOut`` for one category and channel.
+
+        ``state`` is ``opted-in`` or ``opted-out``. Without a category or
+        channel, one whose preference differs from ``state`` is chosen.
+        Returns the (category, channel) changed.
+        """
+        action = "opt-in" if state == "opted-in" else "opt-out"
+        require("guest", action, guest_state(guest), _guest_name(guest))
+        self.use_guest(guest)
+        prefs = guest.preferences
+        choices = [
+            (cat, ch)
+            for cat in ((category,) if category else CATEGORIES)
+            for ch in ((channel,) if channel else CHANNELS)
+            if prefs.get(cat, ch) != state
+        ]
+        if not choices:
+            where = f"{category or 'every category'} {channel or 'on every channel'}"
+            raise TransitionError(f"cannot {action} {_guest_name(guest)}: already {state} {where}")
+        cat, ch = choices[self.rng.randrange(len(choices))] if len(choices) > 1 else choices[0]
+        prefs.set(cat, ch, state)
+        name = "Guest.OptedIn" if state == "opted-in" else "Guest.OptedOut"
+        data = render_guest.guest_opted(guest, cat, ch, self.now)
+        self._emit(name, data, (guest.key,), guest.center.id, (guest,))
+        return cat, ch
+
+    def delete_guest(self, guest: Guest) -> None:
+        """``Guest.Deleted``: refused while the guest holds an open booking, visit or sale."""
+        require("guest", "delete", guest_state(guest), _guest_name(guest))
+        self.use_guest(guest)
+        held = open_holds(guest, self.now)
+        if held:
+            names = ", ".join(getattr(h, "key", "?") for h in held[:3])
+            raise TransitionError(f"cannot delete {_guest_name(guest)}: it still has {names}")
+        guest.deleted = True
+        self.pool.mark_deleted(guest)
+        self._emit(
+            "Guest.Deleted", render_guest.guest_deleted(guest), (guest.key,), guest.center.id,
+            (guest,),
+        )  # fmt: skip
+
+    # -- employees --------------------------------------------------------------------
+
+    def hire_employee(
+        self,
+        center: Center,
+        *,
+        job_name: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+    ) -> Employee:
+        """``Employee.Created``: a staff member of ``center`` starting today."""
+        e = self.factory.employee(center, self.now, job_name=job_name, hired=self.now)
+        e.first_name = first_name or e.first_name
+        e.last_name = last_name or e.last_name
+        e.hired_in_stream = True
+        self._emit(
+            "Employee.Created", render_employee.employee_created(e), (e.key,), center.id, (e,)
+        )
+        return e
+
+    def update_employee(self, e: Employee, *, first_name: str | None = None,
+                        last_name: str | None = None) -> None:  # fmt: skip
+        """``Employee.Updated``: the given names change, or a phone or catalog flag does."""
+        require("employee", "update", employee_state(e), f"employee {e.name} ({e.id})")
+        if first_name is None and last_name is None:
+            if self.rng.random() < 0.5:
+                e.mobile = self.factory.people(e.center.site.country).mobile(e.center.site)
+            else:
+                e.show_in_catalog = not e.show_in_catalog
+        else:
+            e.first_name = first_name or e.first_name
+            e.last_name = last_name or e.last_name
+        self._emit(
+            "Employee.Updated", render_employee.employee_updated(e), (e.key,), e.center.id, (e,)
+        )
+
+    def delete_employee(self, e: Employee) -> None:
+        """``Employee.Deleted``: only for staff hired during the stream with no open work."""
+        what = f"employee {e.name} ({e.id})"
+        require("employee", "delete", employee_state(e), what)
+        if not e.hired_in_stream:
+            raise TransitionError(
+                f"cannot delete {what}: staff of the fixed setup are not deleted "
+                "(only employees hired during the stream are)"
+            )
+        held = open_holds(e, self.now)
+        if held:
+            names = ", ".join(getattr(h, "key", "?") for h in held[:3])
+            raise TransitionError(f"cannot delete {what}: still working on {names}")
+        e.active = False
+        self._emit(
+            "Employee.Deleted", render_employee.employee_deleted(e), (e.key,), e.center.id, (e,)
+        )
