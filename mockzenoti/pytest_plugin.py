@@ -24,8 +24,8 @@ and in pytest-asyncio's strict and auto modes with any loop scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 
@@ -50,6 +50,8 @@ __all__ = [
     "zenoti_world",
 ]
 
+T = TypeVar("T")
+
 MARKER = (
     "zenoti(**settings): mockzenoti settings for this test: seed, retry "
     "(fast|zenoti|standard|none|'1s,5s'), retry_scale, signing (zenoti|standard|none), "
@@ -63,9 +65,13 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER)
 
 
-def _settings_error(exc: MockZenotiError) -> NoReturn:
-    """End the test's setup with the settings problem, without a long traceback."""
-    pytest.fail(f"mockzenoti: {exc.message}", pytrace=False)
+def _checked(make: Callable[[], T]) -> T:
+    """``make()``; a settings problem ends the test's setup with its message, no traceback."""
+    try:
+        return make()
+    except MockZenotiError as exc:
+        message = exc.message
+    pytest.fail(f"mockzenoti: {message}", pytrace=False)
 
 
 # -- session: the background loop and the sink server ---------------------------------------
@@ -122,10 +128,7 @@ def zenoti_config(
     """The settings in effect: ``zenoti_settings`` with the ``zenoti`` markers' values on top."""
     from mockzenoti.testing.settings import merge_markers
 
-    try:
-        return merge_markers(zenoti_settings, request.node.iter_markers("zenoti"))
-    except MockZenotiError as exc:
-        _settings_error(exc)
+    return _checked(lambda: merge_markers(zenoti_settings, request.node.iter_markers("zenoti")))
 
 
 # -- the fixtures a test uses ----------------------------------------------------------------
@@ -138,10 +141,7 @@ def zenoti_sink(
     """The session's sink, reset for this test: it verifies signatures when the test signs."""
     from mockzenoti.testing.sink import ZenotiSink
 
-    try:
-        sink = ZenotiSink(zenoti_sink_server, zenoti_config)
-    except MockZenotiError as exc:
-        _settings_error(exc)
+    sink = _checked(lambda: ZenotiSink(zenoti_sink_server, zenoti_config))
     yield sink
     sink.clear()
 
@@ -162,10 +162,7 @@ def zenoti_emitter(
     outbox = ":memory:"
     if zenoti_config.outbox == "tmp":
         outbox = str(request.getfixturevalue("tmp_path") / "zenoti-outbox.sqlite")
-    try:
-        emitter = ZenotiEmitter(_zenoti_loop, zenoti_config, url, outbox)
-    except MockZenotiError as exc:
-        _settings_error(exc)
+    emitter = _checked(lambda: ZenotiEmitter(_zenoti_loop, zenoti_config, url, outbox))
     yield emitter
     emitter.close()
 
@@ -175,7 +172,4 @@ def zenoti_world(zenoti_config: ZenotiSettings) -> ZenotiWorld:
     """A seeded world (``seed`` and ``world`` sizes from the settings) for bespoke sequences."""
     from mockzenoti.testing.world import ZenotiWorld
 
-    try:
-        return ZenotiWorld(zenoti_config.seed, zenoti_config.world)
-    except MockZenotiError as exc:
-        _settings_error(exc)
+    return _checked(lambda: ZenotiWorld(zenoti_config.seed, zenoti_config.world))

@@ -51,17 +51,28 @@ def auto_retry_scale(policy: RetryPolicy) -> float:
 
 
 def build_target(settings: ZenotiSettings, url: str) -> Target:
-    """The target a test's events go to: its URL, signing, retry policy and extra settings."""
+    """The target a test's events go to: its URL, signing, retry policy and extra settings.
+
+    A problem is reported under the setting's name (``retry``, ``secret``, ``target.*``).
+    """
     signed = settings.scheme != "none" and settings.secret is not None
-    return Target(
-        url,
-        name="zenoti-test",
-        secrets=(settings.secret,) if signed and settings.secret else (),
-        signature=settings.scheme if signed else None,  # type: ignore[arg-type]
-        timeout=settings.timeout,
-        policy=settings.retry,  # type: ignore[arg-type]
-        **dict(settings.target),
-    )
+    try:
+        return Target(
+            url,
+            name="zenoti-test",
+            secrets=(settings.secret,) if signed and settings.secret else (),
+            signature=settings.scheme if signed else None,  # type: ignore[arg-type]
+            timeout=settings.timeout,
+            policy=settings.retry,  # type: ignore[arg-type]
+            **dict(settings.target),
+        )
+    except TypeError as exc:  # an unknown target setting
+        raise ConfigError(f"target: {exc}", field="target") from None
+    except ConfigError as exc:
+        name = {"policy": "retry", "secrets": "secret", "signature": "signing"}.get(
+            exc.field or "", f"target.{exc.field}"
+        )
+        raise ConfigError(f"{name}: {exc.message}", field=name) from None
 
 
 def build_options(settings: ZenotiSettings, policy: RetryPolicy) -> DeliveryOptions:
@@ -139,6 +150,7 @@ class ZenotiEmitter:
         check: bool = True,
     ) -> ZenotiRun:
         """``run`` for synchronous tests: returns once delivered (``wait_delivered_sync``)."""
+        __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.run_sync", "await zenoti_emitter.run(...)")
         spec, stream, expected, label = self._simulate(scenario, seed, events, duration, sizes)
         run = self._thread.call(self._start(spec, stream, expected, label))
@@ -199,6 +211,7 @@ class ZenotiEmitter:
         not; missing ``event_id``/``id`` are filled in). Each emit of a test
         gets its own seed (so its own ids) unless ``seed`` is given.
         """
+        __tracebackhide__ = True
         made = self._event(event, overrides, seed)
         run = await self._thread.run(self._start({}, [made], None, f"emit {made.name}"))
         if wait:
@@ -216,6 +229,7 @@ class ZenotiEmitter:
         check: bool = True,
     ) -> ZenotiRun:
         """``emit`` for synchronous tests: returns once delivered."""
+        __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.emit_sync", "await zenoti_emitter.emit(...)")
         made = self._event(event, overrides, seed)
         run = self._thread.call(self._start({}, [made], None, f"emit {made.name}"))
@@ -236,6 +250,7 @@ class ZenotiEmitter:
         check: bool = True,
     ) -> ZenotiRun:
         """``send`` for synchronous tests: returns once delivered."""
+        __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.send_sync", "await zenoti_emitter.send(...)")
         stream, expected, label = self._batch(events)
         run = self._thread.call(self._start({}, stream, expected, label))

@@ -80,6 +80,7 @@ class LoopThread:
 
         Cancelling the caller cancels the work on the background loop too.
         """
+        __tracebackhide__ = True
         if self.in_loop_thread():
             return await coro
         return await asyncio.wrap_future(self.submit(coro))
@@ -93,12 +94,16 @@ class LoopThread:
         if self.in_loop_thread():
             coro.close()
             raise RuntimeError("LoopThread.call from its own thread would deadlock")
+        __tracebackhide__ = True
         future = self.submit(coro)
-        try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
+        done, _ = concurrent.futures.wait([future], timeout)
+        if not done:
             future.cancel()
-            raise TimeoutError(f"the background call did not finish in {timeout}s") from None
+            raise TimeoutError(f"the background call did not finish in {timeout}s")
+        problem = future.exception()
+        if problem is not None:
+            raise problem
+        return future.result()
 
     def call_soon(self, fn: Callable[[], T], timeout: float = 10.0) -> T:
         """Run the plain function ``fn`` on the background loop's thread and return its result.

@@ -166,18 +166,21 @@ class ZenotiRun:
         ``check`` (default), ``DeliveryFailed`` when anything went dead or was
         held, listing those deliveries and their last answers.
         """
+        __tracebackhide__ = True
         report = await self._thread.run(self._wait(timeout))
         self._check(report, check)
         return report
 
     def wait_delivered_sync(self, timeout: float | None = None, *, check: bool = True) -> RunReport:
         """``wait_delivered`` for synchronous tests (blocks)."""
+        __tracebackhide__ = True
         refuse_blocking("wait_delivered_sync", "await run.wait_delivered()")
         report = self._thread.call(self._wait(timeout))
         self._check(report, check)
         return report
 
     async def _wait(self, timeout: float | None) -> RunReport:
+        __tracebackhide__ = True
         timeout = self.wait_timeout if timeout is None else timeout
         try:
             return await asyncio.wait_for(asyncio.shield(self._task), timeout)
@@ -213,20 +216,26 @@ class ZenotiRun:
         page = self._outbox.list_deliveries(run_id=run_id, state=states, limit=_SHOWN)
         lines = []
         for d in page.items:
-            last = f"last answer {d.last_status}" if d.last_status is not None else "no answer"
-            if d.last_error:
-                last += f" ({d.last_error})"
-            detail = self._outbox.get_delivery(d.pk)
-            response = next((a.response for a in reversed(detail.attempts) if a.response), None)
-            if response:
-                last += f": {response[:80]!r}"
-            lines.append(
-                f"  {d.state:<10} {d.event_type} event_id={d.event_id} "
-                f"after {d.attempts} attempts, {last}"
-            )
+            lines.append(f"  {d.state:<10} {d.event_type} event_id={d.event_id}: {self._story(d)}")
         if page.total > len(page.items):
             lines.append(f"  ... and {page.total - len(page.items)} more")
         return lines
+
+    def _story(self, d: DeliveryRecord) -> str:
+        """How far one delivery got: its attempts and the last answer."""
+        tries = f"{d.attempts} attempt{'' if d.attempts == 1 else 's'}"
+        if d.state == "delivering":
+            return f"attempt {d.attempts} waiting for an answer"
+        if d.state == "pending":
+            return "waiting to be sent" if not d.attempts else f"waiting after {tries}"
+        last = f"last answer {d.last_status}" if d.last_status is not None else "no answer"
+        if d.last_error:
+            last += f" ({d.last_error})"
+        detail = self._outbox.get_delivery(d.pk)
+        response = next((a.response for a in reversed(detail.attempts) if a.response), None)
+        if response:
+            last += f": {response[:80]!r}"
+        return f"{tries}, {last}"
 
     def _stuck_message(self, timeout: float) -> str:
         lines = [f"{self.summary()} was not delivered within {timeout}s: {self._counts()}."]

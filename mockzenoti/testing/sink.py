@@ -183,6 +183,7 @@ class ZenotiSink:
         matching events; raises ``WaitTimeout`` saying what arrived. Works from
         any event loop: the wait runs on the plugin's loop.
         """
+        __tracebackhide__ = True
         return await self._thread.run(self._wait(n, timeout, event_type, calls, fields))
 
     def wait_for_sync(
@@ -195,6 +196,7 @@ class ZenotiSink:
         **fields: Any,
     ) -> list[Any]:
         """``wait_for`` for synchronous tests (blocks)."""
+        __tracebackhide__ = True
         return self._thread.call(self._wait(n, timeout, event_type, calls, fields))
 
     async def _wait(
@@ -205,6 +207,7 @@ class ZenotiSink:
         calls: bool,
         fields: Mapping[str, Any],
     ) -> list[Any]:
+        __tracebackhide__ = True
         timeout = self.wait_timeout if timeout is None else timeout
         if calls:
             tally = _Tally(self._sink, lambda c: True)
