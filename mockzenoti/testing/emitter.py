@@ -14,79 +14,24 @@ test awaits, and synchronous tests use the ``*_sync`` methods.
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from mockzenoti.delivery.chaos import Chaos
 from mockzenoti.delivery.engine import Engine
-from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.outbox import Outbox
-from mockzenoti.delivery.policy import RetryPolicy
 from mockzenoti.delivery.reports import RunReport
-from mockzenoti.delivery.targets import Target
 from mockzenoti.errors import ConfigError
 from mockzenoti.event import Event
 from mockzenoti.testing.loop import LoopThread, refuse_blocking
 from mockzenoti.testing.runs import ZenotiRun
-from mockzenoti.testing.settings import AUTO_SCALE_LONGEST, ZenotiSettings
+from mockzenoti.testing.settings import ZenotiSettings
+from mockzenoti.testing.streams import Stream, make_event, simulate
+from mockzenoti.testing.wiring import build_options, build_target
 from mockzenoti.testing.world import ZenotiWorld
 
-__all__ = ["MAX_RUN_EVENTS", "ZenotiEmitter", "auto_retry_scale", "build_options", "build_target"]
-
-#: A scenario run is materialized before it is sent; larger runs are refused.
-MAX_RUN_EVENTS = 1_000_000
-_FALLBACK_SECOND = 0x68000000  # 2025-04-16: ids for raw payloads that carry none
-
-
-def auto_retry_scale(policy: RetryPolicy) -> float:
-    """1.0 for ``fast`` and ``none``; else the scale that makes the longest wait 50 ms."""
-    longest = max(policy.schedule, default=0.0) if policy.schedule is not None else policy.wait_max
-    if longest <= AUTO_SCALE_LONGEST:
-        return 1.0
-    return AUTO_SCALE_LONGEST / longest
-
-
-def build_target(settings: ZenotiSettings, url: str) -> Target:
-    """The target a test's events go to: its URL, signing, retry policy and extra settings.
-
-    A problem is reported under the setting's name (``retry``, ``secret``, ``target.*``).
-    """
-    signed = settings.scheme != "none" and settings.secret is not None
-    try:
-        return Target(
-            url,
-            name="zenoti-test",
-            secrets=(settings.secret,) if signed and settings.secret else (),
-            signature=settings.scheme if signed else None,  # type: ignore[arg-type]
-            timeout=settings.timeout,
-            policy=settings.retry,  # type: ignore[arg-type]
-            **dict(settings.target),
-        )
-    except TypeError as exc:  # an unknown target setting
-        raise ConfigError(f"target: {exc}", field="target") from None
-    except ConfigError as exc:
-        name = {"policy": "retry", "secrets": "secret", "signature": "signing"}.get(
-            exc.field or "", f"target.{exc.field}"
-        )
-        raise ConfigError(f"{name}: {exc.message}", field=name) from None
-
-
-def build_options(settings: ZenotiSettings, policy: RetryPolicy) -> DeliveryOptions:
-    """The engine options of a test: concurrency, retry scale, ordering, chaos, seed."""
-    chaos = Chaos(**settings.chaos) if settings.chaos else Chaos()  # type: ignore[arg-type]
-    scale = auto_retry_scale(policy) if settings.retry_scale is None else settings.retry_scale
-    return DeliveryOptions(
-        concurrency=settings.concurrency,
-        retry_scale=scale,
-        ordering=settings.ordering,  # type: ignore[arg-type]
-        chaos=chaos,
-        seed=settings.seed_number,
-        shutdown_grace=0.5,
-    )
+__all__ = ["ZenotiEmitter"]
 
 
 class ZenotiEmitter:
@@ -135,8 +80,9 @@ class ZenotiEmitter:
         ``await run.wait_delivered()``, then ``run.expected`` is the state a
         correct consumer ends in.
         """
-        spec, stream, expected, label = self._simulate(scenario, seed, events, duration, sizes)
-        return await self._thread.run(self._start(spec, stream, expected, label))
+        chosen_seed = self.settings.seed if seed is None else seed
+        stream = simulate(scenario, chosen_seed, events, duration, sizes)
+        return await self._thread.run(self._start(stream))
 
     def run_sync(
         self,
@@ -152,43 +98,11 @@ class ZenotiEmitter:
         """``run`` for synchronous tests: returns once delivered (``wait_delivered_sync``)."""
         __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.run_sync", "await zenoti_emitter.run(...)")
-        spec, stream, expected, label = self._simulate(scenario, seed, events, duration, sizes)
-        run = self._thread.call(self._start(spec, stream, expected, label))
+        chosen_seed = self.settings.seed if seed is None else seed
+        stream = simulate(scenario, chosen_seed, events, duration, sizes)
+        run = self._thread.call(self._start(stream))
         run.wait_delivered_sync(timeout, check=check)
         return run
-
-    def _simulate(
-        self,
-        scenario: str | Path,
-        seed: int | str | None,
-        events: int | None,
-        duration: timedelta | str | None,
-        sizes: Mapping[str, Any] | None,
-    ) -> tuple[dict[str, Any], list[Event], dict[str, Any], str]:
-        from mockzenoti.scenarios import load_scenario
-
-        chosen = load_scenario(scenario)
-        seed = self.settings.seed if seed is None else seed
-        if chosen.endless and events is None and duration is None:
-            raise ConfigError(
-                f"{chosen.name} never ends: give events= or duration=", field="events"
-            )
-        sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes, track_truth=True)
-        stream = list(islice(sim, MAX_RUN_EVENTS + 1))
-        if len(stream) > MAX_RUN_EVENTS:
-            raise ConfigError(
-                f"{chosen.name} makes more than {MAX_RUN_EVENTS} events here; "
-                "limit it with events= or duration=",
-                field="events",
-            )
-        spec = {
-            "scenario": chosen.name,
-            "seed": str(seed),
-            "events": events,
-            "duration": None if duration is None else str(duration),
-            "sizes": None if sizes is None else dict(sizes),
-        }
-        return spec, stream, sim.expected(), f"scenario {chosen.name} (seed {seed})"
 
     # -- single events and your own ---------------------------------------------------------
 
@@ -212,8 +126,7 @@ class ZenotiEmitter:
         gets its own seed (so its own ids) unless ``seed`` is given.
         """
         __tracebackhide__ = True
-        made = self._event(event, overrides, seed)
-        run = await self._thread.run(self._start({}, [made], None, f"emit {made.name}"))
+        run = await self._thread.run(self._start(self._one(event, overrides, seed)))
         if wait:
             await run.wait_delivered(timeout, check=check)
         return run
@@ -231,16 +144,14 @@ class ZenotiEmitter:
         """``emit`` for synchronous tests: returns once delivered."""
         __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.emit_sync", "await zenoti_emitter.emit(...)")
-        made = self._event(event, overrides, seed)
-        run = self._thread.call(self._start({}, [made], None, f"emit {made.name}"))
+        run = self._thread.call(self._start(self._one(event, overrides, seed)))
         run.wait_delivered_sync(timeout, check=check)
         return run
 
     async def send(self, events: Iterable[Event] | ZenotiWorld) -> ZenotiRun:
         """Start delivering ``events`` in order, or what a ``zenoti_world`` has done since
         the last send (then ``run.expected`` is the world's expected state)."""
-        stream, expected, label = self._batch(events)
-        return await self._thread.run(self._start({}, stream, expected, label))
+        return await self._thread.run(self._start(self._batch(events)))
 
     def send_sync(
         self,
@@ -252,84 +163,53 @@ class ZenotiEmitter:
         """``send`` for synchronous tests: returns once delivered."""
         __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.send_sync", "await zenoti_emitter.send(...)")
-        stream, expected, label = self._batch(events)
-        run = self._thread.call(self._start({}, stream, expected, label))
+        run = self._thread.call(self._start(self._batch(events)))
         run.wait_delivered_sync(timeout, check=check)
         return run
 
-    def _batch(
-        self, events: Iterable[Event] | ZenotiWorld
-    ) -> tuple[list[Event], dict[str, Any] | None, str]:
+    def _batch(self, events: Iterable[Event] | ZenotiWorld) -> Stream:
         if isinstance(events, ZenotiWorld):
             taken = events.take()
-            return taken, events.expected(), f"world (seed {events.seed})"
+            return Stream({}, taken, events.expected(), f"world (seed {events.seed})")
         stream = list(events)
         if not all(isinstance(e, Event) for e in stream):
             raise ConfigError("send() takes Event objects or a zenoti_world", field="events")
-        return stream, None, "events"
+        return Stream({}, stream, None, "events")
 
-    def _event(
+    def _one(
         self,
         event: str | Event | Mapping[str, Any],
         overrides: Mapping[str, Any] | None,
         seed: int | str | None,
-    ) -> Event:
+    ) -> Stream:
         self._emitted += 1
         seed = f"{self.settings.seed}:emit:{self._emitted}" if seed is None else seed
-        if isinstance(event, str):
-            from mockzenoti.generator import generate
-
-            return generate(event, seed=seed, overrides=overrides)
-        from mockzenoti.overrides import set_path
-
-        if isinstance(event, Event):
-            payload = event.payload
-            for path, value in (overrides or {}).items():
-                payload = set_path(payload, path, value)
-            return Event(event.name, payload, event.keys, event.seq, event.center_id)
-        if not isinstance(event, Mapping):
-            raise ConfigError(
-                "emit() takes an event type, an Event or a payload dict", field="event"
-            )
-        payload = dict(event)
-        for path, value in (overrides or {}).items():
-            payload = set_path(payload, path, value)
-        if "event_id" not in payload or "id" not in payload:
-            from mockzenoti.ids import ObjectIdFactory
-
-            event_id, delivery_id = ObjectIdFactory(random.Random(seed)).pair(_FALLBACK_SECOND)
-            payload.setdefault("event_id", event_id)
-            payload.setdefault("id", delivery_id)
-        return Event(str(payload.get("event_type", "raw")), payload)
+        made = make_event(event, overrides, seed)
+        return Stream({}, [made], None, f"emit {made.name}")
 
     # -- the engine --------------------------------------------------------------------------
 
-    async def _start(
-        self,
-        spec: dict[str, Any],
-        stream: list[Event],
-        expected: dict[str, Any] | None,
-        label: str,
-    ) -> ZenotiRun:
+    async def _start(self, stream: Stream) -> ZenotiRun:
         """On the background loop: start the engine if needed and the run's task."""
         if self._engine is None:
             engine = Engine(self.outbox, self.options)
             await engine.start()
             self._engine = engine
         number = len(self.runs) + 1
-        full_spec = {"mockzenoti-pytest": number, "label": label, **spec}
+        spec = {"mockzenoti-pytest": number, "label": stream.label, **stream.spec}
+        events = stream.events
         task: asyncio.Task[RunReport] = asyncio.create_task(
-            self._engine.run(full_spec, lambda: stream, [self.target]),
+            self._engine.run(spec, lambda: events, [self.target]),
             name=f"mockzenoti-pytest-run-{number}",
         )
         run = ZenotiRun(
             thread=self._thread,
             outbox=self.outbox,
             target=self.target,
-            spec=full_spec,
-            label=f"run #{number}: {label}",
-            events=stream,
-            expected=expected,
+            spec=spec,
+            label=f"run #{number}: {stream.label}",
+            events=events,
+            expected=stream.expected,
             task=task,
             wait_timeout=self.settings.wait_timeout,
         )

@@ -9,8 +9,8 @@ import pytest
 from mockzenoti.delivery import parse_policy
 from mockzenoti.errors import ConfigError
 from mockzenoti.testing import ZenotiSettings
-from mockzenoti.testing.emitter import auto_retry_scale, build_options, build_target
 from mockzenoti.testing.settings import merge_markers
+from mockzenoti.testing.wiring import auto_retry_scale, build_options, build_target
 
 
 class Marker:
