@@ -10,7 +10,6 @@ chaos) are checked when the emitter is built.
 
 from __future__ import annotations
 
-import dataclasses
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -158,9 +157,11 @@ class ZenotiSettings:
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:
-        """The settings as a plain dict (for reports)."""
-        out = dataclasses.asdict(self)
-        out["target"] = dict(self.target)
+        """The settings as a plain dict (mappings copied to dicts), e.g. for a report."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            out[f.name] = dict(value) if isinstance(value, Mapping) else value
         return out
 
 

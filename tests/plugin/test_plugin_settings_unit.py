@@ -26,6 +26,9 @@ def test_defaults_are_fast_unsigned_and_unordered() -> None:
     assert ZenotiSettings(secret="x").scheme == "zenoti"
     assert ZenotiSettings(secret="x", signing="none").scheme == "none"
     assert ZenotiSettings(seed="abc").seed_number == ZenotiSettings(seed="abc").seed_number != 0
+    plain = ZenotiSettings(chaos={"duplicate": 0.1}, target={"headers": {"X-A": "1"}}).as_dict()
+    assert plain["chaos"] == {"duplicate": 0.1} and plain["target"] == {"headers": {"X-A": "1"}}
+    assert type(plain["target"]) is dict and plain["retry"] == "fast"
 
 
 @pytest.mark.parametrize(
