@@ -25,7 +25,7 @@ from pathlib import Path
 from bench.metrics import gap_stats, rate_accuracy
 from bench.mz import mockzenoti_command
 from bench.procs import bench_env, run_bounded, sample_rss
-from bench.registry import Bound, Context, Goal, Outcome, pending
+from bench.registry import Bound, Context, Goal, Outcome, pending, register
 
 __all__ = ["delivery_command", "generation_command", "rate_command"]
 
@@ -41,9 +41,9 @@ def generation_command(python: str, count: int, out: Path) -> list[str]:
         "day-in-the-life",
         "--seed",
         "1",
-        "--count",
+        "--events",
         str(count),
-        "--output",
+        "--out",
         str(out),
     ]
 
@@ -92,7 +92,7 @@ def rate_command(python: str, url: str, rate: int, seconds: float, workdir: Path
     ]
 
 
-@pending(
+@register(
     "generation_day",
     "events/s",
     full=Bound(200_000, 60.0),

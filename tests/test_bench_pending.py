@@ -17,7 +17,7 @@ import pytest
 import bench.mz_pending as slots
 from bench.orchestrator import ROOT
 from bench.receiver import Receiver
-from bench.registry import PENDING, Bound, Context
+from bench.registry import PENDING, REGISTRY, Bound, Context
 
 LINE = '{"event_type":"Guest.Created","data":{}}'
 
@@ -46,8 +46,12 @@ def _sender(url: str, count: int, rate: float = 0.0) -> list[str]:
     return [sys.executable, "-c", script, url, str(count), str(rate)]
 
 
-def test_the_four_slots_are_declared_not_registered() -> None:
-    assert {"generation_day", "delivery_soak", "memory_soak", "rate_1000"} <= set(PENDING)
+def test_slots_waiting_for_run_are_declared_and_generation_is_registered() -> None:
+    assert {"delivery_soak", "memory_soak", "rate_1000"} <= set(PENDING)
+    assert "generation_day" in REGISTRY and "generation_day" not in PENDING
+    gen = slots.generation_command(sys.executable, 10, Path("/tmp/out"))
+    assert gen[gen.index("simulate") :][:2] == ["simulate", "day-in-the-life"]
+    assert "--events" in gen and "--out" in gen
     goals = {g.figure for g in PENDING["delivery_soak"].goals}
     assert goals == {"vs:raw_aiohttp", "vs:requests_loop"}
     cmd = slots.delivery_command(sys.executable, "http://127.0.0.1:1/w", 10, Path("/tmp/w"))

@@ -101,6 +101,15 @@ def wrong_local_time(events: list[Event]) -> list[Event]:
     return [*events[:i], edited(events[i], shift), *events[i + 1 :]]
 
 
+def wrong_invoice_day(events: list[Event]) -> list[Event]:
+    i = index(events, "Invoice.Closed")
+
+    def day(p: dict[str, Any]) -> None:
+        p["data"]["invoice"]["invoice_date"] = "2000-01-01T00:00:00"
+
+    return [*events[:i], edited(events[i], day), *events[i + 1 :]]
+
+
 def invoice_elsewhere(events: list[Event]) -> list[Event]:
     i = index(events, "Invoice.Closed")
 
@@ -143,6 +152,7 @@ def renamed_guest(events: list[Event]) -> list[Event]:
         (time_goes_back, "time-order"),
         (registration_goes_back, "registration-order"),
         (wrong_local_time, "local-utc"),
+        (wrong_invoice_day, "local-utc"),
         (invoice_elsewhere, "invoice-group"),
         (missing_guest_key, "keys"),
         (session_ended_with_live_bookings, "session-end"),

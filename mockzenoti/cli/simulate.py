@@ -78,7 +78,7 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: in
             raise MockZenotiError(exc.message, field="--duration") from exc
     catalog = catalog_from_context(ctx)
     sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes_from(sizes),
-                          catalog=catalog, track_truth=True if expect else None)  # fmt: skip
+                          catalog=catalog, track_truth=expect is not None)  # fmt: skip
     # This process only simulates: what exists now (modules, the catalog, the world's
     # setup) lives until it exits, so the cyclic collector need not scan it again.
     gc.freeze()

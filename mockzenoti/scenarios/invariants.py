@@ -17,7 +17,8 @@ and reports each broken rule as a ``Violation``:
 - ``session-end``: a cancelled or deleted session has ended its bookings;
 - ``time-order``: ``event_timestamp`` never decreases;
 - ``registration-order``: registration ids increase;
-- ``local-utc``: local and UTC times of an appointment agree in the center's zone;
+- ``local-utc``: local and UTC times of an appointment agree in the center's zone,
+  and an invoice's ``invoice_date`` is the local day it closed;
 - ``same-entity``: an appointment keeps its times and a guest its name across events;
 - ``invoice-group``: ``Invoice.Closed`` points back to the group that opened it;
 - ``keys``: an event's keys name every stream-introduced entity it refers to.

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from mockzenoti.render._common import midnight_utc
 from mockzenoti.scenarios.invariants_state import ZERO_GUID, StreamState
 from mockzenoti.timefmt import from_datetime, local_naive
 
@@ -228,6 +229,13 @@ def invoice_closed(s: StreamState, d: Data, ticks: int) -> None:
     if g is None or g["invoice"] != inv["id"]:
         s.fail("invoice-group", f"invoice {inv['id']} does not point back to the group that "
                                 f"opened it (names {gid})")  # fmt: skip
+    tz = s.tz.get(inv["center_id"], "UTC")
+    if midnight_utc(ticks, tz) != inv["invoice_date"]:
+        s.fail(
+            "local-utc",
+            f"invoice_date {inv['invoice_date']} is not the start of the local "
+            f"day the invoice closed ({midnight_utc(ticks, tz)} in {tz})",
+        )
     for item in inv["invoice_items"]:
         s.ref("item", item["id"])
         s.ref("employee", item["sale_by_id"])

@@ -17,6 +17,7 @@ from mockzenoti.errors import MockZenotiError, closest
 from mockzenoti.scenarios.durations import parse_duration
 from mockzenoti.scenarios.errors import ScenarioError
 from mockzenoti.scenarios.yaml_nodes import Node
+from mockzenoti.scenarios.yaml_world import GuestPin, center_pins, check_size, guest_pins
 from mockzenoti.world import CenterPin
 
 __all__ = [
@@ -119,18 +120,6 @@ class Chance:
 
 
 Step = Action | Wait | Repeat | Chance
-
-
-@dataclass(frozen=True, slots=True)
-class GuestPin:
-    """A guest pinned in ``world.guests``: a handle from the start, created when first used."""
-
-    name: str
-    line: int
-    first_name: str | None = None
-    last_name: str | None = None
-    email: str | None = None
-    center: str | int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,51 +245,6 @@ class _Reader:
         return Action(path, node.line, verb, target, params, handle, handle_line)
 
 
-def _guest_pins(reader: _Reader, node: Node) -> dict[str, GuestPin]:
-    pins: dict[str, GuestPin] = {}
-    fields = ("first_name", "last_name", "email", "center")
-    for name, pin in reader.mapping(node, "world.guests", tuple(node.value or ())).items():
-        if not _HANDLE.match(name):
-            raise reader.fail(f"{name!r} is not a handle name", pin.line, f"world.guests.{name}")
-        values = reader.mapping(pin, f"world.guests.{name}", fields)
-        for key in ("first_name", "last_name", "email"):
-            if key in values:
-                reader.text(values[key], f"world.guests.{name}.{key}")
-        plain = {k: v.value for k, v in values.items()}
-        pins[name] = GuestPin(name, pin.line, **plain)
-    return pins
-
-
-def _center_pins(reader: _Reader, node: Node) -> tuple[CenterPin, ...]:
-    from mockzenoti.timefmt import zone
-
-    if not node.is_list:
-        raise reader.fail("world.centers must be a list", node.line, "world.centers")
-    pins = []
-    for i, item in enumerate(node.value):
-        field = f"world.centers[{i}]"
-        values = reader.mapping(item, field, ("name", "time_zone", "code"))
-        plain = {k: reader.text(v, f"{field}.{k}") for k, v in values.items()}
-        if "time_zone" in plain:
-            try:
-                zone(plain["time_zone"])
-            except (KeyError, ValueError) as exc:
-                raise reader.fail(f"{plain['time_zone']!r} is not an IANA time zone "
-                                  "(e.g. Australia/Sydney)", values["time_zone"].line,
-                                  f"{field}.time_zone") from exc  # fmt: skip
-        pins.append(CenterPin(**plain))
-    return tuple(pins)
-
-
-def _check_size(reader: _Reader, key: str, value: Any, line: int, field: str) -> None:
-    from mockzenoti.world import WorldSizes
-
-    try:
-        WorldSizes().with_overrides({key: value})
-    except MockZenotiError as exc:
-        raise reader.fail(exc.message, line, field) from exc
-
-
 def parse_program(root: Node, file: str, default_name: str) -> Program:
     """The ``Program`` a scenario file's node tree describes (its form checked)."""
     reader = _Reader(file)
@@ -317,16 +261,16 @@ def parse_program(root: Node, file: str, default_name: str) -> Program:
         world = reader.mapping(top["world"], "world", ("kind", "sizes", "centers", "guests"))
         if "kind" in world:
             kind = reader.text(world["kind"], "world.kind")
-            _check_size(reader, "kind", kind, world["kind"].line, "world.kind")
+            check_size(reader, "kind", kind, world["kind"].line, "world.kind")
         if "sizes" in world:
             nodes = reader.mapping(world["sizes"], "world.sizes", tuple(world["sizes"].value or ()))
             for key, node in nodes.items():
-                _check_size(reader, key, node.value, node.line, f"world.sizes.{key}")
+                check_size(reader, key, node.value, node.line, f"world.sizes.{key}")
             sizes = {k: v.value for k, v in nodes.items()}
         if "centers" in world:
-            centers = _center_pins(reader, world["centers"])
+            centers = center_pins(reader, world["centers"])
         if "guests" in world:
-            guests = _guest_pins(reader, world["guests"])
+            guests = guest_pins(reader, world["guests"])
     start_day, start_minute = None, 9 * 60
     if "start" in top:
         m = _START.match(str(top["start"].value).strip())

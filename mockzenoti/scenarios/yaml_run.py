@@ -16,7 +16,8 @@ from mockzenoti.clock import MINUTE_TICKS, at_local, local_date
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.model import Center, Guest
 from mockzenoti.scenarios.errors import ScenarioError
-from mockzenoti.scenarios.yaml_check import HandleInfo, Plan, flat_index
+from mockzenoti.scenarios.yaml_check import Plan
+from mockzenoti.scenarios.yaml_handles import HandleInfo, flat_index
 from mockzenoti.scenarios.yaml_params import When
 from mockzenoti.scenarios.yaml_program import Action, Chance, Ref, Repeat, Step, Wait
 from mockzenoti.world import Process, World
