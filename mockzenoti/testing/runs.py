@@ -145,8 +145,11 @@ class ZenotiRun:
     def delivery(self, event_id: str | None = None) -> DeliveryDetail:
         """The delivery of ``event_id`` (default: the first event) with its attempt log and body."""
         event_id = event_id or self.event.event_id
-        page = self._outbox.list_deliveries(run_id=self.run_id, event_id=event_id, limit=1)
-        if not page.items:
+        run_id = self.run_id
+        page = None
+        if run_id is not None:
+            page = self._outbox.list_deliveries(run_id=run_id, event_id=event_id, limit=1)
+        if page is None or not page.items:
             raise NotFound(f"{self.label} has no delivery of event {event_id}", field="event_id")
         return self._outbox.get_delivery(page.items[0].pk)
 

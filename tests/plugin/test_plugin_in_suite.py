@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from mockzenoti.errors import ConfigError, MockZenotiError, OverrideError
+from mockzenoti.errors import ConfigError, MockZenotiError, NotFound, OverrideError
 from mockzenoti.generator import generate, generate_many
 from mockzenoti.testing.emitter import ZenotiEmitter
 from mockzenoti.testing.sink import ZenotiSink
@@ -56,6 +56,8 @@ def test_a_file_outbox_in_tmp_path(zenoti_emitter: ZenotiEmitter, tmp_path: Path
     assert (tmp_path / "zenoti-outbox.sqlite").exists()
     assert run.delivery().body == run.event.body()
     assert [a.outcome for a in run.attempts()] == ["success"]
+    with pytest.raises(NotFound, match="has no delivery of event nope"):
+        run.delivery("nope")
 
 
 def test_a_yaml_scenario_file(zenoti_emitter: ZenotiEmitter, zenoti_sink: ZenotiSink) -> None:
