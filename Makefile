@@ -19,8 +19,8 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check mockzenoti tests tools bench
-	$(VENV)/bin/ruff format --check mockzenoti tests tools bench
+	$(VENV)/bin/ruff check mockzenoti tests tools bench examples
+	$(VENV)/bin/ruff format --check mockzenoti tests tools bench examples
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)

@@ -1,10 +1,8 @@
-"""Slots for the mockzenoti measurements whose features are still being built.
+"""The mockzenoti measurements that drive ``simulate`` and ``run`` end to end.
 
-Each slot is complete but declared with ``@pending`` so that ``make bench``
-does not run it. When its command lands: check the command line that its
-``*_command`` function builds (the flags are this module's best guess of the
-CLI), run ``python -m bench --only NAME --quick``, then change ``@pending`` to
-``@register``. The orchestrator's ``ORDER`` already places them.
+They were declared ``@pending`` until their commands landed; each is now
+registered with the command line the CLI has (``run ... --url URL``, ``--events``
+for a count; ``--rate`` limits attempts per second).
 
 - ``generation_day``: ``mockzenoti simulate day-in-the-life`` writing NDJSON;
   goal: at least the stateless builder's events/s.
@@ -25,7 +23,7 @@ from pathlib import Path
 from bench.metrics import gap_stats, rate_accuracy
 from bench.mz import mockzenoti_command
 from bench.procs import bench_env, run_bounded, sample_rss
-from bench.registry import Bound, Context, Goal, Outcome, pending
+from bench.registry import Bound, Context, Goal, Outcome, register
 
 __all__ = ["delivery_command", "generation_command", "rate_command"]
 
@@ -41,9 +39,9 @@ def generation_command(python: str, count: int, out: Path) -> list[str]:
         "day-in-the-life",
         "--seed",
         "1",
-        "--count",
+        "--events",
         str(count),
-        "--output",
+        "--out",
         str(out),
     ]
 
@@ -62,7 +60,7 @@ def delivery_command(python: str, url: str, count: int, workdir: Path) -> list[s
         "64",
         "--count",
         str(count),
-        "--target",
+        "--url",
         url,
         "--outbox",
         str(workdir / "outbox.sqlite"),
@@ -72,18 +70,18 @@ def delivery_command(python: str, url: str, count: int, workdir: Path) -> list[s
 
 
 def rate_command(python: str, url: str, rate: int, seconds: float, workdir: Path) -> list[str]:
-    """A soak paced at ``rate`` events/s for ``seconds``."""
+    """A soak of ``rate * seconds`` events sent at ``rate`` attempts/s."""
     return [
         *mockzenoti_command(python),
         "run",
         "soak",
         "--rate",
         str(rate),
-        "--duration",
-        f"{seconds:g}s",
+        "--events",
+        str(round(rate * seconds)),
         "--retry",
         "none",
-        "--target",
+        "--url",
         url,
         "--outbox",
         str(workdir / "outbox.sqlite"),
@@ -92,7 +90,7 @@ def rate_command(python: str, url: str, rate: int, seconds: float, workdir: Path
     ]
 
 
-@pending(
+@register(
     "generation_day",
     "events/s",
     full=Bound(200_000, 60.0),
@@ -137,7 +135,7 @@ def _soak_outcome(
     return gaps["rate_per_s"], details
 
 
-@pending(
+@register(
     "delivery_soak",
     "events/s",
     full=Bound(200_000, 90.0),
@@ -155,7 +153,7 @@ def delivery_soak(ctx: Context) -> Outcome:
     return Outcome(rate, details, note)
 
 
-@pending(
+@register(
     "memory_soak",
     "MiB",
     full=Bound(1_000_000, 600.0),
@@ -191,7 +189,7 @@ def memory_soak(ctx: Context) -> Outcome:
     return Outcome(run.peak / MIB, details)
 
 
-@pending(
+@register(
     "rate_1000",
     "events/s",
     full=Bound(10_000, 40.0),

@@ -141,6 +141,7 @@ class Sink:
         self._accepted: set[str] = set()
         self._rng = random.Random(self._settings.seed)
         self._waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
+        self._observers: list[Callable[[SinkCall], None]] = []
         self._runner: web.AppRunner | None = None
         self._stopping = asyncio.Event()
         self._url: str | None = None
@@ -190,9 +191,22 @@ class Sink:
         """``event_id`` of every event accepted at least once."""
         return set(self._accepted)
 
-    def listing(self) -> list[dict[str, Any]]:
-        """Every request as a summary line, duplicates marked."""
-        return [c.summary() for c in self.calls]
+    def listing(self, since: int = 0) -> list[dict[str, Any]]:
+        """Every request (from index ``since`` on) as a summary line, duplicates marked."""
+        return [c.summary() for c in self.calls[max(0, since) :]]
+
+    def subscribe(self, callback: Callable[[SinkCall], None]) -> Callable[[], None]:
+        """Call ``callback(call)`` for each request as it is recorded; returns an unsubscribe.
+
+        The callback runs in the handler before the answer is sent: keep it quick.
+        """
+        self._observers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._observers.remove(callback)
+
+        return unsubscribe
 
     def counts(self) -> dict[str, int]:
         """Requests, accepted, rejected, unique events, duplicates, bad signatures."""
@@ -295,15 +309,33 @@ class Sink:
 
     def _record(self, call: SinkCall) -> None:
         self.calls.append(call)
+        for observer in tuple(self._observers):
+            observer(call)
         for predicate, future in tuple(self._waiters):
             if not future.done() and predicate():
                 future.set_result(None)
 
     # -- serving -------------------------------------------------------------------------------
 
+    async def received(self, request: web.Request) -> web.Response:
+        """``GET .../received``: the counts and every request (``?since=N``: from index N on)."""
+        try:
+            since = int(request.query.get("since", "0"))
+        except ValueError:
+            return web.json_response(
+                {"error": {"code": "invalid", "message": "since is a whole number",
+                           "field": "since"}},
+                status=400,
+            )  # fmt: skip
+        return web.json_response({"counts": self.counts(), "received": self.listing(since)})
+
     def app(self) -> web.Application:
-        """An application answering every path with this sink (mountable with ``add_subapp``)."""
+        """An application answering every path with this sink (mountable with ``add_subapp``).
+
+        ``GET /received`` lists what arrived instead of being recorded.
+        """
         app = web.Application()
+        app.router.add_get("/received", self.received)
         app.router.add_route("*", "/{tail:.*}", self.handle)
         return app
 

@@ -1,9 +1,8 @@
-"""The pending mockzenoti measurements run end to end once their commands exist.
+"""The end-to-end mockzenoti measurements, each run with a stand-in command.
 
-Each slot's command is replaced by a stand-in (a small Python sender or
-writer) so that the slot's own code (receiver recording, RSS sampling, gap and
-rate arithmetic) is exercised today; activating a slot then only needs its
-real command line.
+The stand-in (a small Python sender or writer) exercises each slot's own code
+(receiver recording, RSS sampling, gap and rate arithmetic) quickly; the real
+command lines are checked against the CLI's flags.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ import pytest
 import bench.mz_pending as slots
 from bench.orchestrator import ROOT
 from bench.receiver import Receiver
-from bench.registry import PENDING, Bound, Context
+from bench.registry import PENDING, REGISTRY, Bound, Context
 
 LINE = '{"event_type":"Guest.Created","data":{}}'
 
@@ -46,13 +45,20 @@ def _sender(url: str, count: int, rate: float = 0.0) -> list[str]:
     return [sys.executable, "-c", script, url, str(count), str(rate)]
 
 
-def test_the_four_slots_are_declared_not_registered() -> None:
-    assert {"generation_day", "delivery_soak", "memory_soak", "rate_1000"} <= set(PENDING)
-    goals = {g.figure for g in PENDING["delivery_soak"].goals}
+def test_the_slots_are_registered_with_the_command_lines_of_the_cli() -> None:
+    names = {"generation_day", "delivery_soak", "memory_soak", "rate_1000"}
+    assert names <= set(REGISTRY) and not names & set(PENDING)
+    gen = slots.generation_command(sys.executable, 10, Path("/tmp/out"))
+    assert gen[gen.index("simulate") :][:2] == ["simulate", "day-in-the-life"]
+    assert "--events" in gen and "--out" in gen
+    goals = {g.figure for g in REGISTRY["delivery_soak"].goals}
     assert goals == {"vs:raw_aiohttp", "vs:requests_loop"}
     cmd = slots.delivery_command(sys.executable, "http://127.0.0.1:1/w", 10, Path("/tmp/w"))
     i = cmd.index("run")
     assert cmd[i : i + 4] == ["run", "soak", "--pace", "asap"] and "--concurrency" in cmd
+    assert cmd[cmd.index("--url") + 1] == "http://127.0.0.1:1/w" and "--count" in cmd
+    rate = slots.rate_command(sys.executable, "http://127.0.0.1:1/w", 1000, 2.5, Path("/tmp/w"))
+    assert rate[rate.index("--events") + 1] == "2500" and rate[rate.index("--rate") + 1] == "1000"
 
 
 def test_generation_slot(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -49,6 +49,32 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockzenoti.cli.world:world_command",
         "Print a simulated organization's fixed setup.",
     ),
+    "run": (
+        "mockzenoti.cli.run:run_command",
+        "Simulate a scenario and deliver its events to webhook URLs (resumable).",
+    ),
+    "emit": ("mockzenoti.cli.emit:emit_command", "Generate one event and deliver it."),
+    "replay": (
+        "mockzenoti.cli.replay:replay_command",
+        "Deliver a JSON Lines file of events, in order (resumable).",
+    ),
+    "ping": ("mockzenoti.cli.ping:ping_command", "Send Zenoti's test request: an empty POST."),
+    "deliveries": (
+        "mockzenoti.cli.deliveries:deliveries_command",
+        "List the outbox's deliveries; `deliveries show ID` for one's attempts.",
+    ),
+    "redeliver": (
+        "mockzenoti.cli.redeliver:redeliver_command",
+        "Deliver dead or held deliveries again.",
+    ),
+    "drain": (
+        "mockzenoti.cli.drain:drain_command",
+        "Deliver only what the outbox holds pending.",
+    ),
+    "sink": (
+        "mockzenoti.cli.sink:sink_command",
+        "Receive webhooks on 127.0.0.1: record, verify, misbehave on purpose.",
+    ),
 }
 
 

@@ -55,7 +55,7 @@ class ClassSession:
         return f"class-session:{self.session_id}"
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class ClassBooking:
     """A guest's registration for a class session."""
 
@@ -102,7 +102,7 @@ class Appointment:
         return (self.end_ticks - self.start_ticks) // 600_000_000
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class AppointmentGroup:
     """A booking of one or more services for one guest, with the invoice it opened."""
 

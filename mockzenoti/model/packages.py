@@ -53,7 +53,7 @@ class PackageRedemption:
     reversed: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class GuestPackage:
     """A package sold to a guest, its balances and redemptions."""
 

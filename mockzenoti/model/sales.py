@@ -179,7 +179,7 @@ class Cancellation:
     by: Employee
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, weakref_slot=True)
 class GuestMembership:
     """A membership sold to a guest; ``invoice.id`` is its group_user_membership_id."""
 

@@ -71,7 +71,7 @@ class Activity:
         key = (center.id, day)
         found = self._hours.get(key)
         if found is None:
-            if len(self._hours) > 4_096:
+            if len(self._hours) > 256:
                 self._hours.clear()
             found = self._hours[key] = (
                 at_local(day, center.opens_minute, center.tz),

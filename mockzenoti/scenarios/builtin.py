@@ -8,7 +8,7 @@ from mockzenoti.catalog import Catalog
 from mockzenoti.scenarios.activity import Activity
 from mockzenoti.scenarios.base import Scenario, Sizes
 from mockzenoti.scenarios.profiles import PROFILES, Profile
-from mockzenoti.world import World, WorldSizes
+from mockzenoti.world import CenterPin, World, WorldSizes
 
 __all__ = ["BUILTINS", "BuiltinScenario"]
 
@@ -27,7 +27,10 @@ class BuiltinScenario(Scenario):
     ) -> tuple[World, int | None]:
         """The world (profile sizes, then ``sizes``) with the days on its agenda."""
         chosen = WorldSizes().with_overrides(self.profile.sizes).with_overrides(sizes)
-        world = World(seed, chosen, catalog=catalog, recording=recording)
+        zones = self.profile.zones
+        pins = tuple(CenterPin(time_zone=zones[i % len(zones)])
+                     for i in range(chosen.centers)) if zones else ()  # fmt: skip
+        world = World(seed, chosen, catalog=catalog, pins=pins, recording=recording)
         activity = Activity(world, self.profile)
         activity.start()
         return world, None if self.endless else activity.natural_end()
@@ -74,8 +77,8 @@ BUILTINS: dict[str, BuiltinScenario] = {
         ),
         BuiltinScenario(
             "soak",
-            "An endless day-in-the-life, the same mix every simulated day "
-            "(needs --events or --duration; truth off unless asked).",
+            "An endless day-in-the-life at a steady rate: centers in time zones about 8 h "
+            "apart, the same mix every day (needs --events or --duration; truth off).",
             PROFILES["soak"],
             endless=True,
         ),

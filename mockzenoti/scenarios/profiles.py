@@ -50,8 +50,8 @@ class Profile:
     returning_edits: float = 1.5  # edits and opt changes of known guests
     hires: float = 0.05
     staff_updates: float = 0.2
-    leave: float = 0.5  # a hire leaves later
-    leave_after: tuple[int, int] = (2, 60)  # days
+    leave: float = 0.9  # a hire leaves later (most hires are seasonal staff)
+    leave_after: tuple[int, int] = (14, 120)  # days
     # sales
     memberships: float = 1.0
     membership_freeze: float = 0.12
@@ -62,6 +62,7 @@ class Profile:
     package_reverse: float = 0.08
     package_extend: float = 0.1
     sales_gap: tuple[int, int] = (3, 60)  # days between steps of a membership or package
+    zones: tuple[str, ...] = ()  # time zones pinned to the centers, in turn
 
     def rate(self, name: str, kind: str) -> float:
         """The per-day rate ``name`` for a center of ``kind`` (sales lean on the kind)."""
@@ -81,7 +82,10 @@ _QUIET = Profile(
 
 PROFILES: dict[str, Profile] = {
     "day-in-the-life": Profile(),
-    "soak": Profile(),
+    # Centers about eight hours apart: one of them is open at any hour of the day, so the
+    # stream's simulated time moves at a steady rate instead of stopping every night.
+    "soak": Profile(zones=("America/Los_Angeles", "Europe/London", "Australia/Sydney",
+                           "America/New_York", "Asia/Kolkata", "Pacific/Honolulu")),
     "class-lifecycle": replace(
         _QUIET, classes=1.0, sizes={"centers": 1, "kind": "fitness", "guests": 400},
         class_fill=(0.6, 1.3), booking_cancel=0.12, booking_delete=0.04, booking_noshow=0.12,

@@ -8,11 +8,17 @@ appointment group once it is cancelled, a no-show, or closed with no
 feedback still to come; a membership when it expires, or 30 days after a
 cancellation that was not reinstated; a package at the end of its validity
 and grace. ``Guest.Deleted`` and ``Employee.Deleted`` are refused while
-anything is held, so they come last. Lists are pruned at each addition, so they
-keep only what is open.
+anything is held, so they come last.
+
+Holds are weak references: an entity that no story and no scenario handle
+refers to any more can never be named by an event again, so it holds
+nothing, and the world does not keep it alive (a year-long membership whose
+story is over costs no memory). Lists are pruned at each addition.
 """
 
 from __future__ import annotations
+
+import weakref
 
 from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS
 from mockzenoti.model import (
@@ -51,10 +57,20 @@ def hold(person: Guest | Employee, entity: object, now: int) -> None:
     """Record that ``person`` holds ``entity`` (pruning what no longer is open)."""
     holds = person.holds
     if holds:
-        holds[:] = [h for h in holds if is_open(h, now)]
-    holds.append(entity)
+        holds[:] = [h for h in holds if _live(h, now)]
+    holds.append(weakref.ref(entity))
+
+
+def _live(ref: object, now: int) -> bool:
+    entity = ref() if isinstance(ref, weakref.ref) else ref
+    return entity is not None and is_open(entity, now)
 
 
 def open_holds(person: Guest | Employee, now: int) -> list[object]:
     """What ``person`` still holds at ``now``."""
-    return [h for h in person.holds if is_open(h, now)]
+    found = []
+    for ref in person.holds:
+        entity = ref() if isinstance(ref, weakref.ref) else ref
+        if entity is not None and is_open(entity, now):
+            found.append(entity)
+    return found

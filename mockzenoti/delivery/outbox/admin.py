@@ -148,6 +148,15 @@ class OutboxAdmin(OutboxStore):
                 run_id, resumed = cur.lastrowid, False
         return self.get_run(run_id), resumed
 
+    def find_run(self, spec: Any) -> RunRecord | None:
+        """The unfinished run with this spec (what ``start_run`` would resume), or None."""
+        rows = self._query(
+            f"SELECT {RunRecord.COLUMNS} FROM runs WHERE spec_key = ? AND state = 'running' "
+            "ORDER BY id DESC LIMIT 1",
+            (spec_key(spec),),
+        )
+        return RunRecord.from_row(rows[0]) if rows else None
+
     def get_run(self, run_id: int) -> RunRecord:
         """The run ``run_id``; raises ``NotFound``."""
         rows = self._query(f"SELECT {RunRecord.COLUMNS} FROM runs WHERE id = ?", (run_id,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -117,6 +118,36 @@ class Outbox(OutboxAdmin):
             sql += " JOIN deliveries d ON d.id = a.delivery WHERE d.run_id = ?"
             params = (run_id,)
         return dict(self._query(sql + " GROUP BY a.outcome", params))
+
+    def latency_percentiles(
+        self, *, run_id: int | None = None, points: Sequence[int] = (50, 90, 99)
+    ) -> dict[str, float | int | None]:
+        """Attempt latencies in ms: ``p50``, ``p90``... (nearest rank), ``max`` and ``count``.
+
+        Attempts without a latency (none recorded) are left out; with no
+        attempt at all every value is None and ``count`` is 0.
+        """
+        join, where, params = "", "a.latency_ms IS NOT NULL", []
+        if run_id is not None:
+            join, where = " JOIN deliveries d ON d.id = a.delivery", where + " AND d.run_id = ?"
+            params.append(run_id)
+        base = f"FROM attempts a{join} WHERE {where}"
+        count, top = self._query(f"SELECT COUNT(*), MAX(a.latency_ms) {base}", params)[0]
+        out: dict[str, float | int | None] = {}
+        for p in points:
+            if not 0 < p <= 100:
+                raise ConfigError("percentiles are between 0 and 100", field="points")
+            value = None
+            if count:
+                rank = max(1, math.ceil(p / 100 * count))
+                value = self._query(
+                    f"SELECT a.latency_ms {base} ORDER BY a.latency_ms LIMIT 1 OFFSET ?",
+                    [*params, rank - 1],
+                )[0][0]
+            out[f"p{p}"] = value
+        out["max"] = top
+        out["count"] = count
+        return out
 
     def event_count(self) -> int:
         """How many events the outbox holds."""

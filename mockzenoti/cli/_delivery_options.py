@@ -1,0 +1,248 @@
+"""Options shared by the commands that deliver: targets, engine settings, outbox, progress.
+
+``target_options``, ``engine_options``, ``pace_option``, ``outbox_option`` and
+``progress_options`` decorate a click command; ``DeliverySettings.from_options(opts)``
+(``_delivery_settings.py``) gathers what they parsed. Values are checked by click
+callbacks while the command line is parsed. Nothing here imports aiohttp at import
+time: the delivery package is imported inside callbacks, when a command runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from mockzenoti.errors import MockZenotiError
+
+__all__ = [
+    "DEFAULT_OUTBOX",
+    "engine_options",
+    "outbox_option",
+    "pace_option",
+    "parse_duration_option",
+    "parse_headers_option",
+    "progress_options",
+    "target_options",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_OUTBOX = ".mockzenoti/outbox.sqlite"
+
+
+def _bad(param: click.Parameter | None, exc: MockZenotiError) -> click.BadParameter:
+    return click.BadParameter(exc.message, param=param)
+
+
+def _retry(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from mockzenoti.delivery.policy import parse_policy
+
+    try:
+        return parse_policy(value, field="--retry").spec
+    except MockZenotiError as exc:
+        raise _bad(param, exc) from None
+
+
+def _pace(ctx: click.Context, param: click.Parameter, value: str) -> float | None:
+    from mockzenoti.delivery.pacing import parse_pace
+
+    try:
+        return parse_pace(value, field="--pace")
+    except MockZenotiError as exc:
+        raise _bad(param, exc) from None
+
+
+def parse_duration_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Click callback: a duration (``500ms``, ``5s``, ``2m``, a bare number of seconds)."""
+    if value is None or isinstance(value, float):
+        return value
+    from mockzenoti.delivery.policy import parse_duration
+
+    try:
+        return parse_duration(str(value), field=param.name or "duration")
+    except MockZenotiError as exc:
+        raise _bad(param, exc) from None
+
+
+def parse_headers_option(
+    ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    """Click callback: ``NAME:VALUE`` texts as a dict."""
+    out: dict[str, str] = {}
+    for text in values:
+        key, sep, value = text.partition(":")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{text!r} is not NAME:VALUE", param=param)
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _option(*names: str, **kwargs: Any) -> Callable[[F], F]:
+    return click.option(*names, **kwargs)
+
+
+def target_options(command: F) -> F:
+    """``--url`` (repeatable, ``NAME=URL`` to name it) and each target's settings."""
+    options = [
+        _option(
+            "--url",
+            "urls",
+            multiple=True,
+            required=True,
+            metavar="[NAME=]URL",
+            help="Webhook URL (repeatable: each event goes to every URL). "
+            "NAME=URL names the target; the default name is the URL.",
+        ),
+        _option(
+            "--method",
+            type=click.Choice(["POST", "PUT", "PATCH"], case_sensitive=False),
+            default="POST",
+            show_default=True,
+            help="HTTP method.",
+        ),
+        _option(
+            "--header",
+            "headers",
+            multiple=True,
+            metavar="NAME:VALUE",
+            callback=parse_headers_option,
+            help="Extra request header (repeatable).",
+        ),
+        _option(
+            "--timeout",
+            default="10s",
+            show_default=True,
+            metavar="DURATION",
+            callback=parse_duration_option,
+            help="Time allowed per attempt.",
+        ),
+        _option(
+            "--retry",
+            default="zenoti",
+            show_default=True,
+            callback=_retry,
+            metavar="POLICY",
+            help="zenoti, fast, standard, none, or waits such as 1s,5s,30s.",
+        ),
+        _option(
+            "--retry-scale",
+            type=click.FloatRange(min=0),
+            default=1.0,
+            show_default=True,
+            help="Multiply every retry wait (0.001: minutes become ms).",
+        ),
+        _option(
+            "--signing",
+            type=click.Choice(["zenoti", "standard", "none"]),
+            default=None,
+            help="Signature scheme [default: zenoti with --secret, else none].",
+        ),
+        _option(
+            "--secret",
+            "secrets",
+            multiple=True,
+            envvar="MOCKZENOTI_SECRET",
+            help="Signing secret (repeatable for rotation; env MOCKZENOTI_SECRET).",
+        ),
+        _option(
+            "--deactivate-after",
+            type=click.IntRange(min=0),
+            default=20,
+            show_default=True,
+            help="Dead deliveries in a row that deactivate a target (0: never).",
+        ),
+        _option(
+            "--event-type",
+            "event_types",
+            multiple=True,
+            metavar="TYPE",
+            help="Send only these event types (repeatable; name or wire type).",
+        ),
+        _option(
+            "--center",
+            "center_ids",
+            multiple=True,
+            metavar="CENTER_ID",
+            help="Send only events of these centers (repeatable).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def engine_options(command: F) -> F:
+    """Concurrency, rate, ordering and chaos."""
+    options = [
+        _option(
+            "--concurrency",
+            type=click.IntRange(min=1),
+            default=64,
+            show_default=True,
+            help="Requests in flight at most.",
+        ),
+        _option(
+            "--rate",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="Attempts per second at most, across targets [default: unlimited].",
+        ),
+        _option(
+            "--ordering",
+            type=click.Choice(["none", "per-entity"]),
+            default="none",
+            show_default=True,
+            help="per-entity: an event waits for earlier events about the same entity.",
+        ),
+        _option(
+            "--chaos-duplicate",
+            type=click.FloatRange(0, 1),
+            default=0.0,
+            metavar="P",
+            help="Send a delivered event again with probability P.",
+        ),
+        _option(
+            "--chaos-reorder",
+            type=click.IntRange(min=0),
+            default=0,
+            metavar="N",
+            help="Reorder deliveries ready together within a window of N.",
+        ),
+        _option(
+            "--chaos-delay",
+            default=0.0,
+            metavar="DURATION",
+            callback=parse_duration_option,
+            help="Add a random delay up to DURATION before each attempt.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def pace_option(command: F) -> F:
+    """``--pace asap|realtime|FACTOR``."""
+    return _option(
+        "--pace", default="asap", show_default=True, callback=_pace, metavar="PACE",
+        help="asap, realtime, or a speed factor such as 60 (simulated time 60x faster).",
+    )(command)  # fmt: skip
+
+
+def outbox_option(command: F) -> F:
+    """``--outbox FILE`` (``:memory:`` keeps nothing)."""
+    return _option(
+        "--outbox", default=DEFAULT_OUTBOX, show_default=True, envvar="MOCKZENOTI_OUTBOX",
+        metavar="FILE", help="SQLite outbox (env MOCKZENOTI_OUTBOX; :memory: keeps nothing).",
+    )(command)  # fmt: skip
+
+
+def progress_options(command: F) -> F:
+    """``--progress auto|bar|lines|none`` and ``--quiet``."""
+    command = _option("--quiet", "-q", is_flag=True, help="No progress output.")(command)
+    return _option(
+        "--progress", type=click.Choice(["auto", "bar", "lines", "none"]), default="auto",
+        envvar="MOCKZENOTI_PROGRESS", show_default=True,
+        help="bar on a terminal, plain lines otherwise (env MOCKZENOTI_PROGRESS).",
+    )(command)  # fmt: skip

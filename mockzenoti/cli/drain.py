@@ -1,0 +1,65 @@
+"""``mockzenoti drain --outbox FILE``: deliver only what the outbox holds unsettled.
+
+Pending and retrying deliveries of every run, and those a killed process left
+mid-attempt (sent again and counted as possible duplicates), go to their
+stored targets with their stored settings. Nothing new is generated. Exit 0
+when every delivery drained was delivered, 1 otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from mockzenoti.cli._delivery_options import (
+    engine_options,
+    outbox_option,
+    progress_options,
+)
+from mockzenoti.cli._delivery_settings import DeliverySettings
+
+if TYPE_CHECKING:
+    from mockzenoti.delivery import Hub
+
+__all__ = ["drain_command", "retry_scale_option"]
+
+retry_scale_option = click.option(
+    "--retry-scale", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    help="Multiply every retry wait (0.001: minutes become ms).",
+)  # fmt: skip
+
+
+@click.command("drain")
+@outbox_option
+@engine_options
+@retry_scale_option
+@click.option("--report", type=click.Path(dir_okay=False), default=None,
+              help="Write a JSON summary here.")  # fmt: skip
+@progress_options
+@click.pass_context
+def drain_command(ctx: click.Context, /, outbox: str, report: str | None, progress: str,
+                  quiet: bool, **opts: Any) -> None:  # fmt: skip
+    """Deliver what --outbox holds pending, retrying or interrupted, and nothing else."""
+    import sys
+
+    from mockzenoti.cli._backlog import Backlog, deliver_backlog
+    from mockzenoti.cli._runtime import open_box
+    from mockzenoti.cli.progress import resolve_mode
+    from mockzenoti.delivery import drain
+
+    options = DeliverySettings.from_options({**opts, "urls": ()}).options()
+    box = open_box(outbox, must_exist=True)
+    try:
+        counts = box.counts()
+        total = counts["pending"] + counts["delivering"] + counts["retrying"]
+
+        async def work(hub: Hub) -> int:
+            result = await drain(box, options, hub=hub)
+            return result.loaded
+
+        job = Backlog("drain", work, total, resolve_mode(progress, quiet, sys.stderr), report)
+        code = deliver_backlog(box, job)
+    finally:
+        box.close()
+    ctx.exit(code)

@@ -1,0 +1,183 @@
+"""``mockzenoti run SCENARIO --url URL``: simulate a scenario and deliver its stream.
+
+The stream is ``load_scenario(SCENARIO).simulate(seed, events|duration, sizes,
+catalog)``: the same events, byte for byte, as ``mockzenoti simulate`` prints
+for the same arguments (a second or later ``--url`` gets its own envelope
+``id``). Running the same command again with the same ``--outbox`` resumes an
+interrupted run; see ``run_spec`` for what makes two commands the same run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import click
+
+from mockzenoti.cli._delivery_options import (
+    engine_options,
+    outbox_option,
+    pace_option,
+    progress_options,
+    target_options,
+)
+from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
+from mockzenoti.cli._world_options import seed_option, size_options, sizes_from
+from mockzenoti.errors import MockZenotiError
+
+__all__ = ["run_command", "run_spec"]
+
+
+def _source(text: str) -> dict[str, Any]:
+    path = Path(text)
+    if path.is_file():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return {"file": str(path.resolve()), "sha256": digest}
+    return {"builtin": text}
+
+
+def run_spec(
+    *,
+    scenario: str,
+    name: str,
+    seed: str,
+    events: int | None,
+    duration: int | None,
+    sizes: dict[str, Any],
+    renames: dict[str, Any],
+    delivery: dict[str, Any],
+) -> dict[str, Any]:
+    """What identifies a run: everything that makes its stream and its delivery what they are.
+
+    The scenario (a built-in's name, or a file's path and content hash), the
+    seed, ``--events``/``--duration`` (as simulated ticks), the world's sizes,
+    the configured renames of event types, the mockzenoti version, and the
+    targets' settings (URL, name, method, headers, filters, signing with
+    secrets hashed, timeout, retry policy, deactivation), the ordering and the
+    chaos. Not in it: concurrency, rate, pace, retry scale, progress, output
+    files (they change timing or reporting, not what is sent).
+    """
+    from mockzenoti import __version__
+
+    return {
+        "command": "run",
+        "version": __version__,
+        "scenario": name,
+        "source": _source(scenario),
+        "seed": seed,
+        "events": events,
+        "duration": duration,
+        "sizes": sizes,
+        "renames": renames,
+        **delivery,
+    }
+
+
+@click.command("run")
+@click.argument("scenario", metavar="SCENARIO_OR_FILE")
+@seed_option
+@click.option(
+    "--events",
+    "--count",
+    "-n",
+    "events",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Stop after N events (a built-in goes on past its natural length).",
+)
+@click.option(
+    "--duration",
+    "-d",
+    metavar="SIMULATED",
+    default=None,
+    help="Stop after this much simulated time, e.g. 8h, 3d, 90m.",
+)
+@size_options
+@target_options
+@engine_options
+@pace_option
+@outbox_option
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write a JSON summary here (counts, attempts, latency, expected state).",
+)
+@click.option(
+    "--expect",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the expected final state (truth, JSON) here once the stream ends.",
+)
+@progress_options
+@click.pass_context
+def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
+                duration: str | None, outbox: str, report: str | None, expect: str | None,
+                progress: str, quiet: bool, **opts: Any) -> None:  # fmt: skip
+    """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
+
+    Exit 0 when every delivery was delivered, 1 when any is dead, held or
+    undelivered at the end, 2 for bad input. Run the same command again with
+    the same --outbox to resume a run that was stopped or killed.
+    """
+    import sys
+
+    from mockzenoti.cli._stream import StreamJob, deliver_stream
+    from mockzenoti.cli.progress import resolve_mode
+    from mockzenoti.config import settings_from_context
+    from mockzenoti.scenarios import load_scenario
+    from mockzenoti.scenarios.durations import parse_duration
+
+    chosen = load_scenario(scenario)
+    if chosen.endless and events is None and duration is None:
+        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
+                              "SIMULATED", field="--events")  # fmt: skip
+    ticks = None if duration is None else parse_duration(duration, field="--duration")
+    settings = settings_from_context(ctx)
+    catalog = settings.catalog
+    sizes = sizes_from(opts)
+    delivery = DeliverySettings.from_options(opts)
+    targets = delivery.targets(catalog)
+    options = delivery.options(seed_number(seed))
+    track = expect is not None or (report is not None and not chosen.endless)
+    try:  # refuse bad sizes now, naming the option
+        chosen.simulate(seed, events=0, sizes=sizes, catalog=catalog)
+    except MockZenotiError as exc:
+        if exc.field in sizes:
+            raise MockZenotiError(exc.message, field="--" + exc.field.replace("_", "-")) from exc
+        raise
+    holder: list[Any] = []
+
+    def stream() -> Any:
+        sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,
+                              catalog=catalog, track_truth=track)  # fmt: skip
+        holder[:] = [sim]
+        return sim
+
+    spec = run_spec(
+        scenario=scenario,
+        name=chosen.name,
+        seed=seed,
+        events=events,
+        duration=ticks,
+        sizes=sizes,
+        renames={"event_types": dict(settings.event_types),
+                 "event_resources": dict(settings.event_resources)},
+        delivery=delivery.spec(targets),
+    )  # fmt: skip
+    limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
+    job = StreamJob(
+        spec=spec,
+        stream_factory=stream,
+        targets=targets,
+        options=options,
+        outbox=outbox,
+        title=f"{chosen.name} seed {seed}" + (f", {limit}" if limit else ""),
+        progress=resolve_mode(progress, quiet, sys.stderr),
+        events_total=events,
+        report=report,
+        expect=expect,
+        truth=(lambda: holder[0].expected() if holder and track else None),
+    )
+    ctx.exit(deliver_stream(job))

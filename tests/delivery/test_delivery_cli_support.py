@@ -1,0 +1,58 @@
+"""What the command line needs from the delivery layer: ``Outbox.find_run``,
+``Outbox.latency_percentiles``, ``Sink.subscribe`` and the sink's ``GET /received``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from mockzenoti.delivery import Outbox
+from mockzenoti.sink import Sink, SinkCall
+
+
+@pytest.mark.asyncio
+async def test_observers_and_the_received_route() -> None:
+    seen: list[SinkCall] = []
+    async with Sink(status=202) as sink:
+        unsubscribe = sink.subscribe(seen.append)
+        async with aiohttp.ClientSession() as session:
+            for n in range(3):
+                body = json.dumps({"id": f"d{n}", "event_id": "e", "event_type": "X"})
+                async with session.post(sink.url + "x", data=body) as resp:
+                    assert resp.status == 202
+            unsubscribe()
+            async with session.post(sink.url + "x", data=b"{}") as resp:
+                assert resp.status == 202
+            async with session.get(sink.url + "received?since=1") as resp:
+                listing: dict[str, Any] = await resp.json()
+            async with session.get(sink.url + "received?since=x") as resp:
+                assert resp.status == 400
+    assert [c.delivery_id for c in seen] == ["d0", "d1", "d2"]  # not the one after unsubscribing
+    assert listing["counts"]["calls"] == 4 and listing["counts"]["duplicates"] == 2
+    assert [c["id"] for c in listing["received"]] == ["d1", "d2", None]
+    assert [c["duplicate"] for c in listing["received"]] == [True, True, False]
+
+
+def test_find_run_and_latency_percentiles(tmp_path: Path) -> None:
+    with Outbox(tmp_path / "o.sqlite") as box:
+        assert box.find_run({"a": 1}) is None
+        run, _ = box.start_run({"a": 1}, ["t"])
+        found = box.find_run({"a": 1})
+        assert found is not None and found.id == run.id
+        empty = box.latency_percentiles(run_id=run.id)
+        assert empty == {"p50": None, "p90": None, "p99": None, "max": None, "count": 0}
+        box.finish_run(run.id, {})
+        assert box.find_run({"a": 1}) is None
+        with box._transaction() as c:  # attempts as an engine writes them: 1..100 ms
+            c.executemany(
+                "INSERT INTO attempts (delivery, n, at, outcome, latency_ms) VALUES (?, 1, 0, "
+                "'success', ?)",
+                [(pk, float(pk)) for pk in range(1, 101)],
+            )
+        got = box.latency_percentiles(points=(50, 90, 99, 100))
+    assert got == {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p100": 100.0, "max": 100.0,
+                   "count": 100}  # fmt: skip
