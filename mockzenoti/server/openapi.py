@@ -2,7 +2,8 @@
 
 ``openapi_document(catalog)`` is served at ``GET /openapi.json``; a test
 checks that its paths and methods are exactly the application's routes, and
-runs schemathesis over every operation. Paths are in ``openapi_paths.py``,
+runs schemathesis over every operation. Paths are in ``openapi_paths.py``
+(built with ``openapi_ops.py``),
 component schemas in ``openapi_schemas.py`` (requests) and
 ``openapi_responses.py`` (answers).
 """
@@ -15,7 +16,8 @@ from typing import Any
 
 from mockzenoti import __version__
 from mockzenoti.catalog import Catalog
-from mockzenoti.server.openapi_paths import ERRORS, json_content, paths
+from mockzenoti.server.openapi_ops import ERRORS, json_content
+from mockzenoti.server.openapi_paths import paths
 from mockzenoti.server.openapi_responses import responses
 from mockzenoti.server.openapi_schemas import ref, requests
 

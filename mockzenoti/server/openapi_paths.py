@@ -5,106 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from mockzenoti.delivery.outbox import STATES as DELIVERY_STATES
-from mockzenoti.server.openapi_schemas import Schema, ref
-from mockzenoti.server.runstate import STATES as RUN_STATES
-from mockzenoti.server.sinks import NAME_PATTERN
-from mockzenoti.server.targetspec import ID_PATTERN
-
-__all__ = ["ERRORS", "SSE_EVENT", "json_content", "op", "paths"]
-
-#: One server-sent event of ``GET /stream``: its name, JSON data and number.
-SSE_EVENT: Schema = {
-    "type": "object",
-    "required": ["event", "data"],
-    "properties": {
-        "event": {"type": "string"},
-        "data": {"type": "string", "contentMediaType": "application/json"},
-        "id": {"type": "string", "pattern": "^[0-9]+$"},
-    },
-}
-
-ERRORS = {
-    400: "The body is not JSON.",
-    401: "A token is required (``Authorization: Bearer <token>``) and was missing or wrong.",
-    404: "No such resource.",
-    409: "The request clashes with the current state.",
-    422: "A value is invalid; ``field`` names it.",
-}
-
-
-def json_content(schema: Schema, description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _param(name: str, where: str, schema: Schema, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": where,
-        "required": where == "path",
-        "schema": schema,
-        "description": description,
-    }
-
-
-def _path(name: str, schema: Schema, description: str) -> dict[str, Any]:
-    return _param(name, "path", schema, description)
-
-
-def _query(name: str, schema: Schema, description: str) -> dict[str, Any]:
-    return _param(name, "query", schema, description)
-
-
-LIMIT = _query("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page size.")
-OFFSET = _query("offset", {"type": "integer", "minimum": 0}, "Items to skip.")
-TARGET_ID = _path("id", {"type": "string", "pattern": ID_PATTERN}, "The target's id.")
-RUN_ID = _path("id", {"type": "integer", "minimum": 1}, "The run's id.")
-DELIVERY_ID = _path(
-    "id",
-    {"type": "string", "pattern": "^([0-9]{1,18}|[0-9a-f]{24})$"},
-    "The delivery's number, or its envelope id (24 hex digits).",
+from mockzenoti.server.openapi_ops import (
+    DELIVERY_ID,
+    LIMIT,
+    OFFSET,
+    RUN_ID,
+    SINK_NAME,
+    SSE_EVENT,
+    TARGET_ID,
+    op,
+    path_param,
+    query_param,
+    receiver,
 )
-SINK_NAME = _path("name", {"type": "string", "pattern": NAME_PATTERN}, "The sink's name.")
+from mockzenoti.server.openapi_schemas import ref
+from mockzenoti.server.runstate import STATES as RUN_STATES
 
-
-def op(
-    summary: str,
-    tag: str,
-    ok: tuple[int, Schema | None] | tuple[int, Schema | None, str],
-    *,
-    errors: tuple[int, ...] = (),
-    body: str | None = None,
-    body_required: bool = True,
-    params: tuple[dict[str, Any], ...] = (),
-    auth: bool = True,
-    also: tuple[int, ...] = (),
-) -> dict[str, Any]:
-    """One operation: its success answer, the errors it can give, body and parameters."""
-    status, schema, *rest = ok
-    media = rest[0] if rest else "application/json"
-    success: dict[str, Any] = {"description": summary}
-    if schema is not None:
-        success["content"] = {media: {"schema": schema}}
-    responses: dict[str, Any] = {str(code): success for code in (status, *also)}
-    codes = set(errors) | ({401} if auth else set()) | ({400, 422} if body else set())
-    for code in sorted(codes):
-        responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
-    out: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
-    if params:
-        out["parameters"] = list(params)
-    if body is not None:
-        out["requestBody"] = {
-            "required": body_required,
-            "content": {"application/json": {"schema": ref(body)}},
-        }
-    if not auth:
-        out["security"] = [{}]
-    return out
+__all__ = ["paths"]
 
 
 def paths() -> dict[str, Any]:
     """Every path and operation of the API."""
     text = {"type": "string"}
-    state_query = _query(
+    state_query = query_param(
         "state", {"type": "string"}, "States, comma-separated: " + ", ".join(DELIVERY_STATES)
     )
     return {
@@ -118,7 +41,7 @@ def paths() -> dict[str, Any]:
                 "catalog",
                 (200, ref("CatalogDetail")),
                 errors=(404,),
-                params=(_path("event_type", {"type": "string"}, "A catalog or wire name."),),
+                params=(path_param("event_type", {"type": "string"}, "A catalog or wire name."),),
             )
         },
         "/scenarios": {
@@ -134,8 +57,10 @@ def paths() -> dict[str, Any]:
                 (200, SSE_EVENT, "text/event-stream"),
                 errors=(422,),
                 params=(
-                    _query("types", {"type": "string"}, "Event names to receive, comma-separated."),
-                    _query(
+                    query_param(
+                        "types", {"type": "string"}, "Event names to receive, comma-separated."
+                    ),
+                    query_param(
                         "duration",
                         {"type": "number", "exclusiveMinimum": 0, "maximum": 86400},
                         "Close the stream after this many seconds.",
@@ -213,7 +138,7 @@ def paths() -> dict[str, Any]:
                 (200, ref("RunList")),
                 errors=(422,),
                 params=(
-                    _query(
+                    query_param(
                         "state",
                         {"type": "string", "enum": list(RUN_STATES)},
                         "Only runs in this state.",
@@ -231,7 +156,7 @@ def paths() -> dict[str, Any]:
                 errors=(404, 422),
                 params=(
                     RUN_ID,
-                    _query(
+                    query_param(
                         "expected",
                         {"type": "boolean"},
                         "Include the expected state (default true).",
@@ -264,19 +189,19 @@ def paths() -> dict[str, Any]:
                 errors=(422,),
                 params=(
                     state_query,
-                    _query("event_type", {"type": "string"}, "Wire event type."),
-                    _query("run", {"type": "string", "pattern": "^[0-9]*$"}, "Run id."),
-                    _query(
+                    query_param("event_type", {"type": "string"}, "Wire event type."),
+                    query_param("run", {"type": "string", "pattern": "^[0-9]*$"}, "Run id."),
+                    query_param(
                         "run_id",
                         {"type": "string", "pattern": "^[0-9]*$"},
                         "Run id (alias of run).",
                     ),
-                    _query("target", {"type": "string"}, "Target id."),
-                    _query("event_id", {"type": "string"}, "Envelope event_id."),
-                    _query("delivery_id", {"type": "string"}, "Envelope id."),
+                    query_param("target", {"type": "string"}, "Target id."),
+                    query_param("event_id", {"type": "string"}, "Envelope event_id."),
+                    query_param("delivery_id", {"type": "string"}, "Envelope id."),
                     LIMIT,
                     OFFSET,
-                    _query("order", {"type": "string", "enum": ["asc", "desc"]}, "By number."),
+                    query_param("order", {"type": "string", "enum": ["asc", "desc"]}, "By number."),
                 ),
             ),
         },
@@ -352,24 +277,9 @@ def paths() -> dict[str, Any]:
                     SINK_NAME,
                     LIMIT | {"schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
                     OFFSET,
-                    _query("payloads", {"type": "boolean"}, "Include payloads."),
+                    query_param("payloads", {"type": "boolean"}, "Include payloads."),
                 ),
             ),
         },
-        "/sink/{name}": {method: _receiver() for method in ("post", "put", "patch")},
-    }
-
-
-def _receiver() -> dict[str, Any]:
-    return {
-        "summary": "A webhook for the sink (created on first use); answers as configured.",
-        "tags": ["sinks"],
-        "parameters": [SINK_NAME],
-        "requestBody": {"required": False, "content": {"application/json": {"schema": {}}}},
-        "responses": {
-            "409": {"$ref": "#/components/responses/E409"},
-            "422": {"$ref": "#/components/responses/E422"},
-            "default": json_content(ref("SinkAnswer"), "The sink's configured answer."),
-        },
-        "security": [{}],
+        "/sink/{name}": {method: receiver() for method in ("post", "put", "patch")},
     }
