@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -13,12 +14,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from click.testing import CliRunner
 
 from mockzenoti.cli import cli
+from mockzenoti.scenarios import load_scenario
+from mockzenoti.sink import Sink
 
 URL = re.compile(r"serving on (http://127\.0\.0\.1:\d+)")
 
@@ -152,3 +156,67 @@ def test_serve_help_and_bad_options() -> None:
     assert bad.exit_code == 2 and "--port" in bad.output
     missing = runner.invoke(cli, ["serve", "--config", "/nonexistent/mockzenoti.toml"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+class _SinkThread:
+    """A sink outside the server (in a thread of the test process): it outlives a kill."""
+
+    def __init__(self, **settings: Any) -> None:
+        self.sink = Sink(**settings)
+        self.url = ""
+        self._loop = asyncio.new_event_loop()
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self.url = self._loop.run_until_complete(self.sink.start())
+        self._started.set()
+        self._loop.run_forever()
+        self._loop.run_until_complete(self.sink.stop())
+        self._loop.close()
+
+    def __enter__(self) -> _SinkThread:
+        self._thread.start()
+        assert self._started.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+@pytest.mark.slow
+def test_a_run_survives_a_killed_server(tmp_path: Path) -> None:
+    with _SinkThread(latency=0.03) as outside:
+        args = ("--concurrency", "2")
+        with serving(tmp_path, *args) as (child, url):
+            wait_healthy(url)
+            target = {"id": "a", "url": outside.url, "retry": "fast"}
+            requests.post(url + "/targets", json=target, timeout=5)
+            body = {"scenario": "class-lifecycle", "seed": 2, "events": 60}
+            run = requests.post(url + "/runs", json=body, timeout=30).json()
+            deadline = time.monotonic() + 30
+            while outside.sink.call_count < 10:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            child.kill()  # no graceful stop: SIGKILL
+            child.wait(10)
+        with serving(tmp_path, *args) as (child, url):
+            wait_healthy(url)
+            deadline = time.monotonic() + 60
+            while (got := requests.get(f"{url}/runs/{run['id']}", timeout=5).json())[
+                "state"
+            ] == "running":
+                assert time.monotonic() < deadline, got
+                time.sleep(0.05)
+            child.send_signal(signal.SIGINT)
+            child.communicate(timeout=30)
+            assert child.returncode == 0
+        calls = list(outside.sink.calls)
+    assert got["state"] == "done" and got["resumed"] is True
+    assert got["accepted"] == 60 and got["counts"]["delivered"] == 60
+    sim = load_scenario("class-lifecycle").simulate(2, events=60)
+    assert {c.event_id for c in calls} == {e.event_id for e in sim}  # every event arrived
+    twice = len(calls) - 60  # those in flight at the kill may come twice, and are counted
+    assert 0 <= twice <= got["possible_duplicates"]
