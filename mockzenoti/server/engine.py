@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from mockzenoti.delivery import Engine, Target
-from mockzenoti.delivery.outbox import UNSETTLED
+from mockzenoti.delivery import Engine
+from mockzenoti.delivery.outbox import UNSETTLED, TargetRecord
 from mockzenoti.event import Event
 
 __all__ = ["ServerEngine"]
@@ -22,13 +22,14 @@ _PAGE = 10_000
 class ServerEngine(Engine):
     """An ``Engine`` that also accepts single events and adopts deliveries already stored."""
 
-    async def accept_events(self, events: Sequence[Event], targets: Sequence[Target]) -> None:
-        """Accept ``events`` for ``targets`` (outside any run) and start delivering them.
+    async def accept_events(self, events: Sequence[Event], targets: Sequence[TargetRecord]) -> None:
+        """Accept ``events`` for stored ``targets`` (outside any run) and start delivering them.
 
         Returns once they are committed to the outbox; delivery goes on in
-        the background. A target's filters apply as in runs.
+        the background. A target's filters apply as in runs; an inactive
+        target's deliveries are held.
         """
-        live = await self.use_targets(targets)
+        live = [self._attach(record) for record in targets]
         await self._accept(None, list(events), live, 0)
 
     async def adopt(self, pks: Sequence[int]) -> int:

@@ -17,7 +17,7 @@ from mockzenoti.server.bodies import Fields, kind_of, read_object
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import ENGINE, OUTBOX, SETTINGS, STATS
 from mockzenoti.server.routes_deliveries import delivery_view
-from mockzenoti.server.targetspec import resolve_targets
+from mockzenoti.server.targetspec import resolve_records
 from mockzenoti.validation import validate
 
 __all__ = ["event_from_payload", "generated_event", "routes"]
@@ -108,8 +108,10 @@ async def post_event(request: web.Request) -> web.Response:
         raw = overrides.raw_all() if overrides is not None else {}
         event = generated_event(catalog, event_type, seed, raw, check=check)
     body.finish()
-    targets = await resolve_targets(outbox, names)
-    matched = sum(1 for t in targets if t.wants(event.event_type, event.center_id, event.name))
+    targets = await resolve_records(outbox, names)
+    matched = sum(
+        1 for r in targets if r.target.wants(event.event_type, event.center_id, event.name)
+    )
     async with app[_LOCK]:
         await engine.accept_events([event], targets)
         page = await outbox.call(

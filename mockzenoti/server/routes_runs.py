@@ -59,7 +59,9 @@ async def create_run(request: web.Request) -> web.Response:
     try:
         sim = await loop.run_in_executor(runs.executor, spec.simulate, app[SETTINGS].catalog)
     except MockZenotiError as exc:
-        raise from_library(exc) from None
+        error = from_library(exc)
+        error.field = error.field or "scenario"  # a scenario file that cannot be read
+        raise error from None
     handle = await runs.create(spec, targets, sim)
     return web.json_response(
         await _view(request, handle.id, expected=False),

@@ -31,6 +31,7 @@ __all__ = [
     "check_id",
     "new_target_id",
     "parse_target",
+    "resolve_records",
     "resolve_targets",
     "target_view",
 ]
@@ -186,6 +187,11 @@ def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> d
 
 async def resolve_targets(outbox: Outbox, names: list[str] | None) -> list[Target]:
     """The targets named in a request (each must exist), or every active target."""
+    return [r.target for r in await resolve_records(outbox, names)]
+
+
+async def resolve_records(outbox: Outbox, names: list[str] | None) -> list[TargetRecord]:
+    """The stored targets named in a request (each must exist), or every active one."""
     if names is None:
         records = [r for r in await outbox.call(outbox.list_targets) if r.active]
         if not records:
@@ -205,4 +211,4 @@ async def resolve_targets(outbox: Outbox, names: list[str] | None) -> list[Targe
                 ) from None
     if len(records) > MAX_TARGETS:
         raise ApiError.invalid(f"at most {MAX_TARGETS} targets receive one event", "targets")
-    return [r.target for r in records]
+    return records

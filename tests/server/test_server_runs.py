@@ -72,6 +72,8 @@ async def test_a_run_delivers_its_scenario_and_stores_the_expected_state(api: Ap
         ({"scenario": "class-lifecycle", "targets": ["nope"]}, "targets[0]"),
         ({"scenario": "class-lifecycle", "seed": [1]}, "seed"),
         ({"scenario": "class-lifecycle", "speed": 2}, "speed"),
+        ({"scenario": "/dev/null"}, "scenario"),
+        ({"scenario": "missing.yaml"}, "scenario"),
     ],
 )
 @pytest.mark.asyncio
