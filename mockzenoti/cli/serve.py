@@ -100,6 +100,7 @@ def serve_command(
     )
 
     def ready(url: str) -> None:
+        """Say where the server listens (the line scripts wait for)."""
         auth = " (token required)" if settings.token else ""
         click.echo(f"mockzenoti serving on {url}{auth}; API: {url}/openapi.json; Ctrl-C stops")
 

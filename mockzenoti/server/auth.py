@@ -44,6 +44,7 @@ def auth_middleware(token: str) -> Middleware:
 
     @web.middleware
     async def check_token(request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Let the request through only with the token (or to an open route)."""
         if not is_open(request.method, request.path):
             offered = _offered(request)
             if offered is None or not hmac.compare_digest(offered.encode("utf-8"), expected):

@@ -45,12 +45,9 @@ class ServerEngine(Engine):
         """Deliver the backlog a previous process left, except the runs that will resume.
 
         Only deliveries numbered ``up_to`` or lower are taken (those accepted
-        since the start belong to engines of this process). Deliveries left
-        ``delivering`` by a killed process are requeued (and counted as
-        possible duplicates). Returns how many deliveries were taken.
+        since the start belong to engines of this process). Call
+        ``requeue_interrupted`` first. Returns how many deliveries were taken.
         """
-        found = await self.outbox.call(self.outbox.requeue_interrupted, self.clock.now())
-        self.metrics.possible_duplicates += found
         pks: list[int] = []
         offset = 0
         while True:
@@ -66,6 +63,16 @@ class ServerEngine(Engine):
             if len(page.items) < _PAGE:
                 break
         return await self.adopt(pks) if pks else 0
+
+    async def requeue_interrupted(self) -> int:
+        """Deliveries a killed process left ``delivering`` become ``pending`` again.
+
+        Each is counted as a possible duplicate (it may have reached its
+        target). Returns how many.
+        """
+        found = await self.outbox.call(self.outbox.requeue_interrupted, self.clock.now())
+        self.metrics.possible_duplicates += found
+        return found
 
     async def last_delivery(self) -> int:
         """The highest delivery number in the outbox (0 when empty)."""

@@ -61,7 +61,6 @@ class RunsManager:
         self.stats = stats
         self.handles: dict[int, RunHandle] = {}
         self._recovery: asyncio.Task[None] | None = None
-        self._closing = False
         #: Simulations are built (and truth computed) on one thread, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockzenoti-sim")
 
@@ -73,8 +72,13 @@ class RunsManager:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Resume the runs a previous process left running, deliver the rest of its backlog."""
+        """Resume the runs a previous process left running, deliver the rest of its backlog.
+
+        Deliveries a killed process left ``delivering`` are requeued first,
+        before any engine of this process marks one.
+        """
         up_to = await self.engine.last_delivery()
+        await self.engine.requeue_interrupted()
         resumed: list[int] = []
         offset = 0
         while True:
@@ -112,7 +116,6 @@ class RunsManager:
 
     async def close(self) -> None:
         """Cancel the runs (each lets its attempts in flight finish) and the recovery."""
-        self._closing = True
         tasks = [h.task for h in self.handles.values() if h.task is not None]
         if self._recovery is not None:
             tasks.append(self._recovery)
