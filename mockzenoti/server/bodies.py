@@ -44,9 +44,9 @@ def kind_of(value: Any) -> str:
 async def read_json(request: web.Request, *, optional: bool = False) -> Any:
     """The request body decoded as JSON; an empty body is ``{}`` when ``optional``."""
     raw = await request.read()
+    if not raw and optional:
+        return {}
     if not raw.strip():
-        if optional:
-            return {}
         raise ApiError(400, "missing_body", "this route expects a JSON object body", "body")
     try:
         return json.loads(raw)
@@ -258,6 +258,23 @@ class Query:
         if value not in ("true", "false"):
             raise ApiError.invalid(f"{key} must be true or false, not {value!r}", key)
         return value == "true"
+
+    def pick(self, key: str, choices: Iterable[str]) -> str | None:
+        """One of ``choices``, or None when absent (an empty value is refused)."""
+        value = self._given(key)
+        options = list(choices)
+        if value is not None and value not in options:
+            raise ApiError.invalid(f"{key} {value!r} is not one of {', '.join(options)}", key)
+        return value
+
+    def identifier(self, key: str) -> int | None:
+        """A positive id (decimal digits, below 2**62), or None when absent or empty."""
+        value = self.text(key)
+        if value is None:
+            return None
+        if not re.fullmatch(r"[0-9]{1,18}", value):
+            raise ApiError.invalid(f"{key} must be an id (a whole number), not {value!r}", key)
+        return int(value)
 
     def choice(self, key: str, choices: Iterable[str], default: str) -> str:
         """One of ``choices``."""

@@ -190,10 +190,10 @@ def paths() -> dict[str, Any]:
                 params=(
                     state_query,
                     query_param("event_type", {"type": "string"}, "Wire event type."),
-                    query_param("run", {"type": "string", "pattern": "^[0-9]*$"}, "Run id."),
+                    query_param("run", {"type": "string", "pattern": "^[0-9]{0,18}$"}, "Run id."),
                     query_param(
                         "run_id",
-                        {"type": "string", "pattern": "^[0-9]*$"},
+                        {"type": "string", "pattern": "^[0-9]{0,18}$"},
                         "Run id (alias of run).",
                     ),
                     query_param("target", {"type": "string"}, "Target id."),

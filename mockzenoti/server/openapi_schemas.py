@@ -28,6 +28,7 @@ SEED: Schema = {"type": ["integer", "string"]}
 STRINGS: Schema = {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}
 COUNTS: Schema = {"type": "object", "additionalProperties": {"type": "integer"}}
 SIGNING: Schema = {"type": "string", "enum": ["zenoti", "standard", "none"]}
+ID: Schema = {"type": "integer", "minimum": 1, "maximum": 2**62}
 
 
 def ref(name: str) -> Schema:
@@ -104,10 +105,10 @@ def _redeliver(states: list[str]) -> Schema:
     return obj(
         [],
         {
-            "ids": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1},
+            "ids": {"type": "array", "items": ID, "minItems": 1},
             "state": {"oneOf": [state, {"type": "array", "items": state, "minItems": 1}]},
             "event_type": {"type": "string", "minLength": 1},
-            "run": {"type": "integer", "minimum": 1},
+            "run": ID,
             "target": {"type": "string", "minLength": 1},
         },
         closed=True,
@@ -121,12 +122,15 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
         {
             "duplicate": {"type": "number", "minimum": 0, "maximum": 1},
             "reorder": {"type": "integer", "minimum": 0, "maximum": 10_000},
-            "delay": {"type": "number", "minimum": 0},
+            "delay": {"type": "number", "minimum": 0, "maximum": 3600},
         },
         closed=True,
     )
     pace = {
-        "oneOf": [{"type": "string", "minLength": 1}, {"type": "number", "exclusiveMinimum": 0}]
+        "oneOf": [
+            {"type": "string", "minLength": 1},
+            {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
+        ]
     }
     return {
         "TargetCreate": obj(["url"], _target_settings(create=True), closed=True),
@@ -156,8 +160,8 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
                 "targets": STRINGS,
                 "ordering": {"type": "string", "enum": ["none", "per-entity"]},
                 "chaos": chaos,
-                "retry_scale": {"type": "number", "minimum": 0},
-                "rate": {"type": "number", "minimum": 0.001},
+                "retry_scale": {"type": "number", "minimum": 0, "maximum": 1000},
+                "rate": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
                 "track_truth": BOOL,
             },
             closed=True,

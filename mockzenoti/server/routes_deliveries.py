@@ -15,10 +15,12 @@ from mockzenoti.server.bodies import Fields, Query, read_object
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import ENGINE, OUTBOX
 
-__all__ = ["delivery_view", "routes"]
+__all__ = ["MAX_ID", "delivery_view", "routes"]
 
 routes = web.RouteTableDef()
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
+#: The largest id a request may name (SQLite integers are 64-bit).
+MAX_ID = 2**62
 
 
 def delivery_view(d: DeliveryRecord) -> dict[str, Any]:
@@ -43,12 +45,10 @@ async def list_deliveries(request: web.Request) -> web.Response:
     """Deliveries filtered by state, event type, run, target, event or delivery id; paged."""
     outbox = request.app[OUTBOX]
     q = Query(request)
-    run = q.text("run") or q.text("run_id")
-    run_id = None
-    if run is not None:
-        if not run.isdigit():
-            raise ApiError.invalid(f"run must be a run id (a whole number), not {run!r}", "run")
-        run_id = int(run)
+    run_id, alias = q.identifier("run"), q.identifier("run_id")
+    if run_id is not None and alias is not None and run_id != alias:
+        raise ApiError.invalid("run and run_id name different runs", "run_id")
+    run_id = run_id if run_id is not None else alias
     limit = q.integer("limit", 100, minimum=1, maximum=1000)
     offset = q.integer("offset", 0)
     page = await outbox.call(
@@ -133,7 +133,7 @@ def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
     if ids is not None and (
         not isinstance(ids, list)
         or not ids
-        or any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in ids)
+        or any(isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_ID for i in ids)
     ):
         raise ApiError.invalid("ids must be a non-empty array of delivery numbers", "ids")
     state = body.raw("state")
@@ -142,7 +142,7 @@ def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
         not isinstance(states, list) or not states or any(s not in allowed for s in states)
     ):
         raise ApiError.invalid(f"state must be one of {', '.join(allowed)} (or a list)", "state")
-    run = body.integer("run", minimum=1)
+    run = body.integer("run", minimum=1, maximum=MAX_ID)
     out: dict[str, Any] = {
         "pks": ids,
         "event_type": body.string("event_type", None),

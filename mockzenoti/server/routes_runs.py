@@ -75,9 +75,7 @@ async def list_runs(request: web.Request) -> web.Response:
     """Runs, newest first (``state`` filters; ``limit``/``offset`` page)."""
     outbox = request.app[OUTBOX]
     q = Query(request)
-    state = q.text("state")
-    if state is not None and state not in STATES:
-        raise ApiError.invalid(f"state {state!r} is not one of {', '.join(STATES)}", "state")
+    state = q.pick("state", STATES)
     limit = q.integer("limit", 100, minimum=1, maximum=1000)
     offset = q.integer("offset", 0)
     handles = dict(request.app[RUNS].handles)

@@ -27,6 +27,8 @@ __all__ = ["KIND", "ORDERINGS", "RunSpec", "parse_run_request"]
 
 KIND = "mockzenoti.server/run"
 ORDERINGS = ("none", "per-entity")
+#: Pace speed factors accepted (a day in 86 s at most, 1000 x slower than real time at least).
+MIN_PACE, MAX_PACE = 0.001, 1_000_000.0
 
 
 @dataclass(frozen=True)
@@ -110,9 +112,13 @@ def _pace(body: Fields) -> str | float:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ApiError.invalid("pace must be asap, realtime or a speed factor", "pace")
     try:
-        parse_pace(value)
+        speed = parse_pace(value)
     except MockZenotiError as exc:
         raise from_library(exc) from None
+    if speed is not None and not MIN_PACE <= speed <= MAX_PACE:
+        raise ApiError.invalid(
+            f"a pace's speed factor is from {MIN_PACE:g} to {MAX_PACE:g}", "pace"
+        )
     return value
 
 
@@ -123,7 +129,7 @@ def _chaos(body: Fields) -> dict[str, Any]:
     out = {
         "duplicate": chaos.number("duplicate", 0.0),
         "reorder": chaos.integer("reorder", 0, minimum=0, maximum=10_000),
-        "delay": chaos.number("delay", 0.0),
+        "delay": chaos.number("delay", 0.0, maximum=3600),
     }
     chaos.finish()
     try:
@@ -165,8 +171,8 @@ def parse_run_request(body: Fields) -> RunSpec:
         targets=targets,
         ordering=body.string("ordering", "none", choices=ORDERINGS),
         chaos=_chaos(body),
-        retry_scale=body.number("retry_scale"),
-        rate=body.number("rate", minimum=0.001),
+        retry_scale=body.number("retry_scale", maximum=1000),
+        rate=body.number("rate", minimum=0.001, maximum=1_000_000),
         track_truth=body.raw("track_truth"),
     )
     if spec.track_truth is not None and not isinstance(spec.track_truth, bool):

@@ -141,7 +141,9 @@ def parse_target(
         "event_types": _event_types(body, catalog, current.get("event_types")),
         "center_ids": body.strings("center_ids") or current.get("center_ids"),
         "headers": _headers(body, current.get("headers", {})),
-        "timeout": body.number("timeout", current.get("timeout", 10.0), minimum=0.001),
+        "timeout": body.number(
+            "timeout", current.get("timeout", 10.0), minimum=0.001, maximum=3600
+        ),
         "retry_statuses": _statuses(body, current.get("retry_statuses", [])),
         "deactivate_after": body.integer(
             "deactivate_after", current.get("deactivate_after", 20), minimum=0, maximum=1_000_000
