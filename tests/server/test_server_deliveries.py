@@ -138,3 +138,12 @@ async def test_missing_deliveries_are_404(api: Api) -> None:
         error = await api.error("GET", f"/deliveries/{key}", expect=404)
         assert error["field"] == "id"
     await api.error("GET", "/deliveries/999/body", expect=404)
+
+
+@pytest.mark.asyncio
+async def test_discard_takes_only_held_deliveries(api: Api) -> None:
+    error = await api.error("POST", "/deliveries/discard", {"state": "dead"}, expect=422)
+    assert error["field"] == "state"
+    error = await api.error("POST", "/deliveries/discard", {"run": 0}, expect=422)
+    assert error["field"] == "run"
+    assert await api.call("POST", "/deliveries/discard", {"state": "held"}) == {"discarded": 0}

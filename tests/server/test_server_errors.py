@@ -76,7 +76,15 @@ async def test_token_is_required_everywhere_but_health_and_the_receivers() -> No
     async with running(settings(token="s3cret")) as api:
         api.token = None
         assert (await api.request("GET", "/health")).status == 200
-        guarded = ["/targets", "/openapi.json", "/stream", "/metrics", "/sinks", "/runs/1"]
+        guarded = [
+            "/targets",
+            "/openapi.json",
+            "/stream",
+            "/metrics",
+            "/stats",
+            "/sinks",
+            "/runs/1",
+        ]
         for method, path in [("GET", p) for p in guarded] + [("POST", "/events")]:
             error = await api.error(method, path, expect=401)
             assert error["code"] == "unauthorized"

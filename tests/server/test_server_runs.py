@@ -209,3 +209,11 @@ async def test_the_scenarios_route_lists_builtins_and_files(api: Api) -> None:
     soak = next(s for s in listed["items"] if s["name"] == "soak")
     assert soak["endless"] is True
     assert any(f["path"].endswith("reschedule.yaml") for f in listed["files"])
+
+
+@pytest.mark.asyncio
+async def test_listing_runs_checks_its_filters(api: Api) -> None:
+    for query, field in (("state=finished", "state"), ("state=", "state"), ("limit=0", "limit")):
+        error = await api.error("GET", f"/runs?{query}", expect=422)
+        assert error["field"] == field
+    assert (await api.call("GET", "/runs?state=failed&limit=5"))["items"] == []

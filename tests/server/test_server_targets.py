@@ -178,3 +178,17 @@ async def test_ping_sends_an_empty_unsigned_post(api: Api) -> None:
     assert result["outcome"] == "success" and result["status"] == 200
     call = api.sink("a").last
     assert call is not None and call.body == b"" and "zenoti-webhook-signature" not in call.headers
+
+
+@pytest.mark.asyncio
+async def test_ping_reports_a_target_that_does_not_answer(api: Api) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    await api.call(
+        "POST", "/targets", {"id": "gone", "url": f"http://127.0.0.1:{port}/"}, expect=201
+    )
+    result = await api.call("POST", "/targets/gone/ping")
+    assert result["outcome"] == "connection" and result["status"] is None and result["error"]
