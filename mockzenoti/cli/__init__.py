@@ -29,6 +29,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockzenoti.cli.generate:generate_command",
         "Print standalone events of one type as JSON Lines.",
     ),
+    "serve": (
+        "mockzenoti.cli.serve:serve_command",
+        "Run the control API (targets, events, runs, deliveries, sinks, live feed).",
+    ),
     "validate": (
         "mockzenoti.cli.validate:validate_command",
         "Check captured webhook payloads against the schemas.",

@@ -1,0 +1,108 @@
+"""``mockzenoti serve``: the control API (and the live page) on 127.0.0.1:8765 by default."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+__all__ = ["serve_command"]
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=int, default=8765, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--outbox",
+    "outbox_path",
+    default=".mockzenoti/outbox.sqlite",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite outbox: targets, runs and deliveries survive a restart (:memory: keeps none).",
+)
+@click.option(
+    "--token",
+    envvar="MOCKZENOTI_TOKEN",
+    default=None,
+    help="Require 'Authorization: Bearer TOKEN' (default: $MOCKZENOTI_TOKEN; none: open).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file (TOML); same as the global --config.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 10_000),
+    default=64,
+    show_default=True,
+    help="Requests in flight per engine.",
+)
+@click.option(
+    "--retry-scale",
+    type=click.FloatRange(0),
+    default=1.0,
+    show_default=True,
+    help="Scale the retry waits of POST /events and redeliveries.",
+)
+@click.option(
+    "--shutdown-grace",
+    type=click.FloatRange(0.001),
+    default=5.0,
+    show_default=True,
+    help="Seconds attempts in flight get to finish when stopping.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log at INFO level (default: warnings).")
+@click.pass_context
+def serve_command(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    outbox_path: str,
+    token: str | None,
+    config_path: str | None,
+    concurrency: int,
+    retry_scale: float,
+    shutdown_grace: float,
+    verbose: bool,
+) -> None:
+    """Run the control server until Ctrl-C (SIGINT) or SIGTERM.
+
+    Prints the URL it listens on; the API is described at /openapi.json.
+    Stopping lets attempts in flight finish; runs left running resume when a
+    server starts again on the same outbox.
+    """
+    from mockzenoti.config import catalog_from_context
+    from mockzenoti.delivery import run
+    from mockzenoti.server.serve import serve
+    from mockzenoti.server.settings import ServerSettings
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    root = ctx.find_root()
+    root.ensure_object(dict)
+    if config_path is not None:
+        root.obj["config_path"] = config_path
+        root.obj.pop("settings", None)
+    settings = ServerSettings(
+        host=host,
+        port=port,
+        outbox=outbox_path,
+        token=token or None,
+        catalog=catalog_from_context(ctx),
+        concurrency=concurrency,
+        retry_scale=retry_scale,
+        shutdown_grace=shutdown_grace,
+    )
+
+    def ready(url: str) -> None:
+        """Say where the server listens (the line scripts wait for)."""
+        auth = " (token required)" if settings.token else ""
+        click.echo(f"mockzenoti serving on {url}{auth}; API: {url}/openapi.json; Ctrl-C stops")
+
+    run(serve(settings, ready=ready))
+    click.echo("mockzenoti stopped", err=True)

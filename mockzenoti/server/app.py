@@ -1,0 +1,146 @@
+"""The control server's application: ``create_app(settings)``.
+
+Resources are owned by the application's ``cleanup_ctx``, entered in this
+order and left in reverse: the outbox (first, so that a locked one fails
+before anything else opens), the HTTP client session, the long-lived engine
+(with the hub), the sinks, the runs manager (which resumes the runs a
+previous process left and delivers its backlog), the stream feed. On
+shutdown the streams are ended and the sinks released first
+(``on_shutdown``), then the runs are interrupted (each engine lets attempts
+in flight finish within ``shutdown_grace``), then the engine drains the same
+way, then the outbox closes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from mockzenoti.delivery import Clock, DeliveryOptions, Hub, Outbox, RealClock, client_session
+from mockzenoti.server import (
+    routes_deliveries,
+    routes_events,
+    routes_meta,
+    routes_runs,
+    routes_sinks,
+    routes_stream,
+    routes_targets,
+)
+from mockzenoti.server.auth import auth_middleware
+from mockzenoti.server.engine import ServerEngine
+from mockzenoti.server.errors import error_middleware
+from mockzenoti.server.feed import Feed
+from mockzenoti.server.keys import ENGINE, FEED, HUB, OUTBOX, RUNS, SESSION, SETTINGS, SINKS, STATS
+from mockzenoti.server.metrics import Counters
+from mockzenoti.server.runs import RunsManager
+from mockzenoti.server.settings import ServerSettings
+from mockzenoti.server.sinks import SinkRegistry
+from mockzenoti.server.stats import Stats
+
+__all__ = ["CLOCK", "create_app"]
+
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+MAX_BODY = 16 * 1024 * 1024
+
+
+async def _session(app: web.Application) -> AsyncIterator[None]:
+    async with client_session(limit=max(100, app[SETTINGS].concurrency * 2)) as session:
+        app[SESSION] = session
+        yield
+
+
+async def _outbox(app: web.Application) -> AsyncIterator[None]:
+    outbox = Outbox(app[SETTINGS].outbox)
+    app[OUTBOX] = outbox
+    try:
+        yield
+    finally:
+        outbox.close()
+
+
+async def _engine(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    options = DeliveryOptions(
+        concurrency=settings.concurrency,
+        retry_scale=settings.retry_scale,
+        shutdown_grace=settings.shutdown_grace,
+    )
+    engine = ServerEngine(
+        app[OUTBOX], options, session=app[SESSION], clock=app[CLOCK], hub=app[HUB]
+    )
+    async with engine:
+        app[ENGINE] = engine
+        yield
+
+
+async def _sinks(app: web.Application) -> AsyncIterator[None]:
+    registry = SinkRegistry()
+    app[SINKS] = registry
+    yield
+    await registry.close()
+
+
+async def _runs(app: web.Application) -> AsyncIterator[None]:
+    runs = RunsManager(
+        app[SETTINGS], app[OUTBOX], app[HUB], app[SESSION], app[ENGINE], app[CLOCK], app[STATS]
+    )
+    app[RUNS] = runs
+    try:
+        await runs.start()
+        yield
+    finally:
+        await runs.close()
+
+
+async def _feed(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    runs = app[RUNS]
+    counters = app[routes_stream.COUNTERS] = Counters(
+        app[HUB].metrics, app[STATS], lambda: runs.active, lambda: len(feed.clients)
+    )
+    feed = Feed(
+        app[HUB],
+        counters.snapshot,
+        runs.progress,
+        interval=settings.snapshot_interval,
+        queue_size=settings.stream_queue,
+    )
+    app[FEED] = feed
+    feed.start()
+    yield
+    await feed.close()
+
+
+async def _on_shutdown(app: web.Application) -> None:
+    """End the streams and release sinks' waiting handlers before handlers are awaited."""
+    if FEED in app:
+        app[FEED].close_clients()
+    if SINKS in app:
+        await app[SINKS].close()
+
+
+def create_app(
+    settings: ServerSettings | None = None, *, clock: Clock | None = None
+) -> web.Application:
+    """The control server's ``web.Application`` (resources open when it starts)."""
+    settings = settings or ServerSettings()
+    middlewares: list[Middleware] = [error_middleware]
+    if settings.token is not None:
+        middlewares.append(auth_middleware(settings.token))
+    app = web.Application(middlewares=middlewares, client_max_size=MAX_BODY)
+    app[SETTINGS] = settings
+    app[CLOCK] = clock or RealClock()
+    app[HUB] = Hub()
+    app[STATS] = Stats()
+    app.cleanup_ctx.extend([_outbox, _session, _engine, _sinks, _runs, _feed])
+    app.on_shutdown.append(_on_shutdown)
+    app.add_routes(routes_meta.routes)
+    app.add_routes(routes_targets.routes)
+    routes_events.setup(app)
+    app.add_routes(routes_runs.routes)
+    app.add_routes(routes_deliveries.routes)
+    app.add_routes(routes_sinks.routes)
+    app.add_routes(routes_stream.routes)
+    return app

@@ -1,0 +1,30 @@
+"""Typed keys for what the application holds (``app[OUTBOX]`` and so on)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import aiohttp
+from aiohttp import web
+
+from mockzenoti.delivery import Hub, Outbox
+
+if TYPE_CHECKING:
+    from mockzenoti.server.engine import ServerEngine
+    from mockzenoti.server.feed import Feed
+    from mockzenoti.server.runs import RunsManager
+    from mockzenoti.server.settings import ServerSettings
+    from mockzenoti.server.sinks import SinkRegistry
+    from mockzenoti.server.stats import Stats
+
+__all__ = ["ENGINE", "FEED", "HUB", "OUTBOX", "RUNS", "SESSION", "SETTINGS", "SINKS", "STATS"]
+
+SETTINGS: web.AppKey[ServerSettings] = web.AppKey("settings")
+SESSION: web.AppKey[aiohttp.ClientSession] = web.AppKey("session")
+OUTBOX: web.AppKey[Outbox] = web.AppKey("outbox")
+HUB: web.AppKey[Hub] = web.AppKey("hub")
+ENGINE: web.AppKey[ServerEngine] = web.AppKey("engine")
+RUNS: web.AppKey[RunsManager] = web.AppKey("runs")
+SINKS: web.AppKey[SinkRegistry] = web.AppKey("sinks")
+FEED: web.AppKey[Feed] = web.AppKey("feed")
+STATS: web.AppKey[Stats] = web.AppKey("stats")

@@ -1,0 +1,109 @@
+"""``GET /stream``: the live feed as server-sent events (see docs/api.md for names and shapes)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from typing import Any
+
+from aiohttp import web
+
+from mockzenoti import __version__
+from mockzenoti.server.bodies import Query
+from mockzenoti.server.errors import ApiError
+from mockzenoti.server.keys import FEED, SETTINGS
+from mockzenoti.server.metrics import Counters
+
+__all__ = ["COUNTERS", "STREAM_TYPES", "routes"]
+
+routes = web.RouteTableDef()
+COUNTERS: web.AppKey[Counters] = web.AppKey("counters")
+
+#: Every event name the stream sends (``hello`` and ``close`` always, the rest on request).
+STREAM_TYPES = (
+    "snapshot",
+    "accepted",
+    "attempt.started",
+    "attempt.finished",
+    "delivery.state",
+    "target.deactivated",
+    "target.reactivated",
+    "run.state",
+    "run.progress",
+    "run.finished",
+    "dropped",
+)
+
+
+def encode(ident: int, change: dict[str, Any]) -> bytes:
+    """One server-sent event: ``id``, ``event`` (the change's type) and JSON ``data``."""
+    data = json.dumps(change, separators=(",", ":"), default=str)
+    return f"id: {ident}\nevent: {change['type']}\ndata: {data}\n\n".encode()
+
+
+def _types(request: web.Request) -> frozenset[str] | None:
+    text = request.query.get("types")
+    if not text:
+        return None
+    chosen = frozenset(t.strip() for t in text.split(",") if t.strip())
+    unknown = sorted(chosen - set(STREAM_TYPES))
+    if unknown:
+        raise ApiError.invalid(
+            f"unknown stream event {unknown[0]!r}; known: {', '.join(STREAM_TYPES)}", "types"
+        )
+    return chosen | {"dropped"}
+
+
+@routes.get("/stream")
+async def stream(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: hub changes, snapshots, run progress; a comment as heartbeat."""
+    feed = request.app[FEED]
+    settings = request.app[SETTINGS]
+    types = _types(request)
+    duration = Query(request).number("duration", maximum=86400)
+    response = web.StreamResponse(
+        headers={
+            "Content-Type": "text/event-stream",
+            "Cache-Control": "no-cache",
+            "X-Accel-Buffering": "no",
+        }
+    )
+    await response.prepare(request)
+    client = feed.open(types)
+    hello = {
+        "type": "hello",
+        "version": __version__,
+        "time": time.time(),
+        "snapshot_interval": settings.snapshot_interval,
+        "heartbeat": settings.heartbeat,
+        "types": sorted(types) if types is not None else list(STREAM_TYPES),
+        "counters": request.app[COUNTERS].snapshot(),
+    }
+    loop = asyncio.get_running_loop()
+    deadline = None if duration is None else loop.time() + duration
+    reason = "shutdown"
+    try:
+        await response.write(encode(next(feed.ids), hello))
+        while not client.closed:
+            wait = settings.heartbeat
+            if deadline is not None:
+                wait = min(wait, deadline - loop.time())
+                if wait <= 0:
+                    reason = "duration"
+                    break
+            await client.wait(wait)
+            items = client.take()
+            if items:
+                await response.write(b"".join(encode(next(feed.ids), c) for c in items))
+            elif not client.closed:
+                await response.write(b": keep-alive\n\n")
+        await response.write(encode(next(feed.ids), {"type": "close", "reason": reason}))
+    except ConnectionResetError:
+        pass  # the client went away
+    finally:
+        feed.leave(client)
+    with contextlib.suppress(ConnectionResetError):
+        await response.write_eof()
+    return response

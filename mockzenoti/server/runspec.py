@@ -1,0 +1,181 @@
+"""A run request: read from ``POST /runs``, stored as the run's spec, rebuilt to resume it.
+
+The spec is the run's identity in the outbox (``Engine.run`` resumes an
+unfinished run with the same spec), so every request gets a ``nonce``: two
+identical requests are two runs. Everything the stream depends on (scenario,
+seed, limits, sizes) and every delivery option is in the spec, so a server
+restarted on the same outbox rebuilds the same stream and resumes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from mockzenoti.catalog import Catalog
+from mockzenoti.delivery import Chaos, DeliveryOptions, parse_pace
+from mockzenoti.errors import MockZenotiError
+from mockzenoti.scenarios import Simulation, load_scenario
+from mockzenoti.scenarios.durations import to_ticks
+from mockzenoti.server.bodies import Fields
+from mockzenoti.server.errors import ApiError, from_library
+from mockzenoti.world import WorldSizes
+
+__all__ = ["KIND", "ORDERINGS", "RunSpec", "parse_run_request"]
+
+KIND = "mockzenoti.server/run"
+ORDERINGS = ("none", "per-entity")
+#: Pace speed factors accepted (a day in 86 s at most, 1000 x slower than real time at least).
+MIN_PACE, MAX_PACE = 0.001, 1_000_000.0
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """What a run simulates and how it delivers; see ``docs/api.md`` (``POST /runs``)."""
+
+    scenario: str
+    seed: int | str = 0
+    events: int | None = None
+    duration: str | None = None
+    sizes: dict[str, Any] | None = None
+    pace: str | float = "asap"
+    targets: list[str] = field(default_factory=list)
+    ordering: str = "none"
+    chaos: dict[str, Any] = field(default_factory=dict)
+    retry_scale: float | None = None
+    rate: float | None = None
+    track_truth: bool | None = None
+    nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def to_spec(self) -> dict[str, Any]:
+        """The JSON stored as the run's spec."""
+        return {"kind": KIND, **asdict(self)}
+
+    @classmethod
+    def from_spec(cls, spec: Any) -> RunSpec | None:
+        """The request back from a stored spec; None when another tool wrote it."""
+        if not isinstance(spec, dict) or spec.get("kind") != KIND:
+            return None
+        data = {k: v for k, v in spec.items() if k != "kind"}
+        try:
+            return cls(**data)
+        except TypeError:
+            return None
+
+    def public(self) -> dict[str, Any]:
+        """The request's fields as ``GET /runs/{id}`` shows them."""
+        out = asdict(self)
+        del out["nonce"]
+        return out
+
+    def numeric_seed(self) -> int:
+        """An integer seed for delivery jitter and chaos (text seeds are hashed)."""
+        if isinstance(self.seed, int):
+            return self.seed
+        digest = hashlib.sha256(str(self.seed).encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") >> 1
+
+    def options(self, concurrency: int, retry_scale: float, grace: float) -> DeliveryOptions:
+        """The run's engine options."""
+        return DeliveryOptions(
+            concurrency=concurrency,
+            rate=self.rate,
+            pace=parse_pace(self.pace),
+            retry_scale=retry_scale if self.retry_scale is None else self.retry_scale,
+            ordering="per-entity" if self.ordering == "per-entity" else "none",
+            chaos=Chaos(
+                duplicate=self.chaos.get("duplicate", 0.0),
+                reorder=int(self.chaos.get("reorder", 0)),
+                delay=self.chaos.get("delay", 0.0),
+            ),
+            seed=self.numeric_seed(),
+            shutdown_grace=grace,
+        )
+
+    def simulate(self, catalog: Catalog) -> Simulation:
+        """A new simulation of this run's stream (deterministic: the same every time)."""
+        scenario = load_scenario(self.scenario)
+        return scenario.simulate(
+            self.seed,
+            events=self.events,
+            duration=self.duration,
+            sizes=self.sizes,
+            catalog=catalog,
+            track_truth=self.track_truth,
+        )
+
+
+def _pace(body: Fields) -> str | float:
+    value = body.raw("pace", "asap")
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ApiError.invalid("pace must be asap, realtime or a speed factor", "pace")
+    try:
+        speed = parse_pace(value)
+    except MockZenotiError as exc:
+        raise from_library(exc) from None
+    if speed is not None and not MIN_PACE <= speed <= MAX_PACE:
+        raise ApiError.invalid(
+            f"a pace's speed factor is from {MIN_PACE:g} to {MAX_PACE:g}", "pace"
+        )
+    return value
+
+
+def _chaos(body: Fields) -> dict[str, Any]:
+    chaos = body.mapping("chaos")
+    if chaos is None:
+        return {}
+    out = {
+        "duplicate": chaos.number("duplicate", 0.0),
+        "reorder": chaos.integer("reorder", 0, minimum=0, maximum=10_000),
+        "delay": chaos.number("delay", 0.0, maximum=3600),
+    }
+    chaos.finish()
+    try:
+        Chaos(**out)
+    except MockZenotiError as exc:
+        raise from_library(exc) from None
+    return out
+
+
+def parse_run_request(body: Fields) -> RunSpec:
+    """Check a ``POST /runs`` body (the caller checks targets); ``ApiError`` names the field."""
+    scenario = body.string("scenario")
+    seed = body.raw("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int | str):
+        raise ApiError.invalid("seed must be a whole number or a string", "seed")
+    events = body.integer("events", minimum=1, maximum=100_000_000)
+    duration = body.string("duration", None)
+    if duration is not None:
+        try:
+            to_ticks(duration, field="duration")
+        except MockZenotiError as exc:
+            raise from_library(exc) from None
+    sizes_fields = body.mapping("sizes")
+    sizes = None
+    if sizes_fields is not None:
+        sizes = sizes_fields.raw_all()
+        try:
+            WorldSizes().with_overrides(sizes, prefix="sizes.")
+        except MockZenotiError as exc:
+            raise from_library(exc) from None
+    targets = body.strings("targets") or []
+    spec = RunSpec(
+        scenario=scenario,
+        seed=seed,
+        events=events,
+        duration=duration,
+        sizes=sizes,
+        pace=_pace(body),
+        targets=targets,
+        ordering=body.string("ordering", "none", choices=ORDERINGS),
+        chaos=_chaos(body),
+        retry_scale=body.number("retry_scale", maximum=1000),
+        rate=body.number("rate", minimum=0.001, maximum=1_000_000),
+        track_truth=body.raw("track_truth"),
+    )
+    if spec.track_truth is not None and not isinstance(spec.track_truth, bool):
+        raise ApiError.invalid("track_truth must be true or false", "track_truth")
+    body.finish()
+    return spec

@@ -1,0 +1,195 @@
+"""The OpenAPI document: valid, equal to the routes both ways, and honoured (schemathesis).
+
+Schemathesis generates requests for every operation (valid ones, and
+invalid ones that must be refused with a 4xx), sends them to a server on
+127.0.0.1 and checks each answer: never a 5xx (the sink receivers excepted:
+answering 5xx on purpose is their job), a documented status, content type,
+headers and body schema. The examples are bounded per operation. Requests
+that would reach beyond the machine or run for long are kept small and
+local by ``_keep_local`` without making a refused request valid.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import schemathesis
+from aiohttp import web
+from jsonschema import Draft202012Validator
+from schemathesis.checks import CHECKS
+from schemathesis.specs.openapi import checks as openapi_checks
+
+from mockzenoti.catalog import load_catalog
+from mockzenoti.server import ServerSettings, create_app
+from mockzenoti.server.openapi import openapi_document
+
+DOC = openapi_document(load_catalog())
+METHODS = ("get", "put", "post", "patch", "delete")
+LOCAL = "http://127.0.0.1:{port}/sink/fuzz"
+
+
+def _app_routes(app: web.Application) -> set[tuple[str, str]]:
+    out = set()
+    for route in app.router.routes():
+        info = route.resource.get_info() if route.resource is not None else {}
+        path = info.get("path") or info.get("formatter")
+        if route.method in ("HEAD",) or path is None:
+            continue
+        out.add((route.method.lower(), re.sub(r"\{(\w+):[^}]*\}", r"{\1}", path)))
+    return out
+
+
+def test_paths_and_methods_equal_the_routes_both_ways() -> None:
+    documented = {(m, p) for p, item in DOC["paths"].items() for m in item if m in METHODS}
+    routes = _app_routes(create_app(ServerSettings(outbox=":memory:")))
+    assert documented - routes == set(), "documented but not served"
+    assert routes - documented == set(), "served but not documented"
+
+
+def test_the_document_is_well_formed() -> None:
+    assert DOC["openapi"].startswith("3.1")
+    refs = set(re.findall(r'"#/components/(\w+)/(\w+)"', str(DOC).replace("'", '"')))
+    for kind, name in refs:
+        assert name in DOC["components"][kind], f"dangling reference {kind}/{name}"
+    for name, schema in DOC["components"]["schemas"].items():
+        Draft202012Validator.check_schema(schema), name
+    for path, item in DOC["paths"].items():
+        declared_in_path = set(re.findall(r"\{(\w+)\}", path))
+        for method, operation in item.items():
+            params = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert params == declared_in_path, (method, path)
+            assert operation["responses"], (method, path)
+            for status, response in operation["responses"].items():
+                assert status == "default" or 200 <= int(status) < 500, (path, status)
+                assert "$ref" in response or "description" in response
+
+
+# -- schemathesis ------------------------------------------------------------------------------
+
+
+class _ServerThread:
+    """The control server on 127.0.0.1 in a thread with its own event loop."""
+
+    def __init__(self) -> None:
+        self.port = 0
+        self._ready = threading.Event()
+        self._loop = asyncio.new_event_loop()
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=self._run, name="openapi-server", daemon=True)
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._serve())
+        except BaseException as exc:  # surfaced by the fixture
+            self.error = exc
+            self._ready.set()
+        finally:
+            self._loop.close()
+
+    async def _serve(self) -> None:
+        self._stop = asyncio.Event()
+        settings = ServerSettings(port=0, outbox=":memory:", shutdown_grace=1.0, heartbeat=0.2)
+        app = create_app(settings)
+        runner = web.AppRunner(app, shutdown_timeout=1.0)
+        await runner.setup()
+        try:
+            site = web.TCPSite(runner, "127.0.0.1", 0)
+            await site.start()
+            self.port = runner.addresses[0][1]
+            self._ready.set()
+            await self._stop.wait()
+        finally:
+            await runner.cleanup()
+
+    def __enter__(self) -> _ServerThread:
+        self._thread.start()
+        assert self._ready.wait(30), "the server did not start"
+        if self.error is not None:
+            raise self.error
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(30)
+        assert not self._thread.is_alive(), "the server did not stop"
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    """A server for the whole module (schemathesis calls it synchronously)."""
+    with _ServerThread() as server:
+        yield f"http://127.0.0.1:{server.port}"
+
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "generation": {"max-examples": 12, "mode": "all"},
+        "phases": {"stateful": {"enabled": False}},
+    }
+)
+schema = schemathesis.openapi.from_dict(openapi_document(load_catalog()), config=CONFIG)
+
+
+def _http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False
+
+
+def _smaller(value: Any, limit: float, valid_up_to: float) -> Any:
+    """``value`` lowered to ``limit`` if it is a valid number (up to ``valid_up_to``)."""
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    return min(value, limit) if ok and 0 < value <= valid_up_to else value
+
+
+def _keep_local(case: Any, port: int) -> None:
+    """Point generated targets at the server's own sink; keep runs, waits and streams short."""
+    body, path = case.body, case.operation.path
+    if isinstance(body, dict):
+        if path in ("/targets", "/targets/{id}") and _http_url(body.get("url")):
+            body["url"] = LOCAL.format(port=port)
+        if path == "/runs":
+            if isinstance(body.get("events"), int) and not isinstance(body["events"], bool):
+                body["events"] = _smaller(body["events"], 20, 100_000_000)
+            elif "events" not in body:
+                body["events"] = 20
+        if path == "/sinks/{name}" and "latency" in body:
+            body["latency"] = _smaller(body["latency"], 0.01, 600)
+    if path == "/stream":
+        query = dict(case.query or {})
+        query["duration"] = _smaller(query.get("duration", 0.2), 0.2, 86400)
+        case.query = query
+
+
+RECEIVER = "/sink/{name}"
+CHECKED = [
+    openapi_checks.status_code_conformance,
+    openapi_checks.content_type_conformance,
+    openapi_checks.response_schema_conformance,
+    openapi_checks.negative_data_rejection,
+]
+
+
+@pytest.mark.slow
+@schema.parametrize()
+def test_every_operation_honours_the_document(case: Any, base_url: str) -> None:
+    port = int(base_url.rsplit(":", 1)[1])
+    _keep_local(case, port)
+    checks = list(CHECKED)
+    if case.operation.path != RECEIVER:
+        checks.append(CHECKS.get_one("not_a_server_error"))
+    case.call_and_validate(base_url=base_url, checks=checks, timeout=10)
