@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from mockzenoti.delivery import Clock
 from mockzenoti.server import ServerSettings, create_app
 from mockzenoti.server.keys import SINKS
 from mockzenoti.sink import Sink
@@ -130,14 +131,17 @@ async def eventually(
 
 
 @asynccontextmanager
-async def running(settings: ServerSettings | None = None, port: int = 0) -> AsyncIterator[Api]:
+async def running(
+    settings: ServerSettings | None = None, port: int = 0, *, clock: Clock | None = None
+) -> AsyncIterator[Api]:
     """A control server on 127.0.0.1 (``port`` 0: ephemeral) and a client session for it.
 
     A restarted server takes its predecessor's port, so that targets pointing
-    at its sinks still reach them.
+    at its sinks still reach them. ``clock`` replaces the engine's real clock
+    (a ``FakeClock`` makes stored retry schedules pass in virtual time).
     """
     settings = settings or ServerSettings(port=0, outbox=":memory:")
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     runner = web.AppRunner(app, shutdown_timeout=settings.shutdown_grace)
     await runner.setup()
     try:

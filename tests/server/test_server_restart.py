@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from server_support import eventually, running, settings
 
+from mockzenoti.delivery import FakeClock
 from mockzenoti.errors import ConfigError
 from mockzenoti.scenarios import load_scenario
 from mockzenoti.server import create_app
@@ -62,7 +63,7 @@ async def test_a_stop_asked_before_a_shutdown_is_honoured_on_resume(tmp_path: Pa
     outbox = str(tmp_path / "outbox.sqlite")
     async with running(settings(outbox=outbox)) as api:
         port = api.port
-        await api.target("a", retry="300ms,300ms,300ms,300ms,300ms")
+        await api.target("a", retry="30s,30s,30s,30s,30s")
         await api.call("PUT", "/sinks/a", {"fail_probability": 1}, expect=201)
         run = await api.call(
             "POST", "/runs", {"scenario": "class-lifecycle", "pace": "realtime"}, expect=201
@@ -70,7 +71,8 @@ async def test_a_stop_asked_before_a_shutdown_is_honoured_on_resume(tmp_path: Pa
         await api.sink("a").wait_for(1)
         asked = await api.call("DELETE", f"/runs/{run['id']}", expect=202)
         assert asked["state"] == "running" and asked["stop_requested"]  # still retrying
-    async with running(settings(outbox=outbox), port) as api:  # its sink now accepts
+    # Its sink now accepts; the stored 30 s retry waits pass in virtual time.
+    async with running(settings(outbox=outbox), port, clock=FakeClock()) as api:
         stopped = await api.wait_run(run["id"])
         assert stopped["state"] == "stopped" and stopped["resumed"] is True
         assert stopped["counts"]["delivered"] == stopped["accepted"] >= 1
@@ -82,11 +84,12 @@ async def test_deliveries_left_unsettled_are_delivered_after_a_restart(tmp_path:
     outbox = str(tmp_path / "outbox.sqlite")
     async with running(settings(outbox=outbox)) as api:
         port = api.port
-        await api.target("a", retry="200ms,200ms,200ms,200ms,200ms")
+        await api.target("a", retry="30s,30s,30s,30s,30s")
         await api.call("PUT", "/sinks/a", {"fail_probability": 1}, expect=201)
         sent = await api.call("POST", "/events", {"event_type": "Invoice.Closed"}, expect=201)
         await api.sink("a").wait_for(1)
-    async with running(settings(outbox=outbox), port) as api:
+    # The stored 30 s retry wait passes in virtual time: no real backoff.
+    async with running(settings(outbox=outbox), port, clock=FakeClock()) as api:
         number = sent["deliveries"][0]["id"]
 
         async def delivered() -> bool:
