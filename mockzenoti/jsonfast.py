@@ -12,7 +12,28 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["BACKEND", "dumps", "loads"]
+__all__ = ["BACKEND", "dumps", "json_type", "loads"]
+
+
+def json_type(value: Any) -> str:
+    """The JSON Schema type name of a decoded JSON value (``integer`` apart from ``number``).
+
+    A value JSON cannot hold gets its Python type name, for messages.
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object" if isinstance(value, dict) else type(value).__name__
+
 
 _stdlib_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 

@@ -25,6 +25,7 @@ from mockzenoti._fastcheck import Check, Unsupported, compile_schema
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
 from mockzenoti.errors import MockZenotiError, closest
 from mockzenoti.formats import FORMATS
+from mockzenoti.jsonfast import json_type
 
 __all__ = ["InvalidPayload", "Problem", "check", "format_problems", "is_valid", "validate"]
 
@@ -100,24 +101,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object" if isinstance(value, dict) else type(value).__name__
-
-
 def _got(value: Any) -> str:
-    return "null" if value is None else f"{_kind(value)} {_show(value)}"
+    return "null" if value is None else f"{json_type(value)} {_show(value)}"
 
 
 def _join(path: Iterable[Any]) -> str:
@@ -184,13 +169,15 @@ def validate(payload: Any, catalog: Catalog | None = None) -> list[Problem]:
     """
     catalog = catalog if catalog is not None else _default_catalog()
     if not isinstance(payload, dict):
-        return [Problem("", f"expected a JSON object, got {_kind(payload)}")]
+        return [Problem("", f"expected a JSON object, got {json_type(payload)}")]
     if "event_type" not in payload:
         return [Problem("event_type", "missing: a Zenoti webhook always names its event_type")]
     event_type = payload["event_type"]
     if not isinstance(event_type, str):
         return [
-            Problem("event_type", f"expected string, got {_kind(event_type)} {_show(event_type)}")
+            Problem(
+                "event_type", f"expected string, got {json_type(event_type)} {_show(event_type)}"
+            )
         ]
     entries = catalog.by_wire(event_type)
     if not entries:

@@ -29,6 +29,7 @@ if __package__ in (None, ""):  # run as a script: make ``tools`` importable
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
 from mockzenoti.formats import FORMATS
+from mockzenoti.jsonfast import json_type
 from tools.schema_overlay import (
     FAMILIES,
     KEY_RULES,
@@ -48,26 +49,18 @@ _STRING_FORMATS = ("guid", "datetime", "utc_seconds", "sql_datetime")
 Path_ = tuple[str, ...]
 
 
+_JSON_TYPES = frozenset({"null", "boolean", "integer", "number", "string", "array", "object"})
+
+
 class SchemaBuildError(Exception):
     """The samples show something the builder cannot turn into a schema unaided."""
 
 
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    raise SchemaBuildError(f"not a JSON value: {value!r}")
+    kind = json_type(value)
+    if kind not in _JSON_TYPES:
+        raise SchemaBuildError(f"not a JSON value: {value!r}")
+    return kind
 
 
 def _collect(value: Any, path: Path_, into: dict[Path_, list[Any]]) -> None:

@@ -17,28 +17,12 @@ from typing import Any
 from aiohttp import web
 
 from mockzenoti.errors import closest
+from mockzenoti.jsonfast import json_type as kind_of
 from mockzenoti.server.errors import ApiError
 
 __all__ = ["Fields", "Query", "kind_of", "read_json", "read_object"]
 
 _MISSING: Any = object()
-
-
-def kind_of(value: Any) -> str:
-    """The JSON type name of ``value`` (for messages)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 async def read_json(request: web.Request, *, optional: bool = False) -> Any:
