@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from mockzenoti.model import Phone
+from mockzenoti.model import Guest, Phone
 from mockzenoti.vocab import EMAIL_DOMAINS, Country, Site
 
 __all__ = [
@@ -168,3 +168,34 @@ class PersonMaker:
         first = str(self._rng.randrange(2, 10))
         tail = f"{self._rng.randrange(10 ** (rest - 1)):0{rest - 1}d}"
         return Phone(c.phone_code, site.area_code + first + tail)
+
+
+_CODE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def typical_guest_edit(guest: Guest, maker: PersonMaker, rng: random.Random) -> None:
+    """Change what a guest's record most often changes by, one of four edits.
+
+    A merged duplicate (the code gains a three-letter suffix, as ``1A347`` became
+    ``1A347ABH`` in the docs' samples), a new e-mail at another provider, a new
+    surname with the address following it, or WhatsApp messages turned off.
+    """
+    change = rng.randrange(4)
+    if change == 0:
+        guest.code += "".join(rng.choice(_CODE_LETTERS) for _ in range(3))
+    elif change == 1:
+        guest.email = maker.email_for(guest.first_name, guest.last_name)
+    elif change == 2:
+        guest.last_name = maker.person(guest.gender).last_name
+        if guest.email:
+            domain = guest.email.rsplit("@", 1)[1]
+            guest.email = maker.email_for(guest.first_name, guest.last_name, domain)
+    else:
+        guest.preferences.transactional_whatsapp = "opted-out"
+    refresh_optin_codes(guest)
+
+
+def refresh_optin_codes(guest: Guest) -> None:
+    """Set the numeric opt-in codes an edited guest record carries (WhatsApp off: 6)."""
+    whatsapp = 6 if guest.preferences.transactional_whatsapp == "opted-out" else 1
+    guest.optin_codes = (1, 1, 1, 1, whatsapp)

@@ -201,6 +201,21 @@ class CommunicationPreferences:
         """Change one category and channel to ``opted-in`` or ``opted-out``."""
         setattr(self, f"{category}_{channel}", state)
 
+    def as_dict(self) -> dict[str, dict[str, str]]:
+        """The states by category and channel, as ``current_preferences`` writes them."""
+        return {
+            "marketing": {
+                "email": self.marketing_email,
+                "sms": self.marketing_sms,
+                "whatsapp": self.marketing_whatsapp,
+            },
+            "transactional": {
+                "email": self.transactional_email,
+                "sms": self.transactional_sms,
+                "whatsapp": self.transactional_whatsapp,
+            },
+        }
+
 
 @dataclass(slots=True, eq=False)
 class Guest:

@@ -122,16 +122,5 @@ def guest_opted(guest: Guest, category: str, channel: str, at: int) -> dict[str,
             ],
         },
         "preference_update": {"category": category, "channel": channel},
-        "current_preferences": {
-            "marketing": {
-                "email": prefs.marketing_email,
-                "sms": prefs.marketing_sms,
-                "whatsapp": prefs.marketing_whatsapp,
-            },
-            "transactional": {
-                "email": prefs.transactional_email,
-                "sms": prefs.transactional_sms,
-                "whatsapp": prefs.transactional_whatsapp,
-            },
-        },
+        "current_preferences": prefs.as_dict(),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mockzenoti.people import typical_guest_edit
 from mockzenoti.render import employee as render_employee
 from mockzenoti.render import guest as render_guest
 from mockzenoti.standalone._scene import Builder, Built, Scene
@@ -23,20 +24,7 @@ def guest_updated(scene: Scene, t: int) -> Built:
     rng = scene.factory.rng
     maker = scene.factory.people(scene.center.site.country)
     guest = scene.guest(t)
-    change = rng.randrange(4)
-    if change == 0:
-        guest.code += "".join(rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
-    elif change == 1:  # a new address at another provider
-        guest.email = maker.email_for(guest.first_name, guest.last_name)
-    elif change == 2:  # a new surname, and the address with it
-        guest.last_name = maker.person(guest.gender).last_name
-        if guest.email:
-            domain = guest.email.rsplit("@", 1)[1]
-            guest.email = maker.email_for(guest.first_name, guest.last_name, domain)
-    else:
-        guest.preferences.transactional_whatsapp = "opted-out"
-    whatsapp = 6 if guest.preferences.transactional_whatsapp == "opted-out" else 1
-    guest.optin_codes = (1, 1, 1, 1, whatsapp)
+    typical_guest_edit(guest, maker, rng)
     return render_guest.guest_updated(guest), (guest.key,)
 
 

@@ -9,6 +9,7 @@ employees hired during the stream can be deleted (see ``keys``).
 from __future__ import annotations
 
 from mockzenoti.model import Center, Employee, Guest
+from mockzenoti.people import refresh_optin_codes, typical_guest_edit
 from mockzenoti.render import employee as render_employee
 from mockzenoti.render import guest as render_guest
 from mockzenoti.timefmt import TICKS_PER_SECOND
@@ -20,7 +21,6 @@ __all__ = ["CATEGORIES", "CHANNELS", "PeopleOps"]
 
 CATEGORIES = ("marketing", "transactional")
 CHANNELS = ("email", "sms", "whatsapp")
-_CODE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 
 
 def _guest_name(g: Guest) -> str:
@@ -68,28 +68,14 @@ class PeopleOps(WorldBase):
             guest.first_name = first_name if first_name is not None else guest.first_name
             guest.last_name = last_name if last_name is not None else guest.last_name
             guest.email = email if email is not None else guest.email
-        whatsapp = 6 if guest.preferences.transactional_whatsapp == "opted-out" else 1
-        guest.optin_codes = (1, 1, 1, 1, whatsapp)
+        refresh_optin_codes(guest)
         self._emit(
             "Guest.Updated", render_guest.guest_updated(guest), (guest.key,), guest.center.id,
             (guest,),
         )  # fmt: skip
 
     def _typical_edit(self, guest: Guest) -> None:
-        rng = self.rng
-        maker = self.factory.people(guest.center.site.country)
-        change = rng.randrange(4)
-        if change == 0:  # the front desk merges a duplicate: the code gains a suffix
-            guest.code += "".join(rng.choice(_CODE_LETTERS) for _ in range(3))
-        elif change == 1:  # a new address at another provider
-            guest.email = maker.email_for(guest.first_name, guest.last_name)
-        elif change == 2:  # a new surname, and the address with it
-            guest.last_name = maker.person(guest.gender).last_name
-            if guest.email:
-                domain = guest.email.rsplit("@", 1)[1]
-                guest.email = maker.email_for(guest.first_name, guest.last_name, domain)
-        else:
-            guest.preferences.transactional_whatsapp = "opted-out"
+        typical_guest_edit(guest, self.factory.people(guest.center.site.country), self.rng)
 
     def opt_guest(
         self, guest: Guest, state: str, category: str | None = None, channel: str | None = None

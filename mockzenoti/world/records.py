@@ -145,7 +145,6 @@ def _package(p: GuestPackage) -> Record:
 
 
 def _guest(g: Guest) -> Record:
-    prefs = g.preferences
     return "guests", g.id, {
         "state": guest_state(g),
         "center_id": g.center.id,
@@ -153,18 +152,7 @@ def _guest(g: Guest) -> Record:
         "first_name": g.first_name,
         "last_name": g.last_name,
         "email": g.email,
-        "preferences": {
-            "marketing": {
-                "email": prefs.marketing_email,
-                "sms": prefs.marketing_sms,
-                "whatsapp": prefs.marketing_whatsapp,
-            },
-            "transactional": {
-                "email": prefs.transactional_email,
-                "sms": prefs.transactional_sms,
-                "whatsapp": prefs.transactional_whatsapp,
-            },
-        },
+        "preferences": g.preferences.as_dict(),
     }  # fmt: skip
 
 
