@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 
@@ -132,7 +133,7 @@ def test_a_measurement_limited_to_one_round_runs_once() -> None:
         Measurement("every", "x", every, Bound(1, 1), Bound(1, 1)),
         Measurement("once", "x", once, Bound(1, 1), Bound(1, 1), rounds=1),
     ]
-    doc, failed = run(selected, quick=True, rounds=3, options={}, log=open("/dev/null", "w"))
+    doc, failed = run(selected, quick=True, rounds=3, options={}, log=io.StringIO())
     assert not failed and calls == [1]
     assert doc["measurements"]["once"]["value"] == 1.0
     assert "round_values" in doc["measurements"]["every"]["details"]
