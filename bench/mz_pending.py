@@ -4,13 +4,15 @@ They were declared ``@pending`` until their commands landed; each is now
 registered with the command line the CLI has (``run ... --url URL``, ``--events``
 for a count; ``--rate`` limits attempts per second).
 
-- ``generation_day``: ``mockzenoti simulate day-in-the-life`` writing NDJSON;
-  goal: at least the stateless builder's events/s.
+- ``generation_day``: ``mockzenoti simulate day-in-the-life`` writing NDJSON,
+  its start-up measured apart; goal: at least the events/s of the stateless
+  builder sized to simulate's own average event (``builder_same_size``).
 - ``delivery_soak``: ``mockzenoti run soak --pace asap --retry none
   --concurrency 64`` with the outbox and signing on; goals: at least 0.7 of
   ``raw_aiohttp`` and 8 times ``requests_loop``.
-- ``memory_soak``: the same soak of 1,000,000 events, RSS sampled from /proc;
-  goals: peak under 200 MiB, growth under 10 % between 100,000 and 1,000,000.
+- ``memory_soak``: the same soak of 1,000,000 events, RSS of its process group
+  sampled from /proc (first round only); goals: peak under 200 MiB, growth
+  under 10 % between 100,000 and 1,000,000.
 - ``rate_1000``: ``--rate 1000`` for 10 s; goals: achieved rate within 2 % of
   the target; p50/p99 of the gaps between arrivals reported.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from bench.metrics import gap_stats, rate_accuracy
+from bench.metrics import gap_stats, median, rate_accuracy
 from bench.mz import mockzenoti_command
 from bench.procs import bench_env, run_bounded, sample_rss
 from bench.registry import Bound, Context, Goal, Outcome, register
@@ -95,25 +97,50 @@ def rate_command(python: str, url: str, rate: int, seconds: float, workdir: Path
     "events/s",
     full=Bound(200_000, 60.0),
     quick=Bound(2_000, 20.0),
-    refs=("builder_stateless",),
-    goals=(Goal("vs:builder_stateless", ">=", 1.0),),
+    refs=("builder_same_size", "builder_stateless"),
+    goals=(Goal("vs:builder_same_size", ">=", 1.0),),
 )
 def generation_day(ctx: Context) -> Outcome:
-    """``mockzenoti simulate day-in-the-life``: events/s over the whole run, with start-up."""
+    """``mockzenoti simulate day-in-the-life``: events/s once started (start-up measured apart).
+
+    The builder it is compared with is measured in the orchestrator's process,
+    already started; so the main figure leaves out the command's start-up (the
+    interpreter, imports, building the world): ``(N - 1) / (T(N) - T(1))``, with
+    ``T(1)`` the median wall time of three ``--events 1`` runs. The whole run's
+    rate, start-up included, is ``whole_run_events_per_s``. ``avg_bytes`` sizes
+    ``builder_same_size``.
+    """
+    env = bench_env(ctx.root)
     with tempfile.TemporaryDirectory() as tmp:
+        one = Path(tmp) / "one.ndjson"
+        starts = []
+        for _ in range(3):
+            cmd = generation_command(ctx.python, 1, one)
+            started = run_bounded(cmd, timeout=ctx.bound.seconds, cwd=Path(tmp), env=env)
+            if started.returncode != 0:
+                raise RuntimeError(f"simulate failed: {started.stderr[-800:]}")
+            starts.append((started.elapsed, started.cpu_s))
         out = Path(tmp) / "events.ndjson"
         cmd = generation_command(ctx.python, ctx.bound.count, out)
-        done = run_bounded(cmd, timeout=ctx.bound.seconds, cwd=Path(tmp), env=bench_env(ctx.root))
+        done = run_bounded(cmd, timeout=ctx.bound.seconds, cwd=Path(tmp), env=env)
         if done.returncode != 0:
             raise RuntimeError(f"simulate failed ({done.returncode}): {done.stderr[-800:]}")
         sizes = [len(line) for line in out.read_bytes().splitlines() if line]
+    n = len(sizes)
+    startup = median([t for t, _ in starts])
+    startup_cpu = median([c for _, c in starts])
+    whole = n / done.elapsed
+    steady = (n - 1) / (done.elapsed - startup) if done.elapsed > startup else whole
+    cpu = done.cpu_s - startup_cpu
     return Outcome(
-        len(sizes) / done.elapsed,
+        steady,
         {
-            "events": len(sizes),
+            "events": n,
             "elapsed_s": done.elapsed,
-            "avg_bytes": sum(sizes) / len(sizes),
-            "events_per_cpu_s": len(sizes) / done.cpu_s if done.cpu_s > 0 else 0.0,
+            "startup_s": startup,
+            "whole_run_events_per_s": whole,
+            "avg_bytes": sum(sizes) / n,
+            "events_per_cpu_s": (n - 1) / cpu if cpu > 0 else 0.0,
         },
     )
 
@@ -138,7 +165,7 @@ def _soak_outcome(
 @register(
     "delivery_soak",
     "events/s",
-    full=Bound(200_000, 90.0),
+    full=Bound(100_000, 90.0),
     quick=Bound(2_000, 30.0),
     refs=("raw_aiohttp", "raw_aiohttp_uvloop_orjson", "requests_loop"),
     goals=(Goal("vs:raw_aiohttp", ">=", 0.7), Goal("vs:requests_loop", ">=", 8.0)),
@@ -160,9 +187,16 @@ def delivery_soak(ctx: Context) -> Outcome:
     quick=Bound(20_000, 60.0),
     goals=(Goal("value", "<=", 200), Goal("rss_growth_pct", "<=", 10)),
     needs_receiver=True,
+    rounds=1,
 )
 def memory_soak(ctx: Context) -> Outcome:
-    """Peak RSS of a soak of 1,000,000 events, and its growth from 10 % to 100 % of the run."""
+    """Peak RSS of a soak of 1,000,000 events (with its helper processes), and its growth.
+
+    RSS is the command's whole process group (``mockzenoti run`` and the
+    process simulating its world); ``peak_own_mib`` is the command's process
+    alone. Growth is measured from 10 % of the run to its end. Run in the first
+    round only (it takes minutes).
+    """
     receiver = ctx.need_receiver()
     count = ctx.bound.count
     base = receiver.stats().requests
@@ -178,15 +212,19 @@ def memory_soak(ctx: Context) -> Outcome:
     # From 10 % of the run to its end (or to the last progress sampled).
     lo = count // 10
     hi = min(count, max((s.progress or 0 for s in run.samples), default=0))
+    elapsed = run.completed.elapsed
     details = {
         "rss_at_10pct_mib": (run.rss_at(lo) or 0) / MIB,
         "rss_at_end_mib": (run.rss_at(hi) or 0) / MIB,
         "rss_growth_pct": run.growth_pct(lo, hi),
         "rss_growth_upto_events": hi,
+        "peak_own_mib": run.peak_own / MIB,
         "samples": len(run.samples),
-        "elapsed_s": run.completed.elapsed,
+        "elapsed_s": elapsed,
+        "events_per_s": hi / elapsed if elapsed > 0 else 0.0,
     }
-    return Outcome(run.peak / MIB, details)
+    note = "" if hi >= count else f"stopped at {hi:,} of {count:,} events (timeout)"
+    return Outcome(run.peak / MIB, details, note)
 
 
 @register(

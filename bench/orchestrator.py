@@ -48,6 +48,7 @@ ORDER = (
     "builder_stateless",
     "builder_faker",
     "generation_day",
+    "builder_same_size",
     "receiver_ceiling",
     "raw_aiohttp",
     "raw_aiohttp_uvloop_orjson",
@@ -134,6 +135,8 @@ def run(
             results: dict[str, Outcome] = {}
             round_results.append(results)
             for m in selected:
+                if m.rounds is not None and r >= m.rounds:
+                    continue
                 ctx = Context(
                     m.bound(quick), quick, ROOT, sys.executable, receiver, results, options
                 )

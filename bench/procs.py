@@ -24,6 +24,7 @@ __all__ = [
     "bench_env",
     "own_cpu_seconds",
     "process_cpu_seconds",
+    "read_group_rss",
     "read_rss",
     "run_bounded",
     "sample_rss",
@@ -165,13 +166,39 @@ def read_rss(pid: int) -> int:
         return int(f.read().split()[1]) * _PAGE
 
 
+def read_group_rss(pgid: int) -> int:
+    """Total resident set size in bytes of the processes in process group ``pgid``.
+
+    A child started in its own session (``run_bounded``, ``sample_rss``) leads a
+    group that also holds the helper processes it starts (``mockzenoti run``'s
+    simulation process), so this is the memory the command uses as a whole.
+    """
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            if int(fields[2]) == pgid:  # state, ppid, pgrp
+                total += read_rss(int(entry.name))
+        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+            continue
+    return total
+
+
 @dataclass(frozen=True, slots=True)
 class RssSample:
-    """One sample: seconds since start, RSS in bytes, and the probe's progress (or None)."""
+    """One sample: seconds since start, RSS in bytes, and the probe's progress (or None).
+
+    ``rss`` is the whole process group's (the command and its helpers); ``own``
+    the command's process alone.
+    """
 
     t: float
     rss: int
     progress: int | None = None
+    own: int = 0
 
 
 @dataclass(slots=True)
@@ -185,6 +212,11 @@ class RssRun:
     def peak(self) -> int:
         """The largest RSS seen, in bytes (0 when no sample was taken)."""
         return max((s.rss for s in self.samples), default=0)
+
+    @property
+    def peak_own(self) -> int:
+        """The largest RSS of the command's own process, in bytes."""
+        return max((s.own for s in self.samples), default=0)
 
     def rss_at(self, progress: int) -> int | None:
         """The RSS at the first sample whose progress reached ``progress``."""
@@ -210,7 +242,7 @@ def sample_rss(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
 ) -> RssRun:
-    """Run ``cmd`` and sample its RSS every ``interval`` seconds until it exits.
+    """Run ``cmd`` and sample its RSS (and its process group's) every ``interval`` seconds.
 
     ``probe`` (for example the receiver's request count) is called at each
     sample so that RSS can be read against progress (``RssRun.rss_at``). The
@@ -228,9 +260,10 @@ def sample_rss(
                 timed_out = True
                 break
             with contextlib.suppress(FileNotFoundError, ProcessLookupError, IndexError):
-                rss = read_rss(proc.pid)
-                if rss:  # a zombie (exited, not yet reaped) reads as 0
-                    samples.append(RssSample(now - start, rss, probe() if probe else None))
+                own = read_rss(proc.pid)
+                if own:  # a zombie (exited, not yet reaped) reads as 0
+                    group = max(read_group_rss(proc.pid), own)
+                    samples.append(RssSample(now - start, group, probe() if probe else None, own))
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(min(interval, max(deadline - now, 0.0)))
         elapsed = time.perf_counter() - start

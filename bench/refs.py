@@ -36,6 +36,27 @@ def builder_stateless(ctx: Context) -> Outcome:
 
 
 @register(
+    "builder_same_size",
+    "events/s",
+    full=Bound(200_000, 5.0),
+    quick=Bound(2_000, 1.0),
+    refs=("builder_stateless",),
+)
+def builder_same_size(ctx: Context) -> Outcome:
+    """The stateless builder sized to this round's ``simulate`` average (``generation_day``'s).
+
+    Falls back to ``--event-bytes`` when ``generation_day`` did not run.
+    """
+    gen = ctx.results.get("generation_day")
+    size = gen.details.get("avg_bytes") if gen is not None and gen.value is not None else None
+    builder = Builder(event_bytes=round(size) if size else event_bytes(ctx))
+    figures = throughput(builder, ctx.bound.count, ctx.bound.seconds)
+    figures["target_bytes"] = builder.event_bytes
+    note = "" if size else "generation_day did not run: sized by --event-bytes"
+    return Outcome(figures.pop("events_per_s"), figures, note)
+
+
+@register(
     "builder_faker",
     "events/s",
     full=Bound(20_000, 5.0),

@@ -126,6 +126,8 @@ class Measurement:
     refs: tuple[str, ...] = ()
     goals: tuple[Goal, ...] = ()
     needs_receiver: bool = False
+    #: Run in this many rounds at most (the first ones); None: every round.
+    rounds: int | None = None
 
     def bound(self, quick: bool) -> Bound:
         """The bound to use for a full or a ``--quick`` run."""
@@ -145,14 +147,16 @@ def _declare(
     refs: tuple[str, ...],
     goals: tuple[Goal, ...],
     needs_receiver: bool,
+    rounds: int | None = None,
 ) -> Callable[[Runner], Runner]:
     def decorate(run: Runner) -> Runner:
         if name in REGISTRY or name in PENDING:
             raise ValueError(f"measurement {name!r} declared twice")
         doc = (run.__doc__ or "").strip().splitlines()
         table[name] = Measurement(
-            name, unit, run, full, quick, doc[0] if doc else "", refs, goals, needs_receiver
-        )
+            name, unit, run, full, quick, doc[0] if doc else "", refs, goals, needs_receiver,
+            rounds,
+        )  # fmt: skip
         return run
 
     return decorate
@@ -167,9 +171,13 @@ def register(
     refs: tuple[str, ...] = (),
     goals: tuple[Goal, ...] = (),
     needs_receiver: bool = False,
+    rounds: int | None = None,
 ) -> Callable[[Runner], Runner]:
-    """Decorator: add a measurement to ``REGISTRY`` (run order = registration order)."""
-    return _declare(REGISTRY, name, unit, full, quick, refs, goals, needs_receiver)
+    """Decorator: add a measurement to ``REGISTRY`` (run order = registration order).
+
+    ``rounds`` limits a long measurement to the first N rounds (``memory_soak``: 1).
+    """
+    return _declare(REGISTRY, name, unit, full, quick, refs, goals, needs_receiver, rounds)
 
 
 def pending(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 
@@ -99,6 +100,43 @@ def test_sample_rss_follows_a_growing_process_against_progress() -> None:
     assert growth is not None and growth > 50
     assert run.rss_at(10**9) is None
     assert run.growth_pct(0, 10**9) is None
+
+
+def test_sample_rss_counts_the_helpers_a_command_starts() -> None:
+    # The command (small) starts a helper holding 50 MiB, as mockzenoti run starts
+    # the process that simulates its world: the group's RSS counts both.
+    helper = "import sys, time\nb = bytearray(50 * 1024 * 1024)\nsys.stdin.read()\n"
+    script = (
+        "import subprocess, sys, time\n"
+        f"p = subprocess.Popen([sys.executable, '-c', {helper!r}], stdin=subprocess.PIPE)\n"
+        "time.sleep(1.5)\np.stdin.close()\np.wait()\n"
+    )
+    run = sample_rss([sys.executable, "-c", script], timeout=20, interval=0.05)
+    assert run.completed.returncode == 0
+    assert run.peak >= 50 * 1024 * 1024 > run.peak_own > 0
+    assert run.peak >= run.peak_own + 45 * 1024 * 1024
+
+
+def test_a_measurement_limited_to_one_round_runs_once() -> None:
+    from bench.orchestrator import run
+
+    calls: list[int] = []
+
+    def once(ctx: object) -> Outcome:
+        calls.append(1)
+        return Outcome(float(len(calls)))
+
+    def every(ctx: object) -> Outcome:
+        return Outcome(1.0)
+
+    selected = [
+        Measurement("every", "x", every, Bound(1, 1), Bound(1, 1)),
+        Measurement("once", "x", once, Bound(1, 1), Bound(1, 1), rounds=1),
+    ]
+    doc, failed = run(selected, quick=True, rounds=3, options={}, log=io.StringIO())
+    assert not failed and calls == [1]
+    assert doc["measurements"]["once"]["value"] == 1.0
+    assert "round_values" in doc["measurements"]["every"]["details"]
 
 
 def test_sample_rss_and_run_bounded_stop_a_process_that_never_ends() -> None:

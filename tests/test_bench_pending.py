@@ -70,6 +70,7 @@ def test_generation_slot(monkeypatch: pytest.MonkeyPatch) -> None:
     outcome = slots.generation_day(_ctx(Bound(500, 30)))
     assert outcome.details["events"] == 500
     assert outcome.value is not None and outcome.value > 0
+    assert outcome.details["startup_s"] > 0 and outcome.details["whole_run_events_per_s"] > 0
     assert outcome.details["avg_bytes"] == len(LINE)
 
 
@@ -98,3 +99,4 @@ def test_memory_slot_samples_rss(monkeypatch: pytest.MonkeyPatch, receiver: Rece
     assert outcome.value is not None and 5 < outcome.value < 200  # MiB
     assert outcome.details["samples"] >= 1
     assert outcome.details["rss_growth_upto_events"] > 0
+    assert 0 < outcome.details["peak_own_mib"] <= outcome.value

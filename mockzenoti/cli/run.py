@@ -110,11 +110,20 @@ def run_spec(
     default=None,
     help="Write the expected final state (truth, JSON) here once the stream ends.",
 )
+@click.option(
+    "--offload",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    help="Simulate the world in a helper process, so that this one only delivers "
+    "(auto: on with 2 or more CPUs). Same events either way.",
+)
 @progress_options
 @click.pass_context
 def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
                 duration: str | None, outbox: str, report: str | None, expect: str | None,
-                progress: str, quiet: bool, **opts: Any) -> None:  # fmt: skip
+                offload: str, progress: str, quiet: bool,
+                **opts: Any) -> None:  # fmt: skip
     """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
 
     Exit 0 when every delivery was delivered, 1 when any is dead, held or
@@ -140,6 +149,7 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     options = delivery.options(seed_number(seed))
+    remote = offload == "on" or (offload == "auto" and _cpus() >= 2)
     track = expect is not None or (report is not None and not chosen.endless)
     try:  # refuse bad sizes now, naming the option
         chosen.simulate(seed, events=0, sizes=sizes, catalog=catalog)
@@ -148,10 +158,22 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
             raise MockZenotiError(exc.message, field="--" + exc.field.replace("_", "-")) from exc
         raise
     holder: list[Any] = []
+    renames: dict[str, dict[str, Any]] = {
+        "event_types": dict(settings.event_types),
+        "event_resources": dict(settings.event_resources),
+    }
 
     def stream() -> Any:
-        sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,
-                              catalog=catalog, track_truth=track)  # fmt: skip
+        if remote:
+            from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
+
+            for old in holder:
+                old.close()
+            sim: Any = RemoteSimulation(FeedJob(scenario, seed, events, duration, sizes,
+                                                renames, track))  # fmt: skip
+        else:
+            sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,
+                                  catalog=catalog, track_truth=track)  # fmt: skip
         holder[:] = [sim]
         return sim
 
@@ -162,8 +184,7 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         events=events,
         duration=ticks,
         sizes=sizes,
-        renames={"event_types": dict(settings.event_types),
-                 "event_resources": dict(settings.event_resources)},
+        renames=renames,
         delivery=delivery.spec(targets),
     )  # fmt: skip
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
@@ -180,4 +201,19 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         expect=expect,
         truth=(lambda: holder[0].expected() if holder and track else None),
     )
-    ctx.exit(deliver_stream(job))
+    try:
+        code = deliver_stream(job)
+    finally:
+        for sim in holder:
+            if remote:
+                sim.close()
+    ctx.exit(code)
+
+
+def _cpus() -> int:
+    """CPUs this process may run on."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - platform dependent

@@ -5,7 +5,8 @@ a first attempt is written ``delivering`` by its accept transaction
 (intake.py); anything else (retries, reloaded deliveries, jobs ordering held
 back, chaos reordering) waits in the ready queue until the dispatcher marks a
 batch of them in one commit. At most ``4 * concurrency`` marked jobs wait for
-a worker, refilled when half are taken, so workers never wait for the outbox.
+a worker, refilled when a quarter are taken (the refill's commit overlaps the
+sending of the other three quarters), so workers never wait for the outbox.
 A process killed at any moment leaves at most ``5 * concurrency`` deliveries
 ``delivering``; each is counted as a possible duplicate when the work resumes
 (an upper bound: only those in flight can really have reached the target).
@@ -39,9 +40,9 @@ class AttemptLoop(DeliveryCore):
         marked, ready = self._marked, self._ready
         try:
             while True:
-                # Refill only when half the prefetch is used: marks go in batches of
-                # at least concurrency / 2 per commit.
-                if marked.qsize() > self._prefetch // 2:
+                # Refill once a quarter of the prefetch is used: marks go in batches
+                # of at least concurrency per commit.
+                if marked.qsize() > self._refill_at:
                     self._marked_room.clear()
                     await self._marked_room.wait()
                     continue
@@ -89,7 +90,7 @@ class AttemptLoop(DeliveryCore):
         try:
             while not self._closing:
                 job, target, shift = await marked.get()
-                if not self._marked_room.is_set() and marked.qsize() <= self._prefetch // 2:
+                if not self._marked_room.is_set() and marked.qsize() <= self._refill_at:
                     self._marked_room.set()
                 if self._closing:
                     marked.put_nowait((job, target, shift))  # _unmark() reverts it

@@ -66,6 +66,9 @@ class DeliveryCore:
         self._inflight = 0
         self._marked = HandOff()
         self._prefetch = 4 * options.concurrency
+        # Refill once a quarter of the prefetch is used: the commit that marks the
+        # refill then overlaps the sending of the three quarters still queued.
+        self._refill_at = self._prefetch - max(1, self._prefetch // 4)
         # First attempts skip the ready queue unless chaos reorders it.
         self._fast = options.chaos.reorder <= 1
         self._marked_room = asyncio.Event()

@@ -143,7 +143,11 @@ class Engine(Intake):
             self.metrics.possible_duplicates += found
             await self._load(run_id=run.id)
         stream = iter(stream_factory())
-        deque(islice(stream, run.accepted), maxlen=0)  # accepted by an earlier process
+        skip = getattr(stream, "skip", None)
+        if callable(skip):  # the stream drops them itself (a simulation in a child process)
+            skip(run.accepted)
+        else:
+            deque(islice(stream, run.accepted), maxlen=0)  # accepted by an earlier process
         total = run.accepted
         pacer = None if self.options.pace is None else Pacer(self.clock, self.options.pace)
         while True:

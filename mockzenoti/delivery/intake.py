@@ -67,7 +67,7 @@ class Intake(AttemptLoop):
         await self._until(self._space)
         room = min(self.options.batch_size, self.options.max_outstanding - len(self._live))
         if self._fast:  # accepted first attempts go straight to the workers' queue
-            while self._marked.qsize() > self._prefetch // 2:
+            while self._marked.qsize() > self._refill_at:
                 self._marked_room.clear()
                 await self._until(self._marked_room)
             room = min(room, self._prefetch - self._marked.qsize())

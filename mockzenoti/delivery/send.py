@@ -137,7 +137,8 @@ class Sender:
                 allow_redirects=False,
             ) as resp:
                 length = resp.content_length
-                raw = await resp.read() if length is None or length <= _MAX_READ else b""
+                # Nothing to read for an empty answer (a receiver's usual 200).
+                raw = await resp.read() if length is None or 0 < length <= _MAX_READ else b""
                 status = resp.status
                 retry_after = (
                     None

@@ -69,6 +69,18 @@ def test_the_same_seed_gives_the_events_simulate_prints(sink: ThreadSink) -> Non
     assert not {jsonfast.loads(b)["id"] for b in first} & {jsonfast.loads(b)["id"] for b in second}
 
 
+@pytest.mark.parametrize("offload", ["on", "off"])
+def test_the_world_in_a_helper_process_or_not_sends_the_same_bytes(
+    sink: ThreadSink, tmp_path: Path, offload: str
+) -> None:
+    result = invoke("run", "day-in-the-life", "--seed", "3", "--events", "300", "--url", sink.url,
+                    "--offload", offload, "--expect", "truth.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sim = load_scenario("day-in-the-life").simulate("3", events=300, track_truth=True)
+    assert sorted(sink.bodies()) == sorted(e.body() for e in sim)
+    assert (tmp_path / "truth.json").read_bytes() == truth_bytes(sim.expected())
+
+
 def test_a_sink_failing_everything_with_no_retries_exits_1(
     sink_factory: Any, tmp_path: Path
 ) -> None:

@@ -56,3 +56,28 @@ def test_find_run_and_latency_percentiles(tmp_path: Path) -> None:
         got = box.latency_percentiles(points=(50, 90, 99, 100))
     assert got == {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p100": 100.0, "max": 100.0,
                    "count": 100}  # fmt: skip
+
+
+def test_latency_percentiles_are_exact_nearest_ranks_of_any_spread(tmp_path: Path) -> None:
+    # Values bunched in one tenth of a millisecond, repeated, spread over seconds: the
+    # two-pass count (per tenth, then the tenths holding the ranks) finds the same value
+    # as sorting everything.
+    import math
+    import random
+
+    rng = random.Random(5)
+    values = [round(rng.choice([rng.expovariate(0.05), rng.uniform(3.0, 3.1), 0.7, 12.0]), 3)
+              for _ in range(3_000)]  # fmt: skip
+    points = (1, 25, 50, 90, 99, 100)
+    with Outbox(tmp_path / "o.sqlite") as box:
+        with box._transaction() as c:
+            c.executemany(
+                "INSERT INTO attempts (delivery, n, at, outcome, latency_ms) VALUES (?, 1, 0, "
+                "'success', ?)",
+                list(enumerate(values, 1)),
+            )
+        got = box.latency_percentiles(points=points)
+    ordered = sorted(values)
+    for p in points:
+        assert got[f"p{p}"] == ordered[max(1, math.ceil(p / 100 * len(values))) - 1], p
+    assert got["max"] == ordered[-1] and got["count"] == len(values)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
 
+from mockzenoti.delivery.outbox.checkpoint import Checkpointer
 from mockzenoti.delivery.outbox.schema import connect
 from mockzenoti.delivery.outbox.sqlwrite import Parts, apply_parts
 from mockzenoti.errors import ConfigError
@@ -181,6 +182,10 @@ class OutboxStore:
             return self._conn.execute(sql, params).fetchall()
 
     # -- the engine's writes -------------------------------------------------------------------
+
+    def checkpointer(self) -> Checkpointer:
+        """A ``Checkpointer`` for this outbox's file (the engine's inline writer starts it)."""
+        return Checkpointer(self.path, self._conn, self._lock)
 
     def reserve_ids(self, table: str, n: int) -> int:
         """Reserve ``n`` consecutive ids in ``events`` or ``deliveries``; returns the first."""
