@@ -11,6 +11,8 @@ scheme; an unsigned or wrongly signed request with a body gets 401), and can
 fail the first N attempts of each event (keyed by envelope ``event_id``, or
 ``id`` per delivery), fail at random with a seeded probability, answer a
 fixed status, add latency, and send ``Retry-After`` with its failures.
+``fail_share`` narrows ``fail_first`` to a share of the keys (20 % of events
+fail their first attempt: ``fail_first=1, fail_share=0.2``).
 
 Run it standalone on 127.0.0.1 (port 0: an ephemeral port, see ``url``), or
 mount it in another aiohttp application under ``/sink/{name}``.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import random
 import time
 from collections import Counter
@@ -45,6 +48,9 @@ class SinkSettings:
     - ``status``: the answer when not failing on purpose (200, 202, 302, 410 ...).
     - ``fail_first``: answer ``fail_status`` to the first N requests of each
       key; ``fail_by`` is ``event_id`` (per event) or ``id`` (per delivery).
+    - ``fail_share``: the share of keys ``fail_first`` applies to (1: all). A key
+      is chosen by a hash of itself and ``seed``, so the same events fail in
+      every run, whatever the order they arrive in.
     - ``fail_probability``: answer ``fail_status`` at random (seeded by ``seed``).
     - ``retry_after``: a ``Retry-After`` value sent with failures (``"7"`` or an HTTP date).
     - ``latency``: seconds to wait before answering.
@@ -55,6 +61,7 @@ class SinkSettings:
     status: int = 200
     fail_first: int = 0
     fail_by: Literal["event_id", "id"] = "event_id"
+    fail_share: float = 1.0
     fail_probability: float = 0.0
     fail_status: int = 500
     retry_after: str | None = None
@@ -77,10 +84,19 @@ class SinkSettings:
             raise ConfigError("fail_first must not be negative", field="fail_first")
         if self.fail_by not in ("event_id", "id"):
             raise ConfigError("fail_by is 'event_id' or 'id'", field="fail_by")
+        if not 0.0 <= self.fail_share <= 1.0:
+            raise ConfigError("fail_share is in [0, 1]", field="fail_share")
         if not 0.0 <= self.fail_probability <= 1.0:
             raise ConfigError("fail_probability is in [0, 1]", field="fail_probability")
         if not self.latency >= 0:
             raise ConfigError("latency must not be negative", field="latency")
+
+    def chosen(self, key: str) -> bool:
+        """True when ``fail_first`` applies to ``key`` (a stable pick of ``fail_share``)."""
+        if self.fail_share >= 1.0:
+            return True
+        digest = hashlib.blake2b(f"{self.seed}:{key}".encode(), digest_size=8).digest()
+        return int.from_bytes(digest, "big") < self.fail_share * 2.0**64
 
     @property
     def verified_scheme(self) -> Scheme:
@@ -271,7 +287,7 @@ class Sink:
             signature_ok = verify(s.verified_scheme, s.secrets, body, request.headers, now=arrived)
         if signature_ok is False:
             status, reason = 401, "signature"
-        elif attempt <= s.fail_first:
+        elif attempt <= s.fail_first and s.chosen(key):
             status, reason = s.fail_status, "fail_first"
         elif s.fail_probability and self._rng.random() < s.fail_probability:
             status, reason = s.fail_status, "fail_probability"

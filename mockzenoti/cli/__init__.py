@@ -24,6 +24,10 @@ from mockzenoti.errors import MockZenotiError
 __all__ = ["COMMANDS", "main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "mockzenoti.cli.demo:demo_command",
+        "Watch a simulated day of webhooks delivered live (what `make run` starts).",
+    ),
     "events": ("mockzenoti.cli.events:events", "List the catalog of event types."),
     "generate": (
         "mockzenoti.cli.generate:generate_command",

@@ -112,6 +112,13 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
     help="Fail the first N attempts of each event.",
 )
 @click.option(
+    "--fail-share",
+    type=click.FloatRange(0, 1),
+    default=1.0,
+    metavar="P",
+    help="Apply --fail-first to this share of events only (a stable, seeded pick) [default: 1].",
+)
+@click.option(
     "--fail-rate",
     type=click.FloatRange(0, 1),
     default=0.0,
@@ -153,12 +160,15 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
     metavar="SECONDS",
     help="Send Retry-After with each deliberate failure.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --fail-rate.")
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of --fail-rate and --fail-share."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per request.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per request; only the summary.")
 @click.pass_context
 def sink_command(ctx: click.Context, /, host: str, port: int, secrets: tuple[str, ...],
-                 signing: str | None, fail_first: int, fail_rate: float, fail_status: int,
+                 signing: str | None, fail_first: int, fail_share: float, fail_rate: float,
+                 fail_status: int,
                  fail_by: str, status: int, latency: float, retry_after: str | None,
                  seed: int, as_json: bool, quiet: bool) -> None:  # fmt: skip
     """Receive webhooks on HOST:PORT, print each request, and misbehave on request."""
@@ -172,7 +182,8 @@ def sink_command(ctx: click.Context, /, host: str, port: int, secrets: tuple[str
     try:
         settings = SinkSettings(
             secrets=secrets, scheme=signing, status=status, fail_first=fail_first,  # type: ignore[arg-type]
-            fail_by=fail_by, fail_probability=fail_rate, fail_status=fail_status,  # type: ignore[arg-type]
+            fail_by=fail_by, fail_share=fail_share,  # type: ignore[arg-type]
+            fail_probability=fail_rate, fail_status=fail_status,
             retry_after=retry_after, latency=latency, seed=seed,
         )  # fmt: skip
     except MockZenotiError as exc:

@@ -139,6 +139,7 @@ class DeliveryCore:
                     "type": "delivery.state",
                     "delivery": job.pk,
                     "delivery_id": job.delivery_id,
+                    "event_id": job.event_id,
                     "event_type": job.event_type,
                     "target": job.target,
                     "run_id": job.run_id,

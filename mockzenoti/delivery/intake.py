@@ -200,6 +200,7 @@ class Intake(AttemptLoop):
                         "type": "delivery.state",
                         "delivery": job.pk,
                         "delivery_id": job.delivery_id,
+                        "event_id": job.event_id,
                         "event_type": job.event_type,
                         "target": job.target,
                         "run_id": job.run_id,

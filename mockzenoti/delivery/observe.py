@@ -6,7 +6,8 @@ small dicts, each with a ``type``:
 - ``accepted``: ``run_id``, ``seq``, ``event_id``, ``event_type``, ``deliveries``
 - ``attempt.started``: ``delivery`` (pk), ``delivery_id``, ``target``, ``n``
 - ``attempt.finished``: the same plus ``outcome``, ``status``, ``error``, ``latency_ms``
-- ``delivery.state``: ``delivery``, ``delivery_id``, ``target``, ``state``
+- ``delivery.state``: ``delivery``, ``delivery_id``, ``event_id``, ``event_type``, ``target``,
+  ``run_id``, ``state``
 - ``target.deactivated`` / ``target.reactivated``: ``target``
 - ``run.finished``: ``run_id``, ``counts``
 

@@ -9,7 +9,8 @@ Modules: ``app`` (factory, resources), ``settings``, ``errors`` and
 ``auth`` (middlewares), ``bodies`` (reading requests), one ``routes_*``
 module per route group, ``runs``/``runspec``/``runstate``/``runclock``
 (runs), ``engine`` (the long-lived engine), ``feed`` (the stream's fan-out),
-``metrics``, ``sinks``, ``openapi``, ``serve`` (running it).
+``metrics``, ``sinks``, ``openapi``, ``serve`` (running it), ``routes_page``
+and ``static/`` (the live page at ``GET /``).
 """
 
 from __future__ import annotations

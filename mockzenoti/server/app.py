@@ -23,6 +23,7 @@ from mockzenoti.server import (
     routes_deliveries,
     routes_events,
     routes_meta,
+    routes_page,
     routes_runs,
     routes_sinks,
     routes_stream,
@@ -143,4 +144,5 @@ def create_app(
     app.add_routes(routes_deliveries.routes)
     app.add_routes(routes_sinks.routes)
     app.add_routes(routes_stream.routes)
+    routes_page.setup(app)
     return app

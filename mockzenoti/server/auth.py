@@ -1,9 +1,11 @@
 """The optional bearer token: ``Authorization: Bearer <token>`` on every route but a few.
 
-Open without a token: ``GET /health`` (liveness probes) and the webhook
+Open without a token: ``GET /health`` (liveness probes), the webhook
 receivers ``POST``/``PUT``/``PATCH /sink/{name}`` (Zenoti, or any sender,
-cannot add a token to an arbitrary URL). Browsers cannot set headers on an
-``EventSource`` or a page load, so ``?access_token=<token>`` is accepted too.
+cannot add a token to an arbitrary URL), and the live page's files ``GET /``
+and ``GET /static/...`` (they hold no data; the page passes the token on).
+Browsers cannot set headers on an ``EventSource`` or a page load, so
+``?access_token=<token>`` is accepted too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ _RECEIVER = re.compile(r"^/sink/[^/]+$")
 def is_open(method: str, path: str) -> bool:
     """True for the routes that need no token."""
     if path == "/health":
+        return True
+    if method in ("GET", "HEAD") and (path == "/" or path.startswith("/static/")):
         return True
     return method in ("POST", "PUT", "PATCH") and _RECEIVER.match(path) is not None
 

@@ -31,6 +31,14 @@ def paths() -> dict[str, Any]:
         "state", {"type": "string"}, "States, comma-separated: " + ", ".join(DELIVERY_STATES)
     )
     return {
+        "/": {
+            "get": op(
+                "The live page (HTML; open without a token, docs/live-page.md).",
+                "meta",
+                (200, text, "text/html"),
+                auth=False,
+            )
+        },
         "/health": {
             "get": op("Liveness (never needs a token).", "meta", (200, ref("Health")), auth=False)
         },

@@ -84,6 +84,7 @@ def _sink_settings() -> Schema:
             "status": {"type": "integer", "minimum": 200, "maximum": 599},
             "fail_first": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
             "fail_by": {"type": "string", "enum": ["event_id", "id"]},
+            "fail_share": {"type": "number", "minimum": 0, "maximum": 1},
             "fail_probability": {"type": "number", "minimum": 0, "maximum": 1},
             "fail_status": {"type": "integer", "minimum": 200, "maximum": 599},
             "retry_after": {

@@ -73,6 +73,7 @@ def test_the_sink_command_refuses_bad_options(tmp_path: Path) -> None:
         (("--signing", "standard"), "--signing"),
         (("--retry-after", "soon"), "--retry-after"),
         (("--fail-rate", "2"), "--fail-rate"),
+        (("--fail-share", "-0.1"), "--fail-share"),
         (("--latency", "forever"), "--latency"),
         (("--signing", "standard", "--secret", "not base64!"), "--secret"),
     ]:

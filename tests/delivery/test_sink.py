@@ -97,6 +97,27 @@ async def test_fail_first_counts_per_event_or_per_delivery() -> None:
 
 
 @pytest.mark.asyncio
+async def test_fail_share_fails_the_first_attempt_of_a_stable_share_of_events() -> None:
+    bodies = [BODY.replace(b"dda099", f"{i:06x}".encode()) for i in range(200)]
+
+    async def failed_events(seed: int, order: list[bytes]) -> set[str]:
+        async with Sink(fail_first=1, fail_share=0.2, fail_status=503, seed=seed) as sink:
+            for body in order:
+                await post(sink.url, body)
+            for body in order:  # every second attempt is accepted
+                assert (await post(sink.url, body))[0] == 200
+            assert {c.reason for c in sink.calls if c.status == 503} == {"fail_first"}
+            return {c.event_id for c in sink.calls if c.status == 503 and c.event_id}
+
+    chosen = await failed_events(1, bodies)
+    assert 20 <= len(chosen) <= 60  # about a fifth of 200
+    assert chosen == await failed_events(1, bodies[::-1])  # the pick ignores arrival order
+    assert chosen != await failed_events(2, bodies)
+    assert SinkSettings(fail_share=0).chosen("x") is False
+    assert SinkSettings().chosen("x") is True
+
+
+@pytest.mark.asyncio
 async def test_random_failures_are_seeded() -> None:
     async def pattern(seed: int) -> list[int]:
         async with Sink(fail_probability=0.5, seed=seed, fail_status=503) as sink:
@@ -200,6 +221,7 @@ async def test_a_slow_answer_does_not_hold_up_stopping() -> None:
         ({"fail_first": -1}, "fail_first"),
         ({"fail_by": "guest"}, "fail_by"),
         ({"fail_probability": 2}, "fail_probability"),
+        ({"fail_share": 1.5}, "fail_share"),
         ({"latency": -1}, "latency"),
         ({"scheme": "md5", "secrets": ("s",)}, "scheme"),
         ({"scheme": "standard", "secrets": ("%%",)}, "secrets"),

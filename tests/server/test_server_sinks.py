@@ -96,6 +96,21 @@ async def test_status_latency_and_retry_after(api: Api) -> None:
 
 
 @pytest.mark.asyncio
+async def test_fail_share_fails_the_first_attempt_of_some_events_only(api: Api) -> None:
+    body = {"fail_first": 1, "fail_share": 0.5, "fail_status": 503, "seed": 3}
+    sink = await api.call("PUT", "/sinks/half", body, expect=201)
+    assert sink["settings"]["fail_share"] == 0.5
+    firsts = [
+        (await api.request("POST", "/sink/half", json_body={"event_id": f"e{i}"})).status
+        for i in range(40)
+    ]
+    assert set(firsts) == {200, 503}
+    for i in range(40):
+        answer = await api.request("POST", "/sink/half", json_body={"event_id": f"e{i}"})
+        assert answer.status == 200
+
+
+@pytest.mark.asyncio
 async def test_put_replaces_settings_reset_forgets_delete_removes(api: Api) -> None:
     await api.call("PUT", "/sinks/a", {"fail_first": 1, "keep": 2}, expect=201)
     for i in range(3):
@@ -119,6 +134,7 @@ async def test_put_replaces_settings_reset_forgets_delete_removes(api: Api) -> N
         ({"status": 99}, "status"),
         ({"status": "ok"}, "status"),
         ({"fail_probability": 2}, "fail_probability"),
+        ({"fail_share": 1.01}, "fail_share"),
         ({"fail_by": "guest"}, "fail_by"),
         ({"signing": "pgp"}, "signing"),
         ({"signing": "standard", "secret": "not-base64!"}, "secret"),

@@ -1,0 +1,147 @@
+// The delivery panel: one delivery's fields, attempt log and payload, and Redeliver.
+//
+// It re-reads GET /deliveries/{id} when the stream says the delivery changed
+// (at most every REFRESH_MS), so a redelivery is seen arriving.
+
+import { get, post, url } from "./api.js";
+import { badge, esc, int, ms, stamp } from "./format.js";
+
+const REFRESH_MS = 300;
+
+export class Panel {
+  constructor(root, { onClose, onRedelivered, toast }) {
+    this.root = root;
+    this.body = root.querySelector(".panel-body");
+    this.onClose = onClose;
+    this.onRedelivered = onRedelivered;
+    this.toast = toast;
+    this.id = null;
+    this.detail = null;
+    this.timer = null;
+    root.querySelector("[data-action=close]").addEventListener("click", () => this.close());
+    root.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-action=redeliver]");
+      if (button) this.redeliver(button);
+    });
+  }
+
+  get open() {
+    return this.id !== null;
+  }
+
+  async show(id) {
+    this.id = id;
+    this.detail = null;
+    this.root.hidden = false;
+    this.body.innerHTML = '<p class="muted">Loading…</p>';
+    await this.load();
+    this.root.querySelector("[data-action=close]").focus({ preventScroll: true });
+  }
+
+  close() {
+    if (!this.open) return;
+    this.id = null;
+    this.root.hidden = true;
+    clearTimeout(this.timer);
+    this.timer = null;
+    this.onClose();
+  }
+
+  /** The stream mentioned delivery `id`: re-read it soon if it is the one shown. */
+  touched(id) {
+    if (id !== this.id || this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.load();
+    }, REFRESH_MS);
+  }
+
+  async load() {
+    const id = this.id;
+    if (id === null) return;
+    try {
+      const detail = await get(`/deliveries/${id}`);
+      if (id !== this.id) return;
+      this.detail = detail;
+      this.render();
+    } catch (error) {
+      if (id === this.id) this.body.innerHTML = `<p class="error">${esc(error.message)}</p>`;
+    }
+  }
+
+  async redeliver(button) {
+    button.disabled = true;
+    try {
+      const answer = await post("/deliveries/redeliver", { ids: [this.id] });
+      this.toast(answer.redelivered ? `Delivery #${this.id} is being sent again` : "Nothing to redeliver");
+      this.onRedelivered();
+      await this.load();
+    } catch (error) {
+      this.toast(error.message, true);
+      button.disabled = false;
+    }
+  }
+
+  render() {
+    const d = this.detail;
+    const canRedeliver = d.state === "dead" || d.state === "held";
+    const attempts = d.attempt_log || [];
+    const next = d.next_at && d.state === "retrying" ? `<dt>Next attempt</dt><dd>${stamp(d.next_at)}</dd>` : "";
+    const held = d.state === "held" ? '<p class="note">Held: its target is inactive. Reactivate the target, or redeliver it here.</p>' : "";
+    this.body.innerHTML = `
+      <header class="panel-head">
+        <h2 id="panel-title">${esc(d.event_type)}</h2>
+        ${badge(d.state)}
+      </header>
+      <dl class="fields">
+        <dt>Delivery</dt><dd>#${d.id}</dd>
+        <dt>Event id</dt><dd class="mono">${esc(d.event_id)}</dd>
+        <dt>Envelope id</dt><dd class="mono">${esc(d.delivery_id)}</dd>
+        <dt>Target</dt><dd>${esc(d.target)}</dd>
+        <dt>Run</dt><dd>${d.run_id ? `#${d.run_id}` : "POST /events"}</dd>
+        <dt>Created</dt><dd>${stamp(d.created_at)}</dd>
+        ${next}
+      </dl>
+      ${held}
+      <div class="actions">
+        ${canRedeliver ? '<button type="button" class="primary" data-action="redeliver">Redeliver</button>' : ""}
+        <a href="${esc(url(`/deliveries/${d.id}/body`))}" target="_blank" rel="noopener">Exact bytes sent ↗</a>
+      </div>
+      <h3>Attempts <span class="muted">${int(attempts.length)}</span></h3>
+      ${attempts.length ? attemptsHtml(attempts) : '<p class="muted">No attempt yet.</p>'}
+      <h3>Payload</h3>
+      <pre class="json">${highlight(d.payload)}</pre>`;
+  }
+}
+
+function attemptsHtml(attempts) {
+  const rows = attempts.map((a) => {
+    const ok = a.outcome === "success";
+    const detail = a.error || a.response || "";
+    return `<tr data-outcome="${esc(a.outcome)}">
+      <td class="num">${a.n}</td>
+      <td class="num">${esc(stamp(a.at).slice(11))}</td>
+      <td><span class="dot o-${esc(a.outcome)}"></span>${esc(a.outcome.replace("_", " "))}</td>
+      <td class="num${ok ? "" : " bad"}">${esc(a.status ?? "–")}</td>
+      <td class="num">${ms(a.latency_ms)}</td>
+      <td class="detail" title="${esc(detail)}">${esc(detail.slice(0, 120))}</td>
+    </tr>`;
+  });
+  return `<table class="attempts"><thead><tr><th class="num">#</th><th class="num">At</th><th>Outcome</th>
+    <th class="num">Status</th><th class="num">Latency</th><th>Answer</th></tr></thead>
+    <tbody>${rows.join("")}</tbody></table>`;
+}
+
+/** Pretty JSON with keys, strings, numbers and literals marked for colour. */
+function highlight(value) {
+  const text = esc(JSON.stringify(value, null, 2) ?? "null");
+  return text.replace(
+    /(&quot;(?:\\.|[^&\\]|&(?!quot;))*&quot;)(\s*:)?|\b(true|false|null)\b|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g,
+    (match, string, colon, literal, number) => {
+      if (string) return `<span class="${colon ? "k" : "s"}">${string}</span>${colon || ""}`;
+      if (literal) return `<span class="l">${literal}</span>`;
+      if (number) return `<span class="n">${number}</span>`;
+      return match;
+    },
+  );
+}
