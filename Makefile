@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(VENV)/bin/mockzenoti demo
 
 test: $(STAMP)
+	@sh tools/ensure_chromium.sh
 	$(PY) -m pytest
 
 lint: $(STAMP)
