@@ -48,6 +48,7 @@ class SinkSettings:
     - ``status``: the answer when not failing on purpose (200, 202, 302, 410 ...).
     - ``fail_first``: answer ``fail_status`` to the first N requests of each
       key; ``fail_by`` is ``event_id`` (per event) or ``id`` (per delivery).
+      A request without one (Zenoti's empty test ping) is not failed this way.
     - ``fail_share``: the share of keys ``fail_first`` applies to (1: all). A key
       is chosen by a hash of itself and ``seed``, so the same events fail in
       every run, whatever the order they arrive in.
@@ -287,7 +288,7 @@ class Sink:
             signature_ok = verify(s.verified_scheme, s.secrets, body, request.headers, now=arrived)
         if signature_ok is False:
             status, reason = 401, "signature"
-        elif attempt <= s.fail_first and s.chosen(key):
+        elif key and attempt <= s.fail_first and s.chosen(key):
             status, reason = s.fail_status, "fail_first"
         elif s.fail_probability and self._rng.random() < s.fail_probability:
             status, reason = s.fail_status, "fail_probability"
