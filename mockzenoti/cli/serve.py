@@ -15,10 +15,11 @@ __all__ = ["serve_command"]
 @click.option(
     "--outbox",
     "outbox_path",
-    default=".mockzenoti/outbox.sqlite",
+    default=".mockzenoti/server.sqlite",
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="SQLite outbox: targets, runs and deliveries survive a restart (:memory: keeps none).",
+    help="SQLite outbox: targets, runs and deliveries survive a restart (:memory: keeps none). "
+    "Apart from the CLI's .mockzenoti/outbox.sqlite, so `run` and `serve` can work side by side.",
 )
 @click.option(
     "--token",

@@ -29,11 +29,11 @@ URL = re.compile(r"serving on (http://127\.0\.0\.1:\d+)")
 
 @contextmanager
 def serving(
-    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, own_outbox: bool = True
 ) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``mockzenoti serve --port 0`` in a child process; yields it and its URL."""
+    """``mockzenoti serve --port 0`` in a child process in ``tmp_path``; yields it and its URL."""
     command = [sys.executable, "-m", "mockzenoti", "serve", "--port", "0", *args]
-    if "--outbox" not in args:
+    if own_outbox and "--outbox" not in args:
         command += ["--outbox", str(tmp_path / "outbox.sqlite")]
     child = subprocess.Popen(
         command,
@@ -220,3 +220,20 @@ def test_a_run_survives_a_killed_server(tmp_path: Path) -> None:
     assert {c.event_id for c in calls} == {e.event_id for e in sim}  # every event arrived
     twice = len(calls) - 60  # those in flight at the kill may come twice, and are counted
     assert 0 <= twice <= got["possible_duplicates"]
+
+
+@pytest.mark.slow
+def test_serve_and_run_keep_apart_outboxes_by_default(tmp_path: Path) -> None:
+    with serving(tmp_path, own_outbox=False) as (child, url):
+        wait_healthy(url)
+        ran = subprocess.run(
+            [sys.executable, "-m", "mockzenoti", "run", "class-lifecycle", "--events", "5",
+             "--url", url + "/sink/side", "--retry", "none", "-q"],
+            cwd=tmp_path, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert ran.returncode == 0, ran.stderr
+        assert requests.get(url + "/targets", timeout=5).json()["items"] == []
+        child.send_signal(signal.SIGINT)
+        assert child.wait(30) == 0
+    assert (tmp_path / ".mockzenoti" / "server.sqlite").is_file()
+    assert (tmp_path / ".mockzenoti" / "outbox.sqlite").is_file()
