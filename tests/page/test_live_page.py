@@ -16,8 +16,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from page_support import CHROMIUM, CHROMIUM_ARGS, Client, ServerThread, require_chromium
+from page_support import CHROMIUM, CHROMIUM_ARGS, Client, require_chromium
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from server_thread import ServerThread
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

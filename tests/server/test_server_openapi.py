@@ -11,10 +11,8 @@ local by ``_keep_local`` without making a refused request valid.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +23,7 @@ from aiohttp import web
 from jsonschema import Draft202012Validator
 from schemathesis.checks import CHECKS
 from schemathesis.specs.openapi import checks as openapi_checks
+from server_thread import ServerThread
 
 from mockzenoti.catalog import load_catalog
 from mockzenoti.server import ServerSettings, create_app
@@ -74,61 +73,11 @@ def test_the_document_is_well_formed() -> None:
 # -- schemathesis ------------------------------------------------------------------------------
 
 
-class _ServerThread:
-    """The control server on 127.0.0.1 in a thread with its own event loop."""
-
-    def __init__(self) -> None:
-        self.port = 0
-        self._ready = threading.Event()
-        self._loop = asyncio.new_event_loop()
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self._run, name="openapi-server", daemon=True)
-        self.error: BaseException | None = None
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        try:
-            self._loop.run_until_complete(self._serve())
-        except BaseException as exc:  # surfaced by the fixture
-            self.error = exc
-            self._ready.set()
-        finally:
-            self._loop.close()
-
-    async def _serve(self) -> None:
-        self._stop = asyncio.Event()
-        settings = ServerSettings(port=0, outbox=":memory:", shutdown_grace=1.0, heartbeat=0.2)
-        app = create_app(settings)
-        runner = web.AppRunner(app, shutdown_timeout=1.0)
-        await runner.setup()
-        try:
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self.port = runner.addresses[0][1]
-            self._ready.set()
-            await self._stop.wait()
-        finally:
-            await runner.cleanup()
-
-    def __enter__(self) -> _ServerThread:
-        self._thread.start()
-        assert self._ready.wait(30), "the server did not start"
-        if self.error is not None:
-            raise self.error
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        assert self._stop is not None
-        self._loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(30)
-        assert not self._thread.is_alive(), "the server did not stop"
-
-
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
     """A server for the whole module (schemathesis calls it synchronously)."""
-    with _ServerThread() as server:
-        yield f"http://127.0.0.1:{server.port}"
+    with ServerThread(heartbeat=0.2) as server:
+        yield server.base
 
 
 CONFIG = schemathesis.Config.from_dict(
