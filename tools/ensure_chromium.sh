@@ -3,12 +3,12 @@
 # (`playwright install` cannot download browsers here). Install the Debian
 # package when it is missing; do nothing when it is already there.
 set -e
-CHROMIUM=/usr/bin/chromium
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 [ -x "$CHROMIUM" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""
 elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
+    SUDO="sudo -n"  # never prompt: a CI job has no one to answer
 else
     echo "ensure_chromium: $CHROMIUM is missing and neither root nor sudo is available;" >&2
     echo "ensure_chromium: the browser tests will be skipped (apt-get install chromium to run them)" >&2
