@@ -7,6 +7,7 @@ real IANA zone (daylight saving included); results are ticks (UTC instants).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 from mockzenoti.timefmt import TICKS_PER_SECOND, from_datetime, to_datetime, zone
 
@@ -28,7 +29,8 @@ DAY_TICKS = 1440 * MINUTE_TICKS
 
 def local_date(ticks: int, tz: str) -> date:
     """The calendar date in zone ``tz`` at instant ``ticks``."""
-    return to_datetime(ticks).astimezone(zone(tz)).date()
+    # Whole seconds are enough: zone offsets and their changes fall on whole seconds.
+    return datetime.fromtimestamp(ticks // TICKS_PER_SECOND, zone(tz)).date()
 
 
 def local_minute(ticks: int, tz: str) -> int:
@@ -37,6 +39,7 @@ def local_minute(ticks: int, tz: str) -> int:
     return local.hour * 60 + local.minute
 
 
+@lru_cache(maxsize=4096)
 def at_local(day: date, minute: int, tz: str) -> int:
     """The instant of wall-clock ``minute`` (after midnight) on ``day`` in zone ``tz``.
 

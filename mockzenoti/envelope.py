@@ -16,7 +16,7 @@ from typing import Any
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
 from mockzenoti.event import Event
 from mockzenoti.ids import ObjectIdFactory
-from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc
+from mockzenoti.timefmt import TICKS_PER_SECOND, utc_second
 
 __all__ = ["EventStream"]
 
@@ -30,7 +30,7 @@ class EventStream:
     so a stream's timestamps never go backwards.
     """
 
-    __slots__ = ("_catalog", "_ids", "_last", "_rng", "_seq")
+    __slots__ = ("_catalog", "_head", "_ids", "_last", "_rng", "_second", "_seq")
 
     def __init__(
         self,
@@ -44,6 +44,9 @@ class EventStream:
         self._ids = ObjectIdFactory(rng, machine)
         self._last = 0
         self._seq = 0
+        # The last stamp's whole second and its UTC wall time (bursts share a second).
+        self._second = -1
+        self._head = ""
 
     @property
     def catalog(self) -> Catalog:
@@ -80,15 +83,22 @@ class EventStream:
         if not ticks % TICKS_PER_SECOND:
             ticks += 1 + int(self._rng.random() * (TICKS_PER_SECOND - 1))
         stamped = self._last = ticks if ticks > self._last else self._last + 1
-        event_id, delivery_id = self._ids.pair(stamped // TICKS_PER_SECOND)
+        second, frac = divmod(stamped, TICKS_PER_SECOND)
+        if second != self._second:
+            self._second = second
+            self._head = utc_second(second)
+        # dotnet_utc(stamped), from the second's head: a fraction's trailing zeros dropped.
+        timestamp = f"{self._head}.{frac:07d}".rstrip("0") + "Z" if frac else self._head + "Z"
+        event_id, delivery_id = self._ids.pair(second)
         payload = {
             "id": delivery_id,
             "event_id": event_id,
             "event_schema": "v1",
             "event_resource": entry.event_resource,
             "event_type": entry.event_type,
-            "event_timestamp": dotnet_utc(stamped),
+            "event_timestamp": timestamp,
             "data": data,
         }
-        self._seq += 1
-        return Event(entry.name, payload, keys, self._seq - 1, center_id)
+        seq = self._seq
+        self._seq = seq + 1
+        return Event(entry.name, payload, keys, seq, center_id)

@@ -41,7 +41,7 @@ class ObjectIdFactory:
     and an event's ``event_id`` sits 1 to 3 counter steps below its ``id``.
     """
 
-    __slots__ = ("_counter", "_machine", "_rng")
+    __slots__ = ("_counter", "_machine", "_prefix", "_rng", "_second")
 
     def __init__(self, rng: random.Random, machine: str | None = None) -> None:
         self._rng = rng
@@ -49,6 +49,9 @@ class ObjectIdFactory:
         if len(self._machine) != 10:
             raise ValueError("machine part must be 10 hex digits")
         self._counter = rng.getrandbits(24)
+        # The seconds and machine part of the last pair: events come in bursts of one second.
+        self._second = -1
+        self._prefix = ""
 
     @property
     def machine(self) -> str:
@@ -67,7 +70,10 @@ class ObjectIdFactory:
         counter steps later, the steps between being other traffic.
         """
         # mint() twice, inlined (one per event on the hot path): the same ids.
-        prefix = f"{second & 0xFFFFFFFF:08x}{self._machine}"
+        if second != self._second:
+            self._second = second
+            self._prefix = f"{second & 0xFFFFFFFF:08x}{self._machine}"
+        prefix = self._prefix
         first = (self._counter + 1) & _COUNTER_MASK
         self._counter = second_id = (first + int(self._rng.random() * 3) + 1) & _COUNTER_MASK
         return f"{prefix}{first:06x}", f"{prefix}{second_id:06x}"

@@ -27,6 +27,7 @@ __all__ = [
     "naive",
     "parse_dotnet_utc",
     "to_datetime",
+    "utc_second",
     "zone",
 ]
 
@@ -45,15 +46,24 @@ def dotnet_utc(ticks: int) -> str:
     >>> dotnet_utc(16479516000000000)
     '2022-03-22T12:20:00Z'
     """
-    # Every event's envelope is stamped: tables of the day's minutes and seconds and a
-    # cache of dates write it about three times faster than formatting time.gmtime().
     seconds, frac = divmod(ticks, TICKS_PER_SECOND)
-    day, second_of_day = divmod(seconds, 86_400)
-    minute, second = divmod(second_of_day, 60)
-    head = _utc_date(day) + _HOUR_MINUTE[minute] + _SECOND[second]
+    head = utc_second(seconds)
     if not frac:
         return head + "Z"
     return f"{head}.{f'{frac:07d}'.rstrip('0')}Z"
+
+
+def utc_second(seconds: int) -> str:
+    """The UTC wall time of unix second ``seconds``, naive: ``2022-03-22T12:20:00``.
+
+    >>> utc_second(1647951600)
+    '2022-03-22T12:20:00'
+    """
+    # Every event's envelope is stamped: tables of the day's minutes and seconds and a
+    # cache of dates write it about three times faster than formatting time.gmtime().
+    day, second_of_day = divmod(seconds, 86_400)
+    minute, second = divmod(second_of_day, 60)
+    return _utc_date(day) + _HOUR_MINUTE[minute] + _SECOND[second]
 
 
 _HOUR_MINUTE = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]

@@ -1,20 +1,19 @@
 """Shared pieces of the renderers: Zenoti's datetime forms, money, small sub-objects.
 
-The time writers are cached per second (and zone): a stream writes the same
-few instants over and over (appointment starts, local midnights), and the
-renderers are the hot path of the tool.
+The time writers are cached per instant (and zone), local midnights per day:
+a stream writes the same few instants over and over (appointment starts,
+local midnights), and the renderers are the hot path of the tool.
 """
 
 from __future__ import annotations
 
-import time
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from mockzenoti.clock import local_midnight
+from mockzenoti.clock import at_local, local_date
 from mockzenoti.model import Center
-from mockzenoti.timefmt import EMPTY_DATE, TICKS_PER_SECOND, zone
+from mockzenoti.timefmt import EMPTY_DATE, TICKS_PER_SECOND, utc_second, zone
 
 __all__ = [
     "EMPTY_DATE",
@@ -33,44 +32,32 @@ ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 TPS = TICKS_PER_SECOND
 
 
-@lru_cache(maxsize=8192)
-def _utc_second(second: int) -> str:
-    t = time.gmtime(second)
-    return (
-        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
-        f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
-    )
-
-
-@lru_cache(maxsize=8192)
-def _local_second(second: int, tz: str) -> str:
-    d = datetime.fromtimestamp(second, zone(tz))
-    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}"
-
-
+@lru_cache(maxsize=16384)
 def utc(ticks: int) -> str:
     """The UTC wall time of ``ticks``, written as ``data`` does: ``2024-07-25T16:15:00``."""
-    return _utc_second(ticks // TPS)
+    return utc_second(ticks // TPS)
 
 
 def utc_z(ticks: int) -> str:
     """UTC with a ``Z`` and no fraction (the opted-in/out ``timestamp``)."""
-    return _utc_second(ticks // TPS) + "Z"
+    return utc(ticks) + "Z"
 
 
+@lru_cache(maxsize=16384)
 def local(ticks: int, tz: str) -> str:
     """The wall time in zone ``tz`` at ``ticks``, written naive: ``2024-07-25T09:15:00``."""
-    return _local_second(ticks // TPS, tz)
+    d = datetime.fromtimestamp(ticks // TPS, zone(tz))
+    return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}"
 
 
 def local_day(ticks: int, tz: str) -> str:
     """The local calendar date at ``ticks`` as a midnight: ``2023-12-21T00:00:00``."""
-    return _local_second(ticks // TPS, tz)[:10] + "T00:00:00"
+    return local(ticks, tz)[:10] + "T00:00:00"
 
 
-@lru_cache(maxsize=8192)
-def _midnight_utc_second(second: int, tz: str) -> str:
-    return _utc_second(local_midnight(second * TPS, tz) // TPS)
+@lru_cache(maxsize=4096)
+def _midnight_utc_of(day: date, tz: str) -> str:
+    return utc_second(at_local(day, 0, tz) // TPS)
 
 
 def midnight_utc(ticks: int, tz: str) -> str:
@@ -79,7 +66,8 @@ def midnight_utc(ticks: int, tz: str) -> str:
     For a Pacific-winter center that is ``...T08:00:00`` (the Invoice.Closed
     sample's ``invoice_date``); at UTC+4 it is ``...T20:00:00`` the day before.
     """
-    return _midnight_utc_second(ticks // TPS, tz)
+    # local_midnight(ticks, tz), cached per local day.
+    return _midnight_utc_of(local_date(ticks, tz), tz)
 
 
 def usage_date(ticks: int, tz: str) -> str:

@@ -45,7 +45,10 @@ def booking_keys(b: ClassBooking) -> tuple[str, ...]:
 
 def group_keys(g: AppointmentGroup) -> tuple[str, ...]:
     """An appointment-group event: the group, its guest, its stream-hired therapists."""
-    return (g.key, g.guest.key, *staff_keys([a.therapist for a in g.appointments]))
+    for a in g.appointments:
+        if a.therapist.hired_in_stream:
+            return (g.key, g.guest.key, *staff_keys([a.therapist for a in g.appointments]))
+    return (g.key, g.guest.key)
 
 
 def invoice_keys(g: AppointmentGroup) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from mockzenoti.render import invoice as render_invoice
 from mockzenoti.world.holds import hold
 from mockzenoti.world.keys import group_keys, invoice_keys
 from mockzenoti.world.ops_classes import ClassOps
-from mockzenoti.world.rules import TransitionError, group_state, require
+from mockzenoti.world.rules import RULES, TransitionError, group_state, permits, require
 
 __all__ = ["AppointmentOps"]
 
@@ -33,10 +33,12 @@ class AppointmentOps(ClassOps):
     """Book, confirm, check in, start, complete, close, cancel, no-show, reschedule, feedback."""
 
     def _group_rule(self, g: AppointmentGroup, action: str) -> None:
-        first = g.appointments[0]
-        require("appointment", action, group_state(g), _what(g), now=self.now,
-                start=first.start_ticks, end=g.appointments[-1].end_ticks,
-                tz=g.center.tz)  # fmt: skip
+        appointments = g.appointments
+        start, end, now = appointments[0].start_ticks, appointments[-1].end_ticks, self.now
+        state = group_state(g)
+        if not permits(RULES["appointment", action], state, now, start, end):
+            require("appointment", action, state, _what(g), now=now, start=start, end=end,
+                    tz=g.center.tz)  # fmt: skip
 
     def book_appointment(
         self,

@@ -45,6 +45,7 @@ __all__ = [
     "guest_state",
     "membership_state",
     "package_state",
+    "permits",
     "require",
 ]
 
@@ -155,6 +156,21 @@ def require(
             f"cannot {action} {what}: it ended at {_at(end, tz)} and it is {_at(now, tz)}"
         )
     return rule
+
+
+def permits(rule: Rule, state: str, now: int, start: int, end: int) -> bool:
+    """True when ``require`` lets ``rule``'s action happen from ``state`` at ``now``.
+
+    A quick test for the hot path: it builds no message; ``require`` says why not.
+    """
+    if state not in rule.sources:
+        return False
+    timing = rule.timing
+    if timing is None:
+        return True
+    if timing == "before-start":
+        return now < start
+    return now >= start if timing == "after-start" else now < end
 
 
 def _at(ticks: int, tz: str) -> str:

@@ -1,0 +1,118 @@
+"""The generation fast paths give what the plain forms give, byte for byte.
+
+``simulate`` hands events out in batches (``Simulation.take``) and encodes them
+as JSON Lines at once (``jsonfast.dumps_lines``); the envelope reuses a
+second's ids prefix and wall time; the renderers' time writers are cached per
+instant and local day. Each is checked here against the slow, plain form.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mockzenoti import jsonfast
+from mockzenoti.clock import at_local, local_date
+from mockzenoti.envelope import EventStream
+from mockzenoti.render._common import local, local_day, midnight_utc, utc, utc_z
+from mockzenoti.scenarios import load_scenario
+from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc, utc_second, zone
+from mockzenoti.world.rules import RULES, TransitionError, permits, require
+
+ZONES = ("Pacific/Honolulu", "Europe/London", "Australia/Sydney", "Asia/Kolkata",
+         "America/New_York", "Asia/Kathmandu", "Pacific/Chatham", "America/Santiago")  # fmt: skip
+
+
+def instants(seed: int, count: int) -> list[int]:
+    """Random instants of 2024-2027, many on whole seconds and minutes, some near midnights."""
+    rng = random.Random(seed)
+    low, high = 17_040_672_000_000_000, 18_000_000_000_000_000
+    found = []
+    for _ in range(count):
+        t = rng.randrange(low, high)
+        found.append((t, t - t % TICKS_PER_SECOND, t - t % 600_000_000)[rng.randrange(3)])
+    return found
+
+
+@pytest.mark.parametrize(("name", "events"), [("day-in-the-life", 3000), ("soak", 2000)])
+def test_take_hands_out_what_next_does(name: str, events: int) -> None:
+    one = load_scenario(name).simulate("4", events=events, track_truth=True)
+    batched = load_scenario(name).simulate("4", events=events, track_truth=True)
+    singly = [e.body() for e in one]
+    taken: list[bytes] = []
+    while chunk := batched.take(97):
+        taken.extend(e.body() for e in chunk)
+    assert taken == singly and len(taken) == events
+    assert batched.emitted == one.emitted == events
+    assert batched.expected() == one.expected()
+
+
+def test_take_stops_at_the_natural_end_and_marks_it_finished() -> None:
+    one = load_scenario("class-lifecycle").simulate("2")
+    batched = load_scenario("class-lifecycle").simulate("2")
+    singly = [e.body() for e in one]
+    assert [e.body() for e in batched.take(10**6)] == singly
+    assert batched.finished and one.finished
+    assert batched.take(5) == []
+    assert batched.expected() == one.expected()
+
+
+def test_dumps_lines_is_dumps_per_line_on_both_backends() -> None:
+    values = [{"a": 1, "b": [1.5, None, True], "c": 'é€😀\n"q"'}, {}, {"n": -3, "x": 0.1}]
+    expected = b"".join(jsonfast.dumps(v) + b"\n" for v in values)
+    assert jsonfast.dumps_lines(values) == expected
+    assert jsonfast._stdlib_dumps_lines(values) == expected
+    assert jsonfast.dumps_lines([]) == b""
+
+
+def test_utc_second_is_gmtime_written_naive() -> None:
+    for t in instants(1, 3000):
+        s = t // TICKS_PER_SECOND
+        g = time.gmtime(s)
+        assert utc_second(s) == time.strftime("%Y-%m-%dT%H:%M:%S", g)
+        assert utc(t) == utc_second(s) and utc_z(t) == utc_second(s) + "Z"
+
+
+def test_cached_local_writers_match_the_plain_conversions() -> None:
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    rng = random.Random(2)
+    for t in instants(2, 4000):
+        tz = rng.choice(ZONES)
+        wall = (epoch + timedelta(microseconds=t // 10)).astimezone(zone(tz))
+        assert local_date(t, tz) == wall.date()
+        assert local(t, tz) == wall.replace(tzinfo=None, microsecond=0).isoformat()
+        assert local_day(t, tz) == wall.date().isoformat() + "T00:00:00"
+        midnight = datetime(wall.year, wall.month, wall.day, tzinfo=zone(tz)).astimezone(UTC)
+        assert midnight_utc(t, tz) == midnight.replace(tzinfo=None).isoformat()
+        assert at_local(wall.date(), 0, tz) == (midnight - epoch) // timedelta(microseconds=1) * 10
+
+
+def test_envelope_stamps_and_ids_match_the_plain_writers() -> None:
+    stream = EventStream(random.Random(5))
+    rng = random.Random(7)
+    t = 17_400_000_000_000_000
+    for _ in range(3000):
+        t += rng.choice((0, 1, 3, TICKS_PER_SECOND - 1, TICKS_PER_SECOND, 600_000_000))
+        payload = stream.event("AppointmentGroup.Status", {}, t).payload
+        stamped = stream._last
+        assert payload["event_timestamp"] == dotnet_utc(stamped)
+        prefix = f"{stamped // TICKS_PER_SECOND:08x}{stream.machine}"
+        assert payload["event_id"][:18] == payload["id"][:18] == prefix
+        assert 1 <= int(payload["id"][18:], 16) - int(payload["event_id"][18:], 16) <= 3
+
+
+def test_permits_agrees_with_require_on_every_rule_state_and_time() -> None:
+    states = {s for rule in RULES.values() for s in (*rule.sources, rule.target) if s}
+    for (kind, action), rule in RULES.items():
+        for state in sorted(states):
+            for now in (0, 5, 10, 15, 20, 25):
+                allowed = permits(rule, state, now, 10, 20)
+                try:
+                    require(kind, action, state, "it", now=now, start=10, end=20)
+                except TransitionError:
+                    assert not allowed, (kind, action, state, now)
+                else:
+                    assert allowed, (kind, action, state, now)
