@@ -1,9 +1,8 @@
 """The generation fast paths give what the plain forms give, byte for byte.
 
-``simulate`` hands events out in batches (``Simulation.take``) and encodes them
-as JSON Lines at once (``jsonfast.dumps_lines``); the envelope reuses a
-second's ids prefix and wall time; the renderers' time writers are cached per
-instant and local day. Each is checked here against the slow, plain form.
+The envelope reuses a second's ids prefix and wall time; the renderers' time
+writers are cached per instant and local day; appointment operations ask
+``permits`` before ``require``. Each is checked here against the plain form.
 """
 
 from __future__ import annotations
@@ -12,13 +11,9 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from mockzenoti import jsonfast
 from mockzenoti.clock import at_local, local_date
 from mockzenoti.envelope import EventStream
 from mockzenoti.render._common import local, local_day, midnight_utc, utc, utc_z
-from mockzenoti.scenarios import load_scenario
 from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc, utc_second, zone
 from mockzenoti.world.rules import RULES, TransitionError, permits, require
 
@@ -35,37 +30,6 @@ def instants(seed: int, count: int) -> list[int]:
         t = rng.randrange(low, high)
         found.append((t, t - t % TICKS_PER_SECOND, t - t % 600_000_000)[rng.randrange(3)])
     return found
-
-
-@pytest.mark.parametrize(("name", "events"), [("day-in-the-life", 3000), ("soak", 2000)])
-def test_take_hands_out_what_next_does(name: str, events: int) -> None:
-    one = load_scenario(name).simulate("4", events=events, track_truth=True)
-    batched = load_scenario(name).simulate("4", events=events, track_truth=True)
-    singly = [e.body() for e in one]
-    taken: list[bytes] = []
-    while chunk := batched.take(97):
-        taken.extend(e.body() for e in chunk)
-    assert taken == singly and len(taken) == events
-    assert batched.emitted == one.emitted == events
-    assert batched.expected() == one.expected()
-
-
-def test_take_stops_at_the_natural_end_and_marks_it_finished() -> None:
-    one = load_scenario("class-lifecycle").simulate("2")
-    batched = load_scenario("class-lifecycle").simulate("2")
-    singly = [e.body() for e in one]
-    assert [e.body() for e in batched.take(10**6)] == singly
-    assert batched.finished and one.finished
-    assert batched.take(5) == []
-    assert batched.expected() == one.expected()
-
-
-def test_dumps_lines_is_dumps_per_line_on_both_backends() -> None:
-    values = [{"a": 1, "b": [1.5, None, True], "c": 'é€😀\n"q"'}, {}, {"n": -3, "x": 0.1}]
-    expected = b"".join(jsonfast.dumps(v) + b"\n" for v in values)
-    assert jsonfast.dumps_lines(values) == expected
-    assert jsonfast._stdlib_dumps_lines(values) == expected
-    assert jsonfast.dumps_lines([]) == b""
 
 
 def test_utc_second_is_gmtime_written_naive() -> None:
