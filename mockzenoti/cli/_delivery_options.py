@@ -19,11 +19,13 @@ from mockzenoti.errors import MockZenotiError
 __all__ = [
     "DEFAULT_OUTBOX",
     "engine_options",
+    "header_option",
     "outbox_option",
     "pace_option",
     "parse_duration_option",
     "parse_headers_option",
     "progress_options",
+    "report_option",
     "target_options",
 ]
 
@@ -82,6 +84,21 @@ def _option(*names: str, **kwargs: Any) -> Callable[[F], F]:
     return click.option(*names, **kwargs)
 
 
+def header_option(command: F) -> F:
+    """``--header NAME:VALUE`` (repeatable), parsed into ``headers``."""
+    return _option(
+        "--header", "headers", multiple=True, metavar="NAME:VALUE",
+        callback=parse_headers_option, help="Extra request header (repeatable).",
+    )(command)  # fmt: skip
+
+
+def report_option(contents: str = "") -> Callable[[F], F]:
+    """``--report FILE``: where the command writes its JSON summary (``contents`` says what)."""
+    what = f" ({contents})" if contents else ""
+    return _option("--report", type=click.Path(dir_okay=False), default=None,
+                   help=f"Write a JSON summary here{what}.")  # fmt: skip
+
+
 def target_options(command: F) -> F:
     """``--url`` (repeatable, ``NAME=URL`` to name it) and each target's settings."""
     options = [
@@ -101,14 +118,7 @@ def target_options(command: F) -> F:
             show_default=True,
             help="HTTP method.",
         ),
-        _option(
-            "--header",
-            "headers",
-            multiple=True,
-            metavar="NAME:VALUE",
-            callback=parse_headers_option,
-            help="Extra request header (repeatable).",
-        ),
+        header_option,
         _option(
             "--timeout",
             default="10s",

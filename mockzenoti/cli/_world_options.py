@@ -1,4 +1,4 @@
-"""Options shared by ``simulate`` and ``world``: the seed and the world's sizes."""
+"""Options shared by the commands that simulate or generate: seed, sizes, limits, overrides."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["seed_option", "size_options", "sizes_from"]
+__all__ = ["limit_options", "overrides_option", "seed_option", "size_options", "sizes_from"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,3 +43,27 @@ def sizes_from(options: dict[str, Any]) -> dict[str, Any]:
     """The sizes the user gave (options left unset are not overrides)."""
     names = [name for _, name, _ in _SIZES] + ["kind"]
     return {n: options[n] for n in names if options.get(n) is not None}
+
+
+def limit_options(min_events: int) -> Callable[[F], F]:
+    """``--events/--count/-n N`` (at least ``min_events``) and ``--duration/-d SIMULATED``."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--duration", "-d", metavar="SIMULATED", default=None,
+            help="Stop after this much simulated time from the start, e.g. 8h, 3d, 90m.",
+        )(command)  # fmt: skip
+        return click.option(
+            "--events", "--count", "-n", "events", type=click.IntRange(min=min_events),
+            default=None, help="Stop after N events (a built-in goes on past its natural length).",
+        )(command)  # fmt: skip
+
+    return decorate
+
+
+def overrides_option(command: F) -> F:
+    """``--set PATH=VALUE`` (repeatable): overrides by dotted path, as ``assignments``."""
+    return click.option(
+        "--set", "assignments", multiple=True, metavar="PATH=VALUE",
+        help="Override a field by dotted path (repeatable), e.g. data.guest.first_name=Ada.",
+    )(command)  # fmt: skip

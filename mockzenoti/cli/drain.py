@@ -16,6 +16,7 @@ from mockzenoti.cli._delivery_options import (
     engine_options,
     outbox_option,
     progress_options,
+    report_option,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
 
@@ -34,8 +35,7 @@ retry_scale_option = click.option(
 @outbox_option
 @engine_options
 @retry_scale_option
-@click.option("--report", type=click.Path(dir_okay=False), default=None,
-              help="Write a JSON summary here.")  # fmt: skip
+@report_option()
 @progress_options
 @click.pass_context
 def drain_command(ctx: click.Context, /, outbox: str, report: str | None, progress: str,

@@ -17,6 +17,7 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
+from mockzenoti.cli._world_options import overrides_option, seed_option
 from mockzenoti.errors import MockZenotiError
 
 __all__ = ["emit_command"]
@@ -31,20 +32,8 @@ def _describe(change: dict[str, Any]) -> str:
 
 @click.command("emit")
 @click.argument("event_type")
-@click.option(
-    "--seed",
-    "-s",
-    default="0",
-    show_default=True,
-    help="Seed (any text): the same seed makes the same event.",
-)
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a field by dotted path (repeatable), e.g. data.guest.first_name=Ada.",
-)
+@seed_option
+@overrides_option
 @target_options
 @outbox_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the final lines.")

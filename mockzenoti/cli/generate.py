@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from mockzenoti.cli._world_options import overrides_option, seed_option
+
 __all__ = ["generate_command"]
 
 
@@ -20,20 +22,8 @@ __all__ = ["generate_command"]
     show_default=True,
     help="How many events to print.",
 )
-@click.option(
-    "--seed",
-    "-s",
-    default="0",
-    show_default=True,
-    help="Seed (any text): the same seed prints the same bytes.",
-)
-@click.option(
-    "--set",
-    "assignments",
-    multiple=True,
-    metavar="PATH=VALUE",
-    help="Override a field by dotted path (repeatable), e.g. data.guest.first_name=Ada.",
-)
+@seed_option
+@overrides_option
 @click.pass_context
 def generate_command(
     ctx: click.Context, event_type: str, count: int, seed: str, assignments: tuple[str, ...]

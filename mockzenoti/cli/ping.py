@@ -10,8 +10,8 @@ from __future__ import annotations
 import click
 
 from mockzenoti.cli._delivery_options import (
+    header_option,
     parse_duration_option,
-    parse_headers_option,
 )
 from mockzenoti.cli._delivery_settings import named_error
 from mockzenoti.errors import MockZenotiError
@@ -28,14 +28,7 @@ __all__ = ["ping_command"]
     metavar="URL",
     help="Webhook URL to test (repeatable).",
 )
-@click.option(
-    "--header",
-    "headers",
-    multiple=True,
-    metavar="NAME:VALUE",
-    callback=parse_headers_option,
-    help="Extra request header (repeatable).",
-)
+@header_option
 @click.option(
     "--timeout",
     default="10s",

@@ -17,6 +17,7 @@ from mockzenoti.cli._delivery_options import (
     engine_options,
     outbox_option,
     progress_options,
+    report_option,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
 from mockzenoti.cli.drain import retry_scale_option
@@ -86,9 +87,7 @@ def _inactive_involved(
 @outbox_option
 @engine_options
 @retry_scale_option
-@click.option(
-    "--report", type=click.Path(dir_okay=False), default=None, help="Write a JSON summary here."
-)
+@report_option()
 @progress_options
 @click.pass_context
 def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple[str, ...],

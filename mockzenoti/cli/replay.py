@@ -23,6 +23,7 @@ from mockzenoti.cli._delivery_options import (
     outbox_option,
     pace_option,
     progress_options,
+    report_option,
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
@@ -104,12 +105,7 @@ def _survey(path: Path, catalog: Catalog, paced: bool) -> tuple[int, str]:
 @engine_options
 @pace_option
 @outbox_option
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write a JSON summary here (counts, attempts, latency).",
-)
+@report_option("counts, attempts, latency")
 @progress_options
 @click.pass_context
 def replay_command(ctx: click.Context, /, file: str, outbox: str, report: str | None,

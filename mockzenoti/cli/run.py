@@ -20,10 +20,11 @@ from mockzenoti.cli._delivery_options import (
     outbox_option,
     pace_option,
     progress_options,
+    report_option,
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
-from mockzenoti.cli._world_options import seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
 from mockzenoti.errors import MockZenotiError
 
 __all__ = ["run_command", "run_spec"]
@@ -77,33 +78,13 @@ def run_spec(
 @click.command("run")
 @click.argument("scenario", metavar="SCENARIO_OR_FILE")
 @seed_option
-@click.option(
-    "--events",
-    "--count",
-    "-n",
-    "events",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Stop after N events (a built-in goes on past its natural length).",
-)
-@click.option(
-    "--duration",
-    "-d",
-    metavar="SIMULATED",
-    default=None,
-    help="Stop after this much simulated time, e.g. 8h, 3d, 90m.",
-)
+@limit_options(1)
 @size_options
 @target_options
 @engine_options
 @pace_option
 @outbox_option
-@click.option(
-    "--report",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write a JSON summary here (counts, attempts, latency, expected state).",
-)
+@report_option("counts, attempts, latency, expected state")
 @click.option(
     "--expect",
     type=click.Path(dir_okay=False),

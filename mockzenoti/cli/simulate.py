@@ -8,7 +8,7 @@ from typing import Any, BinaryIO
 
 import click
 
-from mockzenoti.cli._world_options import seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
 
 __all__ = ["simulate_command"]
 
@@ -18,22 +18,7 @@ _BATCH = 512
 @click.command("simulate")
 @click.argument("scenario", metavar="SCENARIO_OR_FILE")
 @seed_option
-@click.option(
-    "--events",
-    "--count",
-    "-n",
-    "events",
-    type=click.IntRange(min=0),
-    default=None,
-    help="Stop after N events (a built-in goes on past its natural length).",
-)
-@click.option(
-    "--duration",
-    "-d",
-    metavar="SIMULATED",
-    default=None,
-    help="Stop after this much simulated time from the start, e.g. 8h, 3d, 90m.",
-)
+@limit_options(0)
 @click.option(
     "--out",
     "--output",

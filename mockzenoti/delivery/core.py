@@ -134,18 +134,7 @@ class DeliveryCore:
                 job.pk,
             )
         if self.hub.active:
-            self.hub.emit(
-                {
-                    "type": "delivery.state",
-                    "delivery": job.pk,
-                    "delivery_id": job.delivery_id,
-                    "event_id": job.event_id,
-                    "event_type": job.event_type,
-                    "target": job.target,
-                    "run_id": job.run_id,
-                    "state": state,
-                }
-            )
+            self.hub.emit(job.state_change(state))
 
     def _admit(self, job: Job) -> None:
         """Take charge of an unsettled job: ordering, then the ready queue or the scheduler."""

@@ -195,18 +195,7 @@ class Intake(AttemptLoop):
             marked.put_nowait((job, targets_by_name[job.target], 0))
         if self.hub.active:
             for job in fast:
-                self.hub.emit(
-                    {
-                        "type": "delivery.state",
-                        "delivery": job.pk,
-                        "delivery_id": job.delivery_id,
-                        "event_id": job.event_id,
-                        "event_type": job.event_type,
-                        "target": job.target,
-                        "run_id": job.run_id,
-                        "state": "delivering",
-                    }
-                )
+                self.hub.emit(job.state_change("delivering"))
 
     async def _load(self, *, run_id: int | None = None, pks: Sequence[int] | None = None) -> int:
         """Take unsettled deliveries from the outbox into memory, oldest first."""

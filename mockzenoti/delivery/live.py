@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from mockzenoti import jsonfast
 from mockzenoti.delivery.outbox.records import TargetRecord
@@ -74,6 +75,19 @@ class Job:
 
     def __repr__(self) -> str:
         return f"<Job {self.pk} {self.delivery_id} -> {self.target} {self.state}>"
+
+    def state_change(self, state: str) -> dict[str, Any]:
+        """The ``delivery.state`` change record the hub sends when this job enters ``state``."""
+        return {
+            "type": "delivery.state",
+            "delivery": self.pk,
+            "delivery_id": self.delivery_id,
+            "event_id": self.event_id,
+            "event_type": self.event_type,
+            "target": self.target,
+            "run_id": self.run_id,
+            "state": state,
+        }
 
 
 class LiveTarget:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import deque
+from collections.abc import Sized
 
 from mockzenoti.delivery.live import Job, LiveTarget
 
@@ -65,18 +66,49 @@ class EntityGate:
         return len(self._lines)
 
 
-class ReadyQueue:
+class _Waiters:
+    """What both queues share: waiting getters, each on its own future, woken one at a time."""
+
+    __slots__ = ("_getters",)
+
+    def __init__(self) -> None:
+        self._getters: deque[asyncio.Future[None]] = deque()
+
+    def _wake(self) -> None:
+        """Wake the oldest getter still waiting."""
+        while self._getters:
+            getter = self._getters.popleft()
+            if not getter.done():
+                getter.set_result(None)
+                return
+
+    async def _wait(self, items: Sized) -> None:
+        """Return once ``items`` (the queue's own deque) is not empty."""
+        while not items:
+            getter = asyncio.get_running_loop().create_future()
+            self._getters.append(getter)
+            try:
+                await getter
+            except asyncio.CancelledError:
+                if getter.done() and not getter.cancelled():
+                    self._wake()  # pass the wake-up on to another getter
+                else:
+                    getter.cancel()
+                raise
+
+
+class ReadyQueue(_Waiters):
     """Deliveries ready for a worker; ``get()`` returns ``(job, displacement)``.
 
     ``displacement`` is how many older deliveries the job overtook (chaos
     reordering; 0 otherwise).
     """
 
-    __slots__ = ("_getters", "_items", "_rng", "_window")
+    __slots__ = ("_items", "_rng", "_window")
 
     def __init__(self, window: int = 0, rng: random.Random | None = None) -> None:
+        super().__init__()
         self._items: deque[Job] = deque()
-        self._getters: deque[asyncio.Future[None]] = deque()
         self._window = window if window > 1 else 0
         self._rng = rng or random.Random(0)
 
@@ -91,13 +123,6 @@ class ReadyQueue:
             self._items.append(job)
         self._wake()
 
-    def _wake(self) -> None:
-        while self._getters:
-            getter = self._getters.popleft()
-            if not getter.done():
-                getter.set_result(None)
-                return
-
     def get_nowait(self) -> tuple[Job, int]:
         """Take a job without waiting (the queue must not be empty)."""
         if self._window and len(self._items) > 1:
@@ -109,32 +134,23 @@ class ReadyQueue:
 
     async def get(self) -> tuple[Job, int]:
         """Wait for a job; the oldest, or a random one of the first ``window``."""
-        while not self._items:
-            getter = asyncio.get_running_loop().create_future()
-            self._getters.append(getter)
-            try:
-                await getter
-            except asyncio.CancelledError:
-                if getter.done() and not getter.cancelled():
-                    self._wake()  # pass the wake-up on to another getter
-                else:
-                    getter.cancel()
-                raise
+        if not self._items:
+            await self._wait(self._items)
         return self.get_nowait()
 
 
-class HandOff:
+class HandOff(_Waiters):
     """A FIFO from the dispatcher to the workers: cheaper than ``asyncio.Queue``.
 
     ``get()`` returns at once while items are queued (no coroutine switch);
     otherwise the getter waits on its own future.
     """
 
-    __slots__ = ("_getters", "_items")
+    __slots__ = ("_items",)
 
     def __init__(self) -> None:
+        super().__init__()
         self._items: deque[tuple[Job, LiveTarget, int]] = deque()
-        self._getters: deque[asyncio.Future[None]] = deque()
 
     def qsize(self) -> int:
         """How many items wait."""
@@ -149,28 +165,12 @@ class HandOff:
         self._items.append(item)
         self._wake()
 
-    def _wake(self) -> None:
-        while self._getters:
-            getter = self._getters.popleft()
-            if not getter.done():
-                getter.set_result(None)
-                return
-
     def get_nowait(self) -> tuple[Job, LiveTarget, int]:
         """Take the oldest item (the queue must not be empty)."""
         return self._items.popleft()
 
     async def get(self) -> tuple[Job, LiveTarget, int]:
         """Wait for an item and take it."""
-        while not self._items:
-            getter = asyncio.get_running_loop().create_future()
-            self._getters.append(getter)
-            try:
-                await getter
-            except asyncio.CancelledError:
-                if getter.done() and not getter.cancelled():
-                    self._wake()  # pass the wake-up on to another getter
-                else:
-                    getter.cancel()
-                raise
+        if not self._items:
+            await self._wait(self._items)
         return self._items.popleft()
