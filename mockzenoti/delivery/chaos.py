@@ -45,11 +45,6 @@ class Chaos:
         ):
             raise ConfigError("delay is a non-negative number of seconds", field="chaos.delay")
 
-    @property
-    def enabled(self) -> bool:
-        """True when any effect is on."""
-        return self.duplicate > 0 or self.reorder > 1 or self.delay > 0
-
     def extra_delay(self, rng: random.Random) -> float:
         """The added wait for one attempt (0 when off)."""
         return rng.uniform(0.0, self.delay) if self.delay > 0 else 0.0

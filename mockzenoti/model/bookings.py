@@ -38,7 +38,6 @@ class ClassSession:
     instructor: Employee | None
     state: SessionState = "scheduled"
     description: str | None = None  # null until the session is first edited, then ""
-    data_event_id: int | None = None  # the unrelated data.event_id (-1 once edited)
     edited: bool = False
     booked: int = 0
     occupied: int = 0  # seats taken by live bookings (waitlisted ones take none)

@@ -147,7 +147,6 @@ class ServiceBalance:
     used: int = 0
     transferred: int = 0
     expired: int = 0
-    last_usage_ticks: int | None = None
 
     @property
     def balance(self) -> int:
