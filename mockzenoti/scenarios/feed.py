@@ -48,6 +48,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from mockzenoti.cycles import CyclePause
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.event import Event
 from mockzenoti.scenarios.frames import HEAD, FrameReader
@@ -126,7 +127,7 @@ def _read_exactly(inp: BinaryIO, n: int) -> bytes:
     return data
 
 
-def _stream(sim: Any, skip: int, truth: bool, out: BinaryIO) -> None:
+def _stream(sim: Any, skip: int, truth: bool, out: BinaryIO, cycles: CyclePause) -> None:
     it = iter(sim)
     for _ in range(skip):
         if next(it, None) is None:
@@ -139,6 +140,7 @@ def _stream(sim: Any, skip: int, truth: bool, out: BinaryIO) -> None:
         if len(batch) >= BATCH:
             _frame(out, _EVENTS, batch)
             batch = []
+            cycles.count(BATCH)
     if batch:
         _frame(out, _EVENTS, batch)
     _frame(out, _END, sim.expected() if truth else None)
@@ -150,7 +152,8 @@ def serve(inp: BinaryIO, out: BinaryIO) -> int:
         job = pickle.loads(_read_exactly(inp, _SKIP.unpack(_read_exactly(inp, _SKIP.size))[0]))
         sim = job.simulate()
         skip = _SKIP.unpack(_read_exactly(inp, _SKIP.size))[0]
-        _stream(sim, skip, job.track_truth, out)
+        with CyclePause() as cycles:  # this process only simulates
+            _stream(sim, skip, job.track_truth, out, cycles)
     except (EOFError, BrokenPipeError):
         return 0  # the parent went away: nothing to report to
     except BaseException as exc:
