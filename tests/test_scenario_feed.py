@@ -166,3 +166,21 @@ def test_the_child_never_outlives_a_killed_parent(tmp_path: Path) -> None:
     finally:
         if parent.poll() is None:  # pragma: no cover - only when the test already failed
             parent.kill()
+
+
+def test_ready_says_when_next_will_not_wait_for_the_child() -> None:
+    import select
+
+    job = FeedJob("soak", "2", events=2 * BATCH + 5)
+    with RemoteSimulation(job) as remote:
+        events = []
+        while True:
+            if not remote.ready():  # wait the way an event loop would: for the pipe
+                assert select.select([remote.fileno()], [], [], 20.0)[0]
+                continue
+            event = next(remote, None)
+            if event is None:
+                break
+            events.append(event)
+        assert remote.ready()  # the end is at hand too
+    same(events, local(job))

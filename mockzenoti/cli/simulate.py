@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from typing import Any, BinaryIO
 
 import click
 
 from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
+from mockzenoti.cycles import CyclePause
 
 __all__ = ["simulate_command"]
 
@@ -64,25 +64,25 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: in
     catalog = catalog_from_context(ctx)
     sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes_from(sizes),
                           catalog=catalog, track_truth=expect is not None)  # fmt: skip
-    # This process only simulates: what exists now (modules, the catalog, the world's
-    # setup) lives until it exits, so the cyclic collector need not scan it again.
-    gc.freeze()
-    if out == "-":
-        _write(sim, sys.stdout.buffer)
-    else:
-        with open(out, "wb") as fh:
-            _write(sim, fh)
+    # This process only simulates: the cyclic collector is paused (see mockzenoti/cycles.py).
+    with CyclePause() as cycles:
+        if out == "-":
+            _write(sim, sys.stdout.buffer, cycles)
+        else:
+            with open(out, "wb") as fh:
+                _write(sim, fh, cycles)
     if expect:
         write_truth(expect, sim.expected())
 
 
-def _write(events: Any, fh: BinaryIO) -> None:
+def _write(events: Any, fh: BinaryIO, cycles: CyclePause) -> None:
     batch: list[bytes] = []
     for event in events:
         batch.append(event.body())
         if len(batch) >= _BATCH:
             fh.write(b"\n".join(batch) + b"\n")
             batch.clear()
+            cycles.count(_BATCH)
     if batch:
         fh.write(b"\n".join(batch) + b"\n")
     fh.flush()

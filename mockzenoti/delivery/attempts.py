@@ -153,7 +153,9 @@ class AttemptLoop(DeliveryCore):
             self._settle(job, "held")
             return
         at = self._sending(job)
-        result = await target.sender.send(self._session, job.body, job.delivery_id, at)
+        result = await target.sender.send(
+            self._session, job.body, job.delivery_id, at, self._watchdog
+        )
         self._record(job, at, result, chaos)
         if result.delivered:
             if self._chaos.duplicate:
@@ -161,7 +163,9 @@ class AttemptLoop(DeliveryCore):
                 if self._chaos.duplicates(rng):  # the same request once more, right away
                     job.attempts += 1
                     at = self._sending(job)
-                    again = await target.sender.send(self._session, job.body, job.delivery_id, at)
+                    again = await target.sender.send(
+                        self._session, job.body, job.delivery_id, at, self._watchdog
+                    )
                     self._record(job, at, again, {"duplicate": True})
                     job.last_status, job.last_error = result.status, None
             self._settle(job, "delivered")

@@ -27,6 +27,7 @@ from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.ordering import EntityGate, HandOff, ReadyQueue
 from mockzenoti.delivery.outbox.queries import Outbox
 from mockzenoti.delivery.ratelimit import RateLimiter
+from mockzenoti.delivery.watchdog import Watchdog
 from mockzenoti.delivery.writer import make_writer
 
 __all__ = ["DeliveryCore"]
@@ -80,6 +81,7 @@ class DeliveryCore:
             make_writer(options.writer, outbox), options.flush_interval, self._fail
         )
         self._observe = hub.metrics.observe
+        self._watchdog = Watchdog()  # the attempts' timeouts
 
     # -- failure -------------------------------------------------------------------------------
 

@@ -30,12 +30,30 @@ from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.outbox.queries import Outbox
 from mockzenoti.delivery.pacing import Pacer
 from mockzenoti.delivery.reports import DrainReport, RunReport
-from mockzenoti.delivery.send import USER_AGENT
+from mockzenoti.delivery.send import new_session
 from mockzenoti.delivery.targets import Target
 from mockzenoti.errors import NotFound
 from mockzenoti.event import Event
 
 __all__ = ["Engine"]
+
+
+async def _readable(stream: Any, ready: Callable[[], bool]) -> None:
+    """Wait, without blocking the loop, until ``stream.ready()`` (its ``fileno()`` readable)."""
+    loop = asyncio.get_running_loop()
+    fd = stream.fileno()
+    while not ready():
+        readable: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(fd, _wake, readable)
+        try:
+            await readable
+        finally:
+            loop.remove_reader(fd)
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class Engine(Intake):
@@ -68,11 +86,7 @@ class Engine(Intake):
             return
         self._started = True
         if self._given_session is None:
-            self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.options.concurrency),
-                headers={"User-Agent": USER_AGENT},
-                auto_decompress=False,
-            )
+            self._session = new_session(self.options.concurrency)
         else:
             self._session = self._given_session
         try:
@@ -104,6 +118,7 @@ class Engine(Intake):
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         self._unmark()
+        self._watchdog.close()
         await self.committer.close()
         for target in self._targets.values():
             with contextlib.suppress(ValueError):
@@ -150,8 +165,11 @@ class Engine(Intake):
             deque(islice(stream, run.accepted), maxlen=0)  # accepted by an earlier process
         total = run.accepted
         pacer = None if self.options.pace is None else Pacer(self.clock, self.options.pace)
+        ready = getattr(stream, "ready", None)
         while True:
             room = await self._room()
+            if callable(ready) and not ready():
+                await _readable(stream, ready)  # the events are still being simulated
             chunk = list(islice(stream, room)) if pacer is None else await pacer.take(stream, room)
             if not chunk:
                 break

@@ -17,6 +17,7 @@ refused, reset, DNS ...   connection   yes
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
@@ -29,12 +30,14 @@ from yarl import URL
 from mockzenoti import __version__
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target
+from mockzenoti.delivery.watchdog import Watchdog
 
 __all__ = [
     "USER_AGENT",
     "AttemptResult",
     "Sender",
     "client_session",
+    "new_session",
     "parse_retry_after",
     "ping",
 ]
@@ -43,6 +46,8 @@ USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
 ALWAYS_RETRIED = frozenset({408, 429})
 _SNIPPET = 256
 _MAX_READ = 1 << 20
+# Attempts are timed by the engine's Watchdog: no aiohttp timer (nor the session's default).
+_UNTIMED = aiohttp.ClientTimeout(total=None, sock_connect=None, sock_read=None)
 
 
 class AttemptResult(NamedTuple):
@@ -97,11 +102,23 @@ async def client_session(limit: int = 100) -> AsyncIterator[aiohttp.ClientSessio
     Use it as a context (``async with client_session() as session``) or in an
     aiohttp ``cleanup_ctx``; pass the session to engines and runners.
     """
-    connector = aiohttp.TCPConnector(limit=limit, ttl_dns_cache=300)
-    async with aiohttp.ClientSession(
-        connector=connector, headers={"User-Agent": USER_AGENT}, auto_decompress=False
-    ) as session:
+    async with new_session(limit) as session:
         yield session
+
+
+def new_session(limit: int) -> aiohttp.ClientSession:
+    """A ``ClientSession`` for deliveries: pooled connections, no cookies, bodies as sent.
+
+    Zenoti keeps no cookies between webhooks, and neither does mockzenoti: a
+    receiver's ``Set-Cookie`` is ignored (``DummyCookieJar``, which also spares
+    every request a cookie lookup).
+    """
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=limit, ttl_dns_cache=300),
+        headers={"User-Agent": USER_AGENT},
+        auto_decompress=False,
+        cookie_jar=aiohttp.DummyCookieJar(),
+    )
 
 
 class Sender:
@@ -112,28 +129,37 @@ class Sender:
     def __init__(self, target: Target) -> None:
         self._url = URL(target.url)
         self._method = target.method
-        self._timeout = aiohttp.ClientTimeout(total=target.timeout)
+        self._timeout = target.timeout
         self._base_headers = {"Content-Type": "application/json", **target.headers}
         self.signer: Signer = target.signer()
         self.retry_statuses = target.retry_statuses
 
     async def send(
-        self, session: aiohttp.ClientSession, body: bytes, delivery_id: str, now: float
+        self,
+        session: aiohttp.ClientSession,
+        body: bytes,
+        delivery_id: str,
+        now: float,
+        watchdog: Watchdog,
     ) -> AttemptResult:
-        """POST/PUT/PATCH ``body`` once; never raises for network trouble."""
+        """POST/PUT/PATCH ``body`` once; never raises for network trouble.
+
+        ``watchdog`` (the engine's) keeps the target's timeout.
+        """
         headers = self._base_headers
         signed = self.signer.headers(body, delivery_id, now)
         if signed:
             headers = headers.copy()
             headers.update(signed)
         start = time.perf_counter()
+        task = watchdog.watch(self._timeout)
         try:
             async with session.request(
                 self._method,
                 self._url,
                 data=body,
                 headers=headers,
-                timeout=self._timeout,
+                timeout=_UNTIMED,
                 allow_redirects=False,
             ) as resp:
                 length = resp.content_length
@@ -145,15 +171,27 @@ class Sender:
                     if status < 300
                     else parse_retry_after(resp.headers.get("Retry-After"), now)
                 )
+        except asyncio.CancelledError:
+            if not watchdog.expired(task):
+                raise
+            return _timed_out(start)
         except TimeoutError:
-            return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
+            return _timed_out(start)
         except (aiohttp.ClientError, OSError) as exc:
+            if watchdog.expired(task):  # aiohttp turned the cancellation into its own error
+                return _timed_out(start)
             message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
             return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+        finally:
+            watchdog.unwatch(task)
         latency = time.perf_counter() - start
         outcome = "success" if 200 <= status < 300 else classify(status, self.retry_statuses)[0]
         snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
         return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+
+
+def _timed_out(start: float) -> AttemptResult:
+    return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
 
 
 async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:

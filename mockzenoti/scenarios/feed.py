@@ -15,6 +15,9 @@ picklable ``FeedJob`` and writes its events, already serialised, to a pipe;
   body is what is sent.
 - Bounded: the child writes frames of ``BATCH`` events and blocks when the
   pipe (1 MiB) is full, so at most a few frames are ahead of the engine.
+- Never stalls an event loop: ``ready()`` says whether ``next()`` would wait
+  for the child; an asyncio caller then waits for ``fileno()`` to be
+  readable (the engine does), so its requests go on meanwhile.
 - Resumable: ``skip(n)`` (before the first event is read) makes the child
   drop the first ``n`` events without serialising or sending them.
 - Truth: with ``track_truth``, the child sends ``expected()`` after the last
@@ -45,14 +48,15 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from mockzenoti.cycles import CyclePause
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.event import Event
+from mockzenoti.scenarios.frames import HEAD, FrameReader
 
 __all__ = ["BATCH", "NICE", "FeedJob", "RemoteSimulation", "SimulationProcessError", "serve"]
 
 #: Events per frame sent from the child.
 BATCH = 256
-_HEAD = struct.Struct("!cQ")
 _SKIP = struct.Struct("!Q")
 _PIPE_BYTES = 1 << 20
 #: The child's niceness: it runs ahead of the engine by a pipe's worth of events,
@@ -108,7 +112,7 @@ class FeedJob:
 
 def _frame(out: BinaryIO, kind: bytes, obj: Any) -> None:
     data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    out.write(_HEAD.pack(kind, len(data)))
+    out.write(HEAD.pack(kind, len(data)))
     out.write(data)
     out.flush()
 
@@ -123,7 +127,7 @@ def _read_exactly(inp: BinaryIO, n: int) -> bytes:
     return data
 
 
-def _stream(sim: Any, skip: int, truth: bool, out: BinaryIO) -> None:
+def _stream(sim: Any, skip: int, truth: bool, out: BinaryIO, cycles: CyclePause) -> None:
     it = iter(sim)
     for _ in range(skip):
         if next(it, None) is None:
@@ -136,6 +140,7 @@ def _stream(sim: Any, skip: int, truth: bool, out: BinaryIO) -> None:
         if len(batch) >= BATCH:
             _frame(out, _EVENTS, batch)
             batch = []
+            cycles.count(BATCH)
     if batch:
         _frame(out, _EVENTS, batch)
     _frame(out, _END, sim.expected() if truth else None)
@@ -147,7 +152,8 @@ def serve(inp: BinaryIO, out: BinaryIO) -> int:
         job = pickle.loads(_read_exactly(inp, _SKIP.unpack(_read_exactly(inp, _SKIP.size))[0]))
         sim = job.simulate()
         skip = _SKIP.unpack(_read_exactly(inp, _SKIP.size))[0]
-        _stream(sim, skip, job.track_truth, out)
+        with CyclePause() as cycles:  # this process only simulates
+            _stream(sim, skip, job.track_truth, out, cycles)
     except (EOFError, BrokenPipeError):
         return 0  # the parent went away: nothing to report to
     except BaseException as exc:
@@ -228,6 +234,9 @@ class RemoteSimulation(Iterator[Event]):
         self._done = False
         self._truth: dict[str, Any] | None = None
         self._batch: Iterator[tuple[Any, ...]] = iter(())
+        self._rows_left = 0
+        assert self._proc.stdout is not None
+        self._frames = FrameReader(self._proc.stdout.fileno())  # read past stdout's buffer
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         assert self._proc.stdin is not None
         try:
@@ -254,28 +263,44 @@ class RemoteSimulation(Iterator[Event]):
         except OSError:
             pass  # the child failed already: the next read says why
 
+    def fileno(self) -> int:
+        """The child's pipe: when ``ready()`` is False, wait for it to be readable."""
+        return self._frames.fileno()
+
+    def ready(self) -> bool:
+        """True when ``next()`` will not wait for the child (an event or the end is at hand).
+
+        An asyncio caller waits for ``fileno()`` to be readable until this is
+        True, instead of blocking its event loop in ``next()``.
+        """
+        if self._rows_left or self._done:
+            return True
+        if not self._started:
+            self.skip(0)
+        return self._frames.poll()
+
     def __next__(self) -> Event:
         for row in self._batch:
+            self._rows_left -= 1
             return Event(*row)
         if self._done:
             raise StopIteration
         if not self._started:
             self.skip(0)
-        self._batch = iter(self._read())
+        rows = self._read()
+        self._batch, self._rows_left = iter(rows), len(rows)
         return self.__next__()
 
     def _read(self) -> list[tuple[Any, ...]]:
-        out = self._proc.stdout
-        assert out is not None
-        head = out.read(_HEAD.size)
-        if len(head) < _HEAD.size:
+        frame = self._frames.read()
+        if frame is None:
             self._done = True
             code = self._proc.wait()
             raise SimulationProcessError(
                 f"the simulation process exited unexpectedly (exit code {code})"
             )
-        kind, size = _HEAD.unpack(head)
-        obj = pickle.loads(out.read(size))
+        kind, data = frame
+        obj = pickle.loads(data)
         if kind == _EVENTS:
             rows: list[tuple[Any, ...]] = obj
             return rows
@@ -301,7 +326,7 @@ class RemoteSimulation(Iterator[Event]):
     def close(self) -> None:
         """Stop the child (idempotent); later ``next()`` calls end the stream."""
         self._done = True
-        self._batch = iter(())
+        self._batch, self._rows_left = iter(()), 0
         self._finalizer()
 
     def __enter__(self) -> RemoteSimulation:
