@@ -1,9 +1,9 @@
 """The generation fast paths give what the plain forms give, byte for byte.
 
-The envelope reuses a second's ids prefix and wall time; the renderers' time
-writers are cached per instant and local day; appointment operations ask
-``permits`` before ``require``; whole amounts skip ``round``. Each is checked
-here against the plain form.
+The envelope reuses a second's ids prefix and wall time and writes counters
+from a table; the renderers' time writers are cached per instant and local
+day; appointment operations ask ``permits`` before ``require``; whole amounts
+skip ``round``. Each is checked here against the plain form.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from mockzenoti.clock import at_local, local_date
 from mockzenoti.envelope import EventStream
+from mockzenoti.ids import ObjectIdFactory
 from mockzenoti.model.sales import round_cents
 from mockzenoti.render._common import local, local_day, midnight_utc, money, utc, utc_z
 from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc, utc_second, zone
@@ -68,6 +69,17 @@ def test_envelope_stamps_and_ids_match_the_plain_writers() -> None:
         prefix = f"{stamped // TICKS_PER_SECOND:08x}{stream.machine}"
         assert payload["event_id"][:18] == payload["id"][:18] == prefix
         assert 1 <= int(payload["id"][18:], 16) - int(payload["event_id"][18:], 16) <= 3
+
+
+def test_objectid_pairs_match_minted_ids_across_the_counter_wrap() -> None:
+    paired, minted = ObjectIdFactory(random.Random(4)), ObjectIdFactory(random.Random(4))
+    paired._counter = minted._counter = 0xFFFFF0  # wraps to 0 within the run
+    for i in range(3000):
+        second = 0x6239C378 + i // 3
+        event_id, delivery_id = paired.pair(second)
+        assert event_id == minted.mint(second)
+        minted._counter = int(delivery_id[18:], 16) - 1 & 0xFFFFFF
+        assert delivery_id == minted.mint(second)
 
 
 def test_permits_agrees_with_require_on_every_rule_state_and_time() -> None:
