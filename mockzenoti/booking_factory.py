@@ -6,6 +6,7 @@ registration ids increase from the counters ``EntityFactory`` seeds.
 
 from __future__ import annotations
 
+from mockzenoti import draws
 from mockzenoti.clock import MINUTE_TICKS as MINUTE
 from mockzenoti.model import (
     Appointment,
@@ -68,8 +69,8 @@ class BookingFactory(SalesFactory):
     def class_booking(self, session: ClassSession, guest: Guest, created: int) -> ClassBooking:
         """A registration of ``guest`` for ``session``; registration ids increase."""
         rng = self.rng
-        self._next_registration_id += rng.randrange(1, 4)
-        self._next_recurrence_id += rng.randrange(1, 9)
+        self._next_registration_id += draws.randint(rng, 1, 3)
+        self._next_recurrence_id += draws.randint(rng, 1, 8)
         session.booked += 1
         registration_id = self._next_registration_id
         return ClassBooking(
@@ -91,24 +92,25 @@ class BookingFactory(SalesFactory):
         """A booking of one service (sometimes with an add-on or a second service).
 
         Opens the invoice the booking creates, one line per appointment.
+        (Its ``rng.choice`` draws are written with ``draws``: the same, in one call.)
         """
         rng = self.rng
         if services is None:
             mains = [s for s in center.services if not s.is_add_on]
             addons = [s for s in center.services if s.is_add_on]
-            services = [rng.choice(mains)]
+            services = [draws.choice(rng, mains)]
             if addons and rng.random() < 0.35:
-                services.append(rng.choice(addons))
+                services.append(draws.choice(rng, addons))
             elif rng.random() < 0.12:
-                services.append(rng.choice(mains))
+                services.append(draws.choice(rng, mains))
         providers = center.providers()
-        therapist = rng.choice(providers)
+        therapist = draws.choice(rng, providers)
         invoice = Invoice(self.guid(), center, guest, center.take_invoice_number(), booked)
         appointments: list[Appointment] = []
         at = start
         for service in services:
             if not service.is_add_on and appointments:
-                therapist = rng.choice(providers)
+                therapist = draws.choice(rng, providers)
             item = InvoiceItem(
                 self.guid(), service.id, service.name, service.code, 0,
                 service.price, 1, therapist,
@@ -123,19 +125,19 @@ class BookingFactory(SalesFactory):
                     invoice_item_id=item.id,
                     service=service,
                     therapist=therapist,
-                    room=rng.choice(center.rooms) if rng.random() < 0.85 else None,
+                    room=draws.choice(rng, center.rooms) if rng.random() < 0.85 else None,
                     start_ticks=at,
                     end_ticks=at + minutes * MINUTE,
                     created_ticks=booked,
                     updated_ticks=booked,
                     is_add_on=service.is_add_on,
-                    therapist_request_type=rng.choice(_REQUEST_TYPES),
+                    therapist_request_type=draws.choice(rng, _REQUEST_TYPES),
                 )
             )
             at += minutes * MINUTE
         for i, appt in enumerate(appointments[:-1]):
             appt.has_add_ons = appointments[i + 1].is_add_on
-        source, medium = rng.choice(UTM_SOURCES)
+        source, medium = draws.choice(rng, UTM_SOURCES)
         group = AppointmentGroup(
             self.guid(), center, guest, invoice, appointments, booked, source, medium,
             noshow_fee_required=rng.random() < 0.5,

@@ -88,7 +88,12 @@ class EventStream:
             self._second = second
             self._head = utc_second(second)
         # dotnet_utc(stamped), from the second's head: a fraction's trailing zeros dropped.
-        timestamp = f"{self._head}.{frac:07d}".rstrip("0") + "Z" if frac else self._head + "Z"
+        # str() of the fraction past a leading 1 is its seven digits, cheaper than "07d".
+        timestamp = (
+            f"{self._head}.{str(frac + TICKS_PER_SECOND)[1:].rstrip('0')}Z"
+            if frac
+            else self._head + "Z"
+        )
         event_id, delivery_id = self._ids.pair(second)
         payload = {
             "id": delivery_id,

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["BACKEND", "dumps", "json_type", "loads"]
+__all__ = ["BACKEND", "dumps", "dumps_transient", "json_type", "loads"]
 
 
 def json_type(value: Any) -> str:
@@ -43,6 +43,9 @@ def _stdlib_dumps(obj: Any) -> bytes:
 
 
 dumps: Callable[[Any], bytes]
+# The same bytes as ``dumps``, for bytes written out at once and dropped (not kept in
+# queues): orjson's result as it comes, without the copy that trims its buffer.
+dumps_transient: Callable[[Any], bytes]
 loads: Callable[[bytes | str], Any]
 
 try:
@@ -54,9 +57,10 @@ try:
         return bytes(memoryview(orjson.dumps(obj)))
 
     dumps = _orjson_dumps
+    dumps_transient = orjson.dumps
     loads = orjson.loads
     BACKEND = "orjson"
 except ImportError:  # pragma: no cover - exercised where orjson is absent
-    dumps = _stdlib_dumps
+    dumps = dumps_transient = _stdlib_dumps
     loads = json.loads
     BACKEND = "json"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from mockzenoti import draws
 from mockzenoti.model import Guest, Phone
 from mockzenoti.vocab import EMAIL_DOMAINS, Country, Site
 
@@ -82,7 +83,7 @@ def name_pool(locale: str, seed: int) -> NamePool:
 def email_local_part(first: str, last: str, rng: random.Random) -> str:
     """An e-mail local part built from a name, in one of the forms people pick."""
     f, la = _ascii(first), _ascii(last)
-    form = rng.randrange(8)
+    form = draws.below(rng, 8)
     if form == 0:
         return f"{f}{la}"
     if form == 1:
@@ -128,11 +129,11 @@ class PersonMaker:
     def person(self, gender: int | None = None) -> Person:
         """A name; ``gender`` 0 male, 1 female, or None to choose (60 % female)."""
         rng = self._rng
-        pool = rng.choice(self._pools)
+        pool = draws.choice(rng, self._pools)
         if gender is None:
             gender = 1 if rng.random() < 0.6 else 0
-        first = rng.choice(pool.female if gender == 1 else pool.male)
-        return Person(first, rng.choice(pool.last), gender)
+        first = draws.choice(rng, pool.female if gender == 1 else pool.male)
+        return Person(first, draws.choice(rng, pool.last), gender)
 
     def guest_email(self, person: Person) -> str:
         """A personal address derived from the name, at a common mail provider."""
@@ -146,7 +147,7 @@ class PersonMaker:
     def email_for(self, first: str, last: str, domain: str | None = None) -> str:
         """An address derived from ``first`` and ``last`` at ``domain`` (or a common provider)."""
         local = email_local_part(first, last, self._rng)
-        return f"{local}@{domain or self._rng.choice(self._domains)}"
+        return f"{local}@{domain or draws.choice(self._rng, self._domains)}"
 
     def mobile(self, site: Site | None = None) -> Phone:
         """A mobile number of the country; North American ones use the site's area code."""
@@ -154,12 +155,12 @@ class PersonMaker:
         c = self._country
         if c.phone_code == 1:
             area = site.area_code if site is not None and rng.random() < 0.7 else None
-            head = area or rng.choice(c.mobile_prefixes)
-            body = f"{rng.randrange(2, 10)}{rng.randrange(10**6):06d}"
+            head = area or draws.choice(rng, c.mobile_prefixes)
+            body = f"{draws.randint(rng, 2, 9)}{draws.below(rng, 10**6):06d}"
             return Phone(1, head + body)
-        head = rng.choice(c.mobile_prefixes)
+        head = draws.choice(rng, c.mobile_prefixes)
         rest = c.mobile_length - len(head)
-        return Phone(c.phone_code, f"{head}{rng.randrange(10**rest):0{rest}d}")
+        return Phone(c.phone_code, f"{head}{draws.below(rng, 10**rest):0{rest}d}")
 
     def landline(self, site: Site) -> Phone:
         """A landline number in the site's area."""

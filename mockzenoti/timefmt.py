@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -60,21 +60,24 @@ def utc_second(seconds: int) -> str:
     '2022-03-22T12:20:00'
     """
     # Every event's envelope is stamped: tables of the day's minutes and seconds and a
-    # cache of dates write it about three times faster than formatting time.gmtime().
-    day, second_of_day = divmod(seconds, 86_400)
-    minute, second = divmod(second_of_day, 60)
-    return _utc_date(day) + _HOUR_MINUTE[minute] + _SECOND[second]
+    # dict of dates write it about three times faster than formatting time.gmtime().
+    day = seconds // 86_400
+    date = _DATES.get(day) or _utc_date(day)
+    return f"{date}{_HOUR_MINUTE[seconds // 60 % 1440]}{_SECOND[seconds % 60]}"
 
 
 _HOUR_MINUTE = [f"{h:02d}:{m:02d}:" for h in range(24) for m in range(60)]
 _SECOND = [f"{s:02d}" for s in range(60)]
+_DATES: dict[int, str] = {}  # day since the epoch -> its YYYY-MM-DDT, a few thousand at most
 
 
-@lru_cache(maxsize=64)
 def _utc_date(day: int) -> str:
-    """``YYYY-MM-DDT`` of the ``day``-th day since the Unix epoch."""
+    """``YYYY-MM-DDT`` of the ``day``-th day since the Unix epoch (remembered in ``_DATES``)."""
+    if len(_DATES) >= 4096:
+        _DATES.clear()
     t = time.gmtime(day * 86_400)
-    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+    date = _DATES[day] = f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+    return date
 
 
 def parse_dotnet_utc(text: str) -> int:

@@ -1,8 +1,9 @@
 """The generation fast paths give what the plain forms give, byte for byte.
 
-The envelope reuses a second's ids prefix and wall time; the renderers' time
-writers are cached per instant and local day; appointment operations ask
-``permits`` before ``require``. Each is checked here against the plain form.
+The envelope reuses a second's ids prefix and wall time and writes counters
+from a table; the renderers' time writers are cached per instant and local
+day; appointment operations ask ``permits`` before ``require``; whole amounts
+skip ``round``. Each is checked here against the plain form.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 from mockzenoti.clock import at_local, local_date
 from mockzenoti.envelope import EventStream
-from mockzenoti.render._common import local, local_day, midnight_utc, utc, utc_z
+from mockzenoti.ids import ObjectIdFactory
+from mockzenoti.model.sales import round_cents
+from mockzenoti.render._common import local, local_day, midnight_utc, money, utc, utc_z
 from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc, utc_second, zone
 from mockzenoti.world.rules import RULES, TransitionError, permits, require
 
@@ -68,6 +71,17 @@ def test_envelope_stamps_and_ids_match_the_plain_writers() -> None:
         assert 1 <= int(payload["id"][18:], 16) - int(payload["event_id"][18:], 16) <= 3
 
 
+def test_objectid_pairs_match_minted_ids_across_the_counter_wrap() -> None:
+    paired, minted = ObjectIdFactory(random.Random(4)), ObjectIdFactory(random.Random(4))
+    paired._counter = minted._counter = 0xFFFFF0  # wraps to 0 within the run
+    for i in range(3000):
+        second = 0x6239C378 + i // 3
+        event_id, delivery_id = paired.pair(second)
+        assert event_id == minted.mint(second)
+        minted._counter = int(delivery_id[18:], 16) - 1 & 0xFFFFFF
+        assert delivery_id == minted.mint(second)
+
+
 def test_permits_agrees_with_require_on_every_rule_state_and_time() -> None:
     states = {s for rule in RULES.values() for s in (*rule.sources, rule.target) if s}
     for (kind, action), rule in RULES.items():
@@ -80,3 +94,19 @@ def test_permits_agrees_with_require_on_every_rule_state_and_time() -> None:
                     assert not allowed, (kind, action, state, now)
                 else:
                     assert allowed, (kind, action, state, now)
+
+
+def test_money_fast_paths_match_round() -> None:
+    rng = random.Random(3)
+    amounts = [0, 0.0, -0.0, 7, 120.0, -35.0, 0.005, 0.015, 2.675, 1.005, 5.12, -1.125, 1e15 + 0.5]
+    amounts += [rng.randrange(-50_000, 50_000) / rng.choice((1, 4, 8, 10, 100, 1000, 3))
+                for _ in range(20_000)]  # fmt: skip
+    amounts += [a * r for a in amounts[:2_000] for r in (0.1, 0.0825, 0.2)]
+    for a in amounts:
+        rounded = round(a, 2)
+        whole = int(rounded)
+        plain = whole if whole == rounded else rounded
+        assert money(a) == plain and type(money(a)) is type(plain), a
+        cents = round_cents(a)
+        assert cents == round(a + 0.0, 2) and type(cents) is float, a
+        assert str(cents) == str(round(a + 0.0, 2)), a

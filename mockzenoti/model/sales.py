@@ -20,14 +20,18 @@ __all__ = [
     "MembershipPlan",
     "ServiceBalance",
     "Transaction",
+    "round_cents",
 ]
 
 INVOICE_OPEN = 0
 INVOICE_CLOSED = 4
 
 
-def _round(value: float) -> float:
-    return round(value + 0.0, 2)
+def round_cents(value: float) -> float:
+    """``round(value, 2)`` as a float, with ``-0.0`` written ``0.0``."""
+    value += 0.0
+    # Most amounts are whole, and round() goes through decimal text: skip it for them.
+    return value if value.is_integer() else round(value, 2)
 
 
 @dataclass(slots=True, eq=False)
@@ -48,17 +52,17 @@ class InvoiceItem:
     @property
     def sales(self) -> float:
         """Price after discount, before tax."""
-        return _round(self.list_price * self.quantity - self.discount)
+        return round_cents(self.list_price * self.quantity - self.discount)
 
     @property
     def tax(self) -> float:
         """Tax on the discounted price."""
-        return _round(self.sales * self.tax_rate)
+        return round_cents(self.sales * self.tax_rate)
 
     @property
     def final(self) -> float:
         """What the guest pays for this line."""
-        return _round(self.sales + self.tax)
+        return round_cents(self.sales + self.tax)
 
 
 @dataclass(slots=True, eq=False)
@@ -103,17 +107,17 @@ class Invoice:
     @property
     def net_price(self) -> float:
         """Sum of the lines' discounted prices."""
-        return _round(sum(i.sales for i in self.items))
+        return round_cents(sum(i.sales for i in self.items))
 
     @property
     def tax(self) -> float:
         """Sum of the lines' taxes."""
-        return _round(sum(i.tax for i in self.items))
+        return round_cents(sum(i.tax for i in self.items))
 
     @property
     def total(self) -> float:
         """What the guest pays in all."""
-        return _round(self.net_price + self.tax)
+        return round_cents(self.net_price + self.tax)
 
     @property
     def key(self) -> str:

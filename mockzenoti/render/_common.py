@@ -77,6 +77,9 @@ def usage_date(ticks: int, tz: str) -> str:
 
 def money(value: float) -> float:
     """An amount as Zenoti writes it: whole amounts as integers (``488``), else 2 decimals."""
+    whole = int(value)
+    if whole == value:  # most amounts are whole: skip round(), which goes through decimal text
+        return whole
     rounded = round(value, 2)
     whole = int(rounded)
     return whole if whole == rounded else rounded

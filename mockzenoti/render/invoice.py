@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockzenoti.model import Invoice, InvoiceItem, Transaction
+from mockzenoti.model.sales import round_cents
 from mockzenoti.render._common import ZERO_GUID, midnight_utc, money, utc
 from mockzenoti.render.appointment import appointment_item
 
@@ -70,12 +71,12 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
     items = []
     net = tax = 0.0
     for item in invoice.items:
-        line_sales = round(item.list_price * item.quantity - item.discount, 2)
-        line_tax = round(line_sales * item.tax_rate, 2)
+        line_sales = round_cents(item.list_price * item.quantity - item.discount)
+        line_tax = round_cents(line_sales * item.tax_rate)
         net += line_sales
         tax += line_tax
         items.append(_item(item, line_sales, line_tax))
-    net, tax = round(net, 2), round(tax, 2)
+    net, tax = round_cents(net), round_cents(tax)
     return {
         "invoice": {
             "id": invoice.id,

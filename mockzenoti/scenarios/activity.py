@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from mockzenoti import draws
 from mockzenoti.clock import MINUTE_TICKS, at_local, local_date
 from mockzenoti.model import Center, GuestMembership
 from mockzenoti.scenarios.profiles import Profile
@@ -83,7 +84,7 @@ class Activity:
         """A quarter-hour mark (counted from ``opens``) in [low, high], or ``low`` rounded up."""
         first = opens + -(-(low - opens) // QUARTER) * QUARTER
         slots = (high - first) // QUARTER + 1
-        return first + self.rng.randrange(slots) * QUARTER if slots > 0 else first
+        return first + draws.below(self.rng, slots) * QUARTER if slots > 0 else first
 
     def day_moment(self, center: Center, day: date, *, room: int = 60) -> int:
         """A business-hours instant of ``center`` on ``day``, ``room`` minutes before closing."""
@@ -101,7 +102,7 @@ class Activity:
         """A business-hours instant of ``center`` in [low, high), or None if it is closed then."""
         first, last = local_date(low, center.tz), local_date(high, center.tz)
         days = (last - first).days
-        start = self.rng.randint(0, days) if days > 0 else 0
+        start = draws.randint(self.rng, 0, days) if days > 0 else 0
         for k in range(days + 1):
             day = first + timedelta(days=(start + k) % (days + 1))
             opens, closes = self.hours(center, day)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from mockzenoti import draws
 from mockzenoti.clock import MINUTE_TICKS, local_date
 from mockzenoti.model import AppointmentGroup, Center
 from mockzenoti.world import Process
@@ -72,19 +73,19 @@ def _visit(act: Activity, center: Center, start: int, groups: list[AppointmentGr
         yield when
         world.confirm_group(g)
     if rng.random() < p.group_noshow:
-        yield first + rng.randint(15, 40) * MIN
+        yield first + draws.randint(rng, 15, 40) * MIN
         world.no_show_group(g)
         return
-    yield first - rng.randint(0, 12) * MIN
+    yield first - draws.randint(rng, 0, 12) * MIN
     world.check_in_group(g)
     for appointment in g.appointments:
-        yield appointment.start_ticks + rng.randint(0, 3) * MIN
+        yield appointment.start_ticks + draws.randint(rng, 0, 3) * MIN
         world.start_appointment(g)
-        yield appointment.end_ticks + rng.randint(0, 4) * MIN
+        yield appointment.end_ticks + draws.randint(rng, 0, 4) * MIN
         world.complete_appointment(g)
-    yield world.now + rng.randint(2, 20) * MIN
+    yield world.now + draws.randint(rng, 2, 20) * MIN
     world.close_group(g)
     if rng.random() < p.feedback:
         g.feedback_due = True
-        yield world.now + rng.randint(20, 300) * MIN
+        yield world.now + draws.randint(rng, 20, 300) * MIN
         world.give_feedback(g)

@@ -34,7 +34,8 @@ class AppointmentOps(ClassOps):
 
     def _group_rule(self, g: AppointmentGroup, action: str) -> None:
         appointments = g.appointments
-        start, end, now = appointments[0].start_ticks, appointments[-1].end_ticks, self.now
+        # the agenda's clock, not the ``now`` property: one call less per event
+        start, end, now = appointments[0].start_ticks, appointments[-1].end_ticks, self.agenda.now
         state = group_state(g)
         if not permits(RULES["appointment", action], state, now, start, end):
             require("appointment", action, state, _what(g), now=now, start=start, end=end,
@@ -50,16 +51,17 @@ class AppointmentOps(ClassOps):
         rescheduled_from: AppointmentGroup | None = None,
     ) -> AppointmentGroup:
         """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones)."""
-        if start <= self.now:
+        now = self.agenda.now
+        if start <= now:
             raise TransitionError("an appointment must start after it is booked")
         self.use_guest(guest)
-        g = self.factory.appointment_group(center, guest, start, self.now, services=services)
+        g = self.factory.appointment_group(center, guest, start, now, services=services)
         if rescheduled_from is not None:
             g.rescheduled_from = rescheduled_from.id
-        hold(guest, g, self.now)
+        hold(guest, g, now)
         for a in g.appointments:
             if a.therapist.hired_in_stream:
-                hold(a.therapist, g, self.now)
+                hold(a.therapist, g, now)
         self._emit("AppointmentGroup.Created", render_group.appointment_group_created(g),
                    group_keys(g), center.id, (g, g.invoice))  # fmt: skip
         return g

@@ -25,7 +25,14 @@ from mockzenoti.render import membership as render_membership
 from mockzenoti.world.holds import hold
 from mockzenoti.world.keys import booking_keys
 from mockzenoti.world.ops_people import PeopleOps
-from mockzenoti.world.rules import TransitionError, booking_state, membership_state, require
+from mockzenoti.world.rules import (
+    RULES,
+    TransitionError,
+    booking_state,
+    membership_state,
+    permits,
+    require,
+)
 
 __all__ = ["ClassOps", "seated"]
 
@@ -52,8 +59,11 @@ class ClassOps(PeopleOps):
                 start=s.start_ticks, end=s.end_ticks, tz=s.center.tz)  # fmt: skip
 
     def _session_rule(self, s: ClassSession, action: str) -> None:
-        require("session", action, s.state, _session_what(s), now=self.now,
-                start=s.start_ticks, end=s.end_ticks, tz=s.center.tz)  # fmt: skip
+        # permits() first (each booking asks): require() builds its message only to refuse.
+        now, start, end = self.agenda.now, s.start_ticks, s.end_ticks
+        if not permits(RULES["session", action], s.state, now, start, end):
+            require("session", action, s.state, _session_what(s), now=now, start=start,
+                    end=end, tz=s.center.tz)  # fmt: skip
 
     def schedule_session(
         self,
@@ -143,12 +153,13 @@ class ClassOps(PeopleOps):
         if waitlist is False and full:
             raise TransitionError(f"cannot book {_session_what(s)}: all {s.capacity} seats taken")
         self.use_guest(guest)
-        b = self.factory.class_booking(s, guest, self.now)
+        now = self.agenda.now  # not the ``now`` property: a call less on the hot path
+        b = self.factory.class_booking(s, guest, now)
         b.waitlist = full if waitlist is None else waitlist
         if not b.waitlist:
             s.occupied += 1
         s.bookings.append(b)
-        hold(guest, b, self.now)
+        hold(guest, b, now)
         self._emit("Class.Booking.Created", render_booking.booking_created(b), booking_keys(b),
                    s.center.id, (b, s))  # fmt: skip
         return b

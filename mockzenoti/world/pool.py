@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
+from mockzenoti import draws
 from mockzenoti.factory import EntityFactory, build_guest
 from mockzenoti.model import Center, Guest
 from mockzenoti.people import PersonMaker
@@ -88,8 +89,8 @@ class GuestPool:
         if maker is None:
             maker = self._factory.person_maker(center.site.country, rng)
             self._makers[center.site.country] = maker
-        number = self._number_base + index * 3 + rng.randrange(3)
-        code = self._code_base + index * 5 + rng.randrange(5)
+        number = self._number_base + index * 3 + draws.below(rng, 3)
+        code = self._code_base + index * 5 + draws.below(rng, 5)
         guest = build_guest(rng, maker, center, 0, number, code)
         guest.index = index
         self._guests[index] = guest
@@ -115,7 +116,7 @@ class GuestPool:
     def returning(self, center: Center, rng: random.Random) -> Guest | None:
         """A random living guest of ``center`` that the stream has introduced, if any."""
         known = self._known[self._slot(center)]
-        return known[rng.randrange(len(known))] if known else None
+        return draws.choice(rng, known) if known else None
 
     def pick(self, center: Center, rng: random.Random, returning: float = 0.5) -> Guest:
         """A guest for a new booking or sale: a returning one with probability ``returning``.

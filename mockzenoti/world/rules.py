@@ -186,7 +186,8 @@ def booking_state(b: ClassBooking) -> str:
 
 def group_state(g: AppointmentGroup) -> str:
     """The appointment group's state name, from its status code."""
-    return GROUP_STATES.get(g.status, str(g.status))
+    state = GROUP_STATES.get(g.status)  # not .get(status, str(status)): str() on every call
+    return state if state is not None else str(g.status)
 
 
 def membership_state(m: GuestMembership) -> str:
