@@ -29,10 +29,7 @@ def event_bytes(ctx: Context) -> int:
 @register("builder_stateless", "events/s", full=Bound(200_000, 5.0), quick=Bound(2_000, 1.0))
 def builder_stateless(ctx: Context) -> Outcome:
     """Stateless stdlib-random builder of Zenoti-shaped events, serialised with json."""
-    builder = Builder(event_bytes=event_bytes(ctx))
-    figures = throughput(builder, ctx.bound.count, ctx.bound.seconds)
-    figures["target_bytes"] = builder.event_bytes
-    return Outcome(figures.pop("events_per_s"), figures)
+    return _built(ctx, Builder(event_bytes=event_bytes(ctx)))
 
 
 @register(
@@ -49,10 +46,14 @@ def builder_same_size(ctx: Context) -> Outcome:
     """
     gen = ctx.results.get("generation_day")
     size = gen.details.get("avg_bytes") if gen is not None and gen.value is not None else None
-    builder = Builder(event_bytes=round(size) if size else event_bytes(ctx))
+    note = "" if size else "generation_day did not run: sized by --event-bytes"
+    return _built(ctx, Builder(event_bytes=round(size) if size else event_bytes(ctx)), note)
+
+
+def _built(ctx: Context, builder: Builder, note: str = "") -> Outcome:
+    """``builder``'s throughput within this round's bounds, with the size it aimed at."""
     figures = throughput(builder, ctx.bound.count, ctx.bound.seconds)
     figures["target_bytes"] = builder.event_bytes
-    note = "" if size else "generation_day did not run: sized by --event-bytes"
     return Outcome(figures.pop("events_per_s"), figures, note)
 
 

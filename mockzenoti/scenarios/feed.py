@@ -233,8 +233,8 @@ class RemoteSimulation(Iterator[Event]):
         self._started = False
         self._done = False
         self._truth: dict[str, Any] | None = None
-        self._batch: Iterator[tuple[Any, ...]] = iter(())
-        self._rows_left = 0
+        self._rows: list[tuple[Any, ...]] = []  # the frame being read, from _next on
+        self._next = 0
         assert self._proc.stdout is not None
         self._frames = FrameReader(self._proc.stdout.fileno())  # read past stdout's buffer
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
@@ -273,22 +273,22 @@ class RemoteSimulation(Iterator[Event]):
         An asyncio caller waits for ``fileno()`` to be readable until this is
         True, instead of blocking its event loop in ``next()``.
         """
-        if self._rows_left or self._done:
+        if self._next < len(self._rows) or self._done:
             return True
         if not self._started:
             self.skip(0)
         return self._frames.poll()
 
     def __next__(self) -> Event:
-        for row in self._batch:
-            self._rows_left -= 1
-            return Event(*row)
+        if self._next < len(self._rows):
+            self._next += 1
+            return Event(*self._rows[self._next - 1])
         if self._done:
             raise StopIteration
         if not self._started:
             self.skip(0)
         rows = self._read()
-        self._batch, self._rows_left = iter(rows), len(rows)
+        self._rows, self._next = rows, 0
         return self.__next__()
 
     def _read(self) -> list[tuple[Any, ...]]:
@@ -326,7 +326,7 @@ class RemoteSimulation(Iterator[Event]):
     def close(self) -> None:
         """Stop the child (idempotent); later ``next()`` calls end the stream."""
         self._done = True
-        self._batch, self._rows_left = iter(()), 0
+        self._rows, self._next = [], 0
         self._finalizer()
 
     def __enter__(self) -> RemoteSimulation:

@@ -81,27 +81,44 @@ export class Counters {
   }
 }
 
-/** The runs, newest first, with progress bars; `onStop(id)` stops one. */
-export class Runs {
-  constructor(root) {
+/** Items by id drawn as a list into `root`, redrawn only after a change. */
+class KeyedList {
+  constructor(root, empty) {
     this.root = root;
-    this.runs = new Map();
+    this.empty = empty;
+    this.items = new Map();
     this.dirty = true;
   }
 
   load(items) {
-    this.runs = new Map(items.map((run) => [run.id, run]));
+    this.items = new Map(items.map((item) => [item.id, item]));
     this.dirty = true;
   }
 
+  /** Redraw the items, put in `order`, with `html` (or the empty line); false when unchanged. */
+  drawItems(order, html) {
+    if (!this.dirty) return false;
+    this.dirty = false;
+    const items = order([...this.items.values()]);
+    this.root.innerHTML = items.length ? items.map(html).join("") : this.empty;
+    return true;
+  }
+}
+
+/** The runs, newest first, with progress bars; `onStop(id)` stops one. */
+export class Runs extends KeyedList {
+  constructor(root) {
+    super(root, '<li class="empty">No runs yet. <code>POST /runs</code> starts one.</li>');
+  }
+
   upsert(run) {
-    this.runs.set(run.id, { ...(this.runs.get(run.id) || {}), ...run });
+    this.items.set(run.id, { ...(this.items.get(run.id) || {}), ...run });
     this.dirty = true;
   }
 
   /** A run.state, run.progress or run.finished change; false when the run is unknown. */
   update(change) {
-    const run = this.runs.get(change.run_id);
+    const run = this.items.get(change.run_id);
     if (!run) return false;
     if (change.type === "run.state") {
       run.state = change.state;
@@ -116,12 +133,7 @@ export class Runs {
   }
 
   draw() {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const runs = [...this.runs.values()].sort((a, b) => b.id - a.id).slice(0, 8);
-    this.root.innerHTML = runs.length
-      ? runs.map(runHtml).join("")
-      : '<li class="empty">No runs yet. <code>POST /runs</code> starts one.</li>';
+    if (!this.drawItems((runs) => runs.sort((a, b) => b.id - a.id).slice(0, 8), runHtml)) return;
     // widths through the CSSOM: the page's policy allows no inline style attributes
     for (const seg of this.root.querySelectorAll("[data-w]")) seg.style.width = seg.dataset.w;
   }
@@ -167,20 +179,13 @@ function runHtml(run) {
 }
 
 /** The targets, with their state and a Reactivate button for inactive ones. */
-export class Targets {
+export class Targets extends KeyedList {
   constructor(root) {
-    this.root = root;
-    this.targets = new Map();
-    this.dirty = true;
-  }
-
-  load(items) {
-    this.targets = new Map(items.map((t) => [t.id, t]));
-    this.dirty = true;
+    super(root, '<li class="empty">No targets. <code>POST /targets</code> adds a webhook URL.</li>');
   }
 
   setActive(id, active) {
-    const target = this.targets.get(id);
+    const target = this.items.get(id);
     if (!target) return false;
     target.active = active;
     this.dirty = true;
@@ -188,12 +193,7 @@ export class Targets {
   }
 
   draw() {
-    if (!this.dirty) return;
-    this.dirty = false;
-    const items = [...this.targets.values()].sort((a, b) => a.id.localeCompare(b.id));
-    this.root.innerHTML = items.length
-      ? items.map(targetHtml).join("")
-      : '<li class="empty">No targets. <code>POST /targets</code> adds a webhook URL.</li>';
+    this.drawItems((items) => items.sort((a, b) => a.id.localeCompare(b.id)), targetHtml);
   }
 }
 
