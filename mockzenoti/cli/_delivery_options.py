@@ -206,6 +206,14 @@ def engine_options(command: F) -> F:
             help="per-entity: an event waits for earlier events about the same entity.",
         ),
         _option(
+            "--http-client",
+            type=click.Choice(["auto", "aiohttp"]),
+            default="auto",
+            show_default=True,
+            help="auto: plain http:// URLs through mockzenoti's lean HTTP/1.1 client, "
+            "https:// through aiohttp; aiohttp: every request through aiohttp.",
+        ),
+        _option(
             "--chaos-duplicate",
             type=click.FloatRange(0, 1),
             default=0.0,

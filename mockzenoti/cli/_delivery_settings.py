@@ -42,6 +42,7 @@ OPTION_OF = {
     "pace": "--pace",
     "retry_scale": "--retry-scale",
     "ordering": "--ordering",
+    "http_client": "--http-client",
     "chaos.duplicate": "--chaos-duplicate",
     "chaos.reorder": "--chaos-reorder",
     "chaos.delay": "--chaos-delay",
@@ -88,6 +89,7 @@ class DeliverySettings:
     chaos_reorder: int = 0
     chaos_delay: float = 0.0
     pace: float | None = None
+    http_client: str = "auto"
 
     @classmethod
     def from_options(cls, opts: Mapping[str, Any]) -> DeliverySettings:
@@ -140,6 +142,7 @@ class DeliverySettings:
                 pace=self.pace,
                 retry_scale=self.retry_scale,
                 ordering=self.ordering,  # type: ignore[arg-type]
+                http_client=self.http_client,  # type: ignore[arg-type]
                 chaos=chaos,
                 seed=seed,
             )

@@ -154,7 +154,7 @@ class AttemptLoop(DeliveryCore):
             return
         at = self._sending(job)
         result = await target.sender.send(
-            self._session, job.body, job.delivery_id, at, self._watchdog
+            self._session, self._pool, job.body, job.delivery_id, at, self._watchdog
         )
         self._record(job, at, result, chaos)
         if result.delivered:
@@ -164,7 +164,7 @@ class AttemptLoop(DeliveryCore):
                     job.attempts += 1
                     at = self._sending(job)
                     again = await target.sender.send(
-                        self._session, job.body, job.delivery_id, at, self._watchdog
+                        self._session, self._pool, job.body, job.delivery_id, at, self._watchdog
                     )
                     self._record(job, at, again, {"duplicate": True})
                     job.last_status, job.last_error = result.status, None

@@ -21,6 +21,7 @@ import aiohttp
 
 from mockzenoti.delivery.clock import Clock
 from mockzenoti.delivery.committer import Committer
+from mockzenoti.delivery.http1 import HttpPool
 from mockzenoti.delivery.live import Job, LiveTarget
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
@@ -37,6 +38,7 @@ class DeliveryCore:
     """State and hot path shared by ``Engine``'s operations (not used directly)."""
 
     _session: aiohttp.ClientSession
+    _pool: HttpPool | None
 
     def __init__(self, outbox: Outbox, options: DeliveryOptions, clock: Clock, hub: Hub) -> None:
         self.outbox = outbox

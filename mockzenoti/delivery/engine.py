@@ -24,6 +24,7 @@ from typing import Any
 import aiohttp
 
 from mockzenoti.delivery.clock import Clock, RealClock
+from mockzenoti.delivery.http1 import HttpPool
 from mockzenoti.delivery.intake import Intake
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
@@ -60,7 +61,10 @@ class Engine(Intake):
     """Delivers runs' events and the outbox's backlog; see the module docstring.
 
     Pass the process's ``ClientSession`` (``send.client_session``); without
-    one the engine opens its own and closes it on exit. ``clock`` defaults to
+    one the engine opens its own and closes it on exit. Requests to plain
+    ``http://`` targets go through the engine's own ``HttpPool`` (at most
+    ``concurrency`` connections, closed on exit) unless ``options.http_client``
+    is ``aiohttp``. ``clock`` defaults to
     ``RealClock``; ``hub`` (changes feed and metrics) to a private ``Hub``.
     """
 
@@ -89,6 +93,8 @@ class Engine(Intake):
             self._session = new_session(self.options.concurrency)
         else:
             self._session = self._given_session
+        lean = self.options.http_client == "auto"
+        self._pool = HttpPool(self.options.concurrency) if lean else None
         try:
             await self.committer.start()
         except BaseException:
@@ -124,6 +130,8 @@ class Engine(Intake):
             with contextlib.suppress(ValueError):
                 target.listeners.remove(self._on_deactivated)
         self.metrics.drop_depth_source(id(self))
+        if self._pool is not None:
+            await self._pool.close()
         if self._given_session is None:
             await self._session.close()
 

@@ -9,12 +9,22 @@ from typing import Literal
 from mockzenoti.delivery.chaos import Chaos
 from mockzenoti.errors import ConfigError
 
-__all__ = ["ORDERINGS", "WRITERS", "DeliveryOptions", "Ordering", "WriterKind"]
+__all__ = [
+    "HTTP_CLIENTS",
+    "ORDERINGS",
+    "WRITERS",
+    "DeliveryOptions",
+    "HttpClient",
+    "Ordering",
+    "WriterKind",
+]
 
 Ordering = Literal["none", "per-entity"]
 ORDERINGS: tuple[Ordering, ...] = ("none", "per-entity")
 WriterKind = Literal["auto", "process", "inline", "thread"]
 WRITERS: tuple[WriterKind, ...] = ("auto", "process", "inline", "thread")
+HttpClient = Literal["auto", "aiohttp"]
+HTTP_CLIENTS: tuple[HttpClient, ...] = ("auto", "aiohttp")
 
 
 def _whole(value: object, name: str, minimum: int) -> None:
@@ -49,6 +59,9 @@ class DeliveryOptions:
     - ``shutdown_grace``: on close, seconds to let attempts in flight finish.
     - ``writer``: who commits the engine's batches: ``auto`` (= ``inline``,
       on the event loop's thread), ``process`` or ``thread`` (see ``delivery/writer.py``).
+    - ``http_client``: ``auto`` sends to plain ``http://`` URLs through the
+      engine's lean HTTP/1.1 pool (``delivery/http1.py``) and to the others
+      through aiohttp; ``aiohttp`` sends everything through aiohttp.
     """
 
     concurrency: int = 64
@@ -63,6 +76,7 @@ class DeliveryOptions:
     flush_interval: float = 0.02
     shutdown_grace: float = 5.0
     writer: WriterKind = "auto"
+    http_client: HttpClient = "auto"
 
     def __post_init__(self) -> None:
         _whole(self.concurrency, "concurrency", 1)
@@ -86,4 +100,9 @@ class DeliveryOptions:
         if self.writer not in WRITERS:
             raise ConfigError(
                 f"writer {self.writer!r} is not one of {', '.join(WRITERS)}", field="writer"
+            )
+        if self.http_client not in HTTP_CLIENTS:
+            raise ConfigError(
+                f"http_client {self.http_client!r} is not one of {', '.join(HTTP_CLIENTS)}",
+                field="http_client",
             )

@@ -28,6 +28,7 @@ import aiohttp
 from yarl import URL
 
 from mockzenoti import __version__
+from mockzenoti.delivery.http1 import HttpPool, ProtocolError
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target
 from mockzenoti.delivery.watchdog import Watchdog
@@ -122,21 +123,49 @@ def new_session(limit: int) -> aiohttp.ClientSession:
 
 
 class Sender:
-    """Sends one target's requests: its URL, method, headers, timeout and signer."""
+    """Sends one target's requests: its URL, method, headers, timeout and signer.
 
-    __slots__ = ("_base_headers", "_method", "_timeout", "_url", "retry_statuses", "signer")
+    A plain ``http://`` URL without user info goes through the engine's lean
+    ``HttpPool`` (``delivery/http1.py``); others through aiohttp's session.
+    Either way the request carries ``Host``, ``User-Agent``, ``Accept``,
+    ``Content-Type: application/json``, the target's headers, the signature
+    headers and ``Content-Length``.
+    """
+
+    __slots__ = (
+        "_address",
+        "_base_headers",
+        "_head",
+        "_method",
+        "_timeout",
+        "_url",
+        "retry_statuses",
+        "signer",
+    )
 
     def __init__(self, target: Target) -> None:
-        self._url = URL(target.url)
+        url = URL(target.url)
+        self._url = url
         self._method = target.method
         self._timeout = target.timeout
         self._base_headers = {"Content-Type": "application/json", **target.headers}
         self.signer: Signer = target.signer()
         self.retry_statuses = target.retry_statuses
+        self._address: tuple[str, int] | None = None
+        self._head = b""
+        if url.scheme == "http" and url.raw_host and url.port and url.raw_user is None:
+            self._address = (url.raw_host, url.port)
+            self._head = _request_head(url, target.method, self._base_headers)
+
+    @property
+    def lean(self) -> bool:
+        """True when requests go through the engine's ``HttpPool`` (plain ``http://``)."""
+        return self._address is not None
 
     async def send(
         self,
         session: aiohttp.ClientSession,
+        pool: HttpPool | None,
         body: bytes,
         delivery_id: str,
         now: float,
@@ -144,10 +173,13 @@ class Sender:
     ) -> AttemptResult:
         """POST/PUT/PATCH ``body`` once; never raises for network trouble.
 
-        ``watchdog`` (the engine's) keeps the target's timeout.
+        ``watchdog`` (the engine's) keeps the target's timeout. Without a
+        ``pool`` every request goes through ``session``.
         """
-        headers = self._base_headers
         signed = self.signer.headers(body, delivery_id, now)
+        if pool is not None and self._address is not None:
+            return await self._send_lean(pool, body, signed, now, watchdog)
+        headers = self._base_headers
         if signed:
             headers = headers.copy()
             headers.update(signed)
@@ -188,6 +220,58 @@ class Sender:
         outcome = "success" if 200 <= status < 300 else classify(status, self.retry_statuses)[0]
         snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
         return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+
+    async def _send_lean(
+        self,
+        pool: HttpPool,
+        body: bytes,
+        signed: dict[str, str],
+        now: float,
+        watchdog: Watchdog,
+    ) -> AttemptResult:
+        assert self._address is not None
+        lines = "".join([f"{name}: {value}\r\n" for name, value in signed.items()])
+        data = b"%s%sContent-Length: %d\r\n\r\n%s" % (self._head, lines.encode(), len(body), body)
+        start = time.perf_counter()
+        task = watchdog.watch(self._timeout)
+        try:
+            answer = await pool.request(*self._address, data)
+        except asyncio.CancelledError:
+            if not watchdog.expired(task):
+                raise
+            return _timed_out(start)
+        except (ProtocolError, OSError) as exc:
+            message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+            return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+        finally:
+            watchdog.unwatch(task)
+        latency = time.perf_counter() - start
+        status = answer.status
+        if 200 <= status < 300:
+            outcome, retry_after = "success", None
+        else:
+            outcome = classify(status, self.retry_statuses)[0]
+            retry_after = (
+                None if status < 300 else parse_retry_after(answer.headers.get("retry-after"), now)
+            )
+        raw = answer.body
+        snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
+        return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+
+
+def _request_head(url: URL, method: str, headers: dict[str, str]) -> bytes:
+    """The fixed part of a request's head: request line, ``Host`` and the constant headers."""
+    host = url.raw_host or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if url.explicit_port is not None:
+        host = f"{host}:{url.explicit_port}"
+    merged = {"user-agent": ("User-Agent", USER_AGENT), "accept": ("Accept", "*/*")}
+    for name, value in headers.items():
+        merged[name.lower()] = (name, value)
+    lines = [f"{method} {url.raw_path_qs or '/'} HTTP/1.1", f"Host: {host}"]
+    lines.extend(f"{name}: {value}" for name, value in merged.values())
+    return ("\r\n".join(lines) + "\r\n").encode()
 
 
 def _timed_out(start: float) -> AttemptResult:

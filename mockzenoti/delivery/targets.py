@@ -9,6 +9,7 @@ threshold. Targets are stored in the outbox as JSON (``to_dict``/``from_dict``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ __all__ = ["DEFAULT_TIMEOUT", "METHODS", "Target", "validate_targets"]
 METHODS = ("POST", "PUT", "PATCH")
 DEFAULT_TIMEOUT = 10.0
 _RESERVED = {"content-type", "content-length", "host", "transfer-encoding"}
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 field name
+_BREAKS = re.compile(r"[\r\n\0]")
 
 
 def _frozen(values: Iterable[str] | None, name: str) -> frozenset[str] | None:
@@ -91,6 +94,12 @@ class Target:
                 raise ConfigError("headers map names to string values", field="headers")
             if key.lower() in _RESERVED:
                 raise ConfigError(f"the {key} header is set by the sender", field="headers")
+            if not _TOKEN.fullmatch(key):
+                raise ConfigError(f"{key!r} is not a valid header name", field="headers")
+            if _BREAKS.search(value):
+                raise ConfigError(
+                    f"the {key} header's value has a line break or NUL", field="headers"
+                )
         put(self, "headers", headers)
         put(self, "event_types", _frozen(self.event_types, "event_types"))
         put(self, "center_ids", _frozen(self.center_ids, "center_ids"))

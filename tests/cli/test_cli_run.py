@@ -81,6 +81,19 @@ def test_the_world_in_a_helper_process_or_not_sends_the_same_bytes(
     assert (tmp_path / "truth.json").read_bytes() == truth_bytes(sim.expected())
 
 
+@pytest.mark.parametrize("client", ["auto", "aiohttp"])
+def test_either_http_client_delivers_the_same_requests(sink: ThreadSink, client: str) -> None:
+    result = invoke("run", "class-lifecycle", "--seed", "7", "--events", "40", "--url", sink.url,
+                    "--secret", "s", "--http-client", client)  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert sorted(sink.bodies()) == sorted(stream())
+    for call in sink.calls:
+        assert call.headers["Content-Type"] == "application/json"
+        assert call.headers["User-Agent"].startswith("mockzenoti/")
+        assert call.headers["zenoti-webhook-signature"].startswith("sha256 =")
+        assert int(call.headers["Content-Length"]) == len(call.body)
+
+
 def test_a_sink_failing_everything_with_no_retries_exits_1(
     sink_factory: Any, tmp_path: Path
 ) -> None:
@@ -175,6 +188,7 @@ def test_a_memory_outbox_keeps_nothing(sink: ThreadSink, tmp_path: Path) -> None
         (("--duration", "soon"), "--duration", "soon"),
         (("--centers", "100"), "--centers", "centers"),
         (("--timeout", "0"), "--timeout", "timeout"),
+        (("--http-client", "httpx"), "--http-client", "httpx"),
     ],
 )
 def test_bad_options_exit_2_naming_the_option(
@@ -244,8 +258,10 @@ def test_engine_options_reach_the_delivery_options() -> None:
 
     settings = DeliverySettings(urls=("http://x/",), concurrency=3, rate=50.0,
                                 ordering="per-entity", chaos_duplicate=0.5, chaos_reorder=4,
-                                chaos_delay=0.25, pace=60.0, retry_scale=0.001)  # fmt: skip
+                                chaos_delay=0.25, pace=60.0, retry_scale=0.001,
+                                http_client="aiohttp")  # fmt: skip
     options = settings.options(seed=9)
+    assert options.http_client == "aiohttp"
     assert (options.concurrency, options.rate, options.ordering, options.pace) == (
         3, 50.0, "per-entity", 60.0)  # fmt: skip
     assert (options.chaos.duplicate, options.chaos.reorder, options.chaos.delay) == (0.5, 4, 0.25)

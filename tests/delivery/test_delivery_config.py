@@ -28,6 +28,8 @@ URL = "http://127.0.0.1:9/hook"
         ({"timeout": "10"}, "timeout"),
         ({"headers": {"Content-Type": "text/plain"}}, "headers"),
         ({"headers": {"X-Num": 5}}, "headers"),
+        ({"headers": {"X Bad": "1"}}, "headers"),
+        ({"headers": {"X-Inject": "1\r\nX-Evil: 2"}}, "headers"),
         ({"signature": "md5", "secrets": ("s",)}, "signature"),
         ({"signature": "zenoti"}, "secrets"),
         ({"signature": "standard", "secrets": ("%%%",)}, "secrets"),
@@ -109,6 +111,7 @@ def test_target_lists_refuse_duplicates_and_emptiness() -> None:
         ({"batch_size": 0}, "batch_size"),
         ({"max_outstanding": 0}, "max_outstanding"),
         ({"seed": 1.5}, "seed"),
+        ({"http_client": "httpx"}, "http_client"),
     ],
 )
 def test_bad_options_name_the_field(kwargs: dict[str, object], field: str) -> None:

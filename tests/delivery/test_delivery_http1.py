@@ -1,0 +1,433 @@
+"""The lean HTTP/1.1 client: framing, keep-alive, limits, failures, against a scripted server.
+
+The server is a raw asyncio server on 127.0.0.1 that reads one request at a
+time (head and ``Content-Length`` body) and answers with whatever bytes the
+test scripted for it, so each test controls the exact wire format.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import pytest
+import pytest_asyncio
+from yarl import URL
+
+from mockzenoti.delivery.http1 import HttpPool, ProtocolError, ServerDisconnected
+from mockzenoti.delivery.send import USER_AGENT, Sender, _request_head, new_session
+from mockzenoti.delivery.targets import Target
+from mockzenoti.delivery.watchdog import Watchdog
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+# What the server does for one request: bytes to send (in pieces, to test split
+# reads), then whether to close the connection.
+Script = Callable[[bytes], tuple[list[bytes], bool]]
+
+
+@dataclass
+class ScriptedServer:
+    """Answers each request with ``script(request)``; records connections and requests."""
+
+    script: Script
+    port: int = 0
+    connections: int = 0
+    requests: list[bytes] = field(default_factory=list)
+    hold: asyncio.Event | None = None
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":", 1)[1])
+                request = head + await reader.readexactly(length)
+                self.requests.append(request)
+                if self.hold is not None:
+                    await self.hold.wait()
+                pieces, close = self.script(request)
+                for piece in pieces:
+                    writer.write(piece)
+                    await writer.drain()
+                if close:
+                    break
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+
+@pytest_asyncio.fixture
+async def serve() -> AsyncIterator[Callable[[Script], asyncio.Future[ScriptedServer]]]:
+    servers: list[asyncio.Server] = []
+
+    async def start(script: Script) -> ScriptedServer:
+        scripted = ScriptedServer(script)
+        server = await asyncio.start_server(scripted.handle, "127.0.0.1", 0)
+        scripted.port = server.sockets[0].getsockname()[1]
+        servers.append(server)
+        return scripted
+
+    yield start  # type: ignore[misc]
+    for server in servers:
+        server.close()
+
+
+async def _until(check: Callable[[], bool], what: str) -> None:
+    """Let the loop run until ``check()`` holds (bounded: fails after 5 s)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 5.0
+    while not check():
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.001)
+
+
+def _request(body: bytes = b"{}") -> bytes:
+    return b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+
+
+def always(*pieces: bytes, close: bool = False) -> Script:
+    return lambda _request: (list(pieces), close)
+
+
+@pytest.mark.asyncio
+async def test_keep_alive_reuses_one_connection(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(OK))
+    pool = HttpPool(4)
+    answers = [await pool.request("127.0.0.1", server.port, _request()) for _ in range(5)]
+    assert [a.status for a in answers] == [200] * 5
+    assert answers[0].body == b"ok"
+    assert answers[0].headers == {"content-length": "2"}
+    assert server.connections == 1
+    assert len(server.requests) == 5
+    await pool.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("pieces", "body"),
+    [
+        ([b"HTTP/1.1 202 Accepted\r\nContent-Length: 5\r\n\r\nhello"], b"hello"),
+        ([OK[:7], OK[7:20], OK[20:]], b"ok"),
+        ([bytes([b]) for b in OK], b"ok"),
+        (
+            [CHUNKED + b"3;x=y\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"],
+            b"abcde",
+        ),
+        (
+            [
+                b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+                b"2\r\nab",
+                b"\r\n0\r\nX-T: 1\r\n\r\n",
+            ],
+            b"ab",
+        ),
+        ([b"HTTP/1.1 100 Continue\r\n\r\n", OK], b"ok"),
+        ([b"HTTP/1.1 204 No Content\r\n\r\n"], b""),
+    ],
+    ids=["length", "split", "byte-by-byte", "chunked", "chunked-split-trailer", "interim", "204"],
+)
+async def test_answers_are_framed_and_the_connection_kept(  # type: ignore[no-untyped-def]
+    serve, pieces: list[bytes], body: bytes
+) -> None:
+    server = await serve(always(*pieces))
+    pool = HttpPool(4)
+    first = await pool.request("127.0.0.1", server.port, _request())
+    second = await pool.request("127.0.0.1", server.port, _request())
+    assert first.body == second.body == body
+    assert server.connections == 1  # the framing left the connection clean for the next one
+    await pool.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA",
+    ],
+    ids=["connection-close", "http-1.0", "bytes-after-the-answer"],
+)
+async def test_a_connection_is_not_reused_when_the_answer_says_so(  # type: ignore[no-untyped-def]
+    serve, answer: bytes
+) -> None:
+    server = await serve(always(answer))
+    pool = HttpPool(4)
+    for _ in range(2):
+        assert (await pool.request("127.0.0.1", server.port, _request())).body == b"ok"
+    assert server.connections == 2
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_a_body_ended_by_the_connection_is_read_to_its_end(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(b"HTTP/1.1 500 Oops\r\n\r\nno ", b"length", close=True))
+    pool = HttpPool(4)
+    answer = await pool.request("127.0.0.1", server.port, _request())
+    assert (answer.status, answer.body) == (500, b"no length")
+    await pool.request("127.0.0.1", server.port, _request())
+    assert server.connections == 2
+    assert pool.open_connections == 0  # both closed; none kept idle
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_only_the_first_bytes_of_a_long_body_are_kept(serve) -> None:  # type: ignore[no-untyped-def]
+    long_body = b"x" * 100_000
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(long_body)
+    server = await serve(always(head, long_body))
+    pool = HttpPool(4, keep=10)
+    answer = await pool.request("127.0.0.1", server.port, _request())
+    assert answer.body == b"x" * 10
+    await pool.request("127.0.0.1", server.port, _request())
+    assert server.connections == 1  # the rest was read and dropped, the connection kept
+    await pool.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (b"SPDY/3 200 OK\r\n\r\n", "bad status line"),
+        (b"HTTP/1.1 2x0 OK\r\n\r\n", "bad status line"),
+        (b"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", "bad header line"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "bad Content-Length"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad chunk size"),
+        (b"HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols"),
+    ],
+)
+async def test_a_malformed_answer_raises_protocol_error(  # type: ignore[no-untyped-def]
+    serve, answer: bytes, message: str
+) -> None:
+    server = await serve(always(answer))
+    pool = HttpPool(4)
+    with pytest.raises(ProtocolError, match=message):
+        await pool.request("127.0.0.1", server.port, _request())
+    assert pool.open_connections == 0  # the bad connection was closed
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_a_connection_closed_before_its_answer_raises_server_disconnected(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(b"HTTP/1.1 200 OK\r\nContent-Le", close=True))
+    pool = HttpPool(4)
+    with pytest.raises(ServerDisconnected):
+        await pool.request("127.0.0.1", server.port, _request())
+    assert pool.open_connections == 0
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_an_idle_connection_the_server_closed_is_not_reused(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(OK, close=True))  # closes without saying so
+    pool = HttpPool(4)
+    await pool.request("127.0.0.1", server.port, _request())
+    await _until(lambda: pool.open_connections == 0, "the close to reach the pool")
+    assert (await pool.request("127.0.0.1", server.port, _request())).status == 200
+    assert server.connections == 2
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_an_idle_connection_past_its_idle_timeout_is_replaced(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(OK))
+    pool = HttpPool(4, idle_timeout=0.0)
+    await pool.request("127.0.0.1", server.port, _request())
+    await pool.request("127.0.0.1", server.port, _request())
+    assert server.connections == 2
+    assert pool.open_connections == 1
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_refused_connections_raise_oserror_and_free_their_place() -> None:
+    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = probe.sockets[0].getsockname()[1]
+    probe.close()
+    await probe.wait_closed()
+    pool = HttpPool(1)
+    for _ in range(3):  # a leaked place would make the second request wait forever
+        with pytest.raises(OSError):
+            await pool.request("127.0.0.1", port, _request())
+    assert pool.open_connections == 0
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_at_the_limit_a_request_waits_for_a_connection(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(OK))
+    server.hold = asyncio.Event()
+    pool = HttpPool(1)
+    first = asyncio.create_task(pool.request("127.0.0.1", server.port, _request()))
+    second = asyncio.create_task(pool.request("127.0.0.1", server.port, _request()))
+    await _until(lambda: len(server.requests) == 1, "the first request")
+    assert not second.done() and pool.open_connections == 1
+    server.hold.set()
+    assert [(await first).status, (await second).status] == [200, 200]
+    assert server.connections == 1  # the second waited and reused the first's connection
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_at_the_limit_an_idle_connection_to_another_host_makes_room(serve) -> None:  # type: ignore[no-untyped-def]
+    one, two = await serve(always(OK)), await serve(always(OK))
+    pool = HttpPool(1)
+    await pool.request("127.0.0.1", one.port, _request())
+    await pool.request("127.0.0.1", two.port, _request())
+    await pool.request("127.0.0.1", one.port, _request())
+    assert (one.connections, two.connections) == (2, 1)
+    assert pool.open_connections == 1
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_cancelling_a_request_closes_its_connection(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(OK))
+    server.hold = asyncio.Event()
+    pool = HttpPool(1)
+    task = asyncio.create_task(pool.request("127.0.0.1", server.port, _request()))
+    await _until(lambda: len(server.requests) == 1, "the request")
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert pool.open_connections == 0  # a half-read answer can never be reused
+    server.hold.set()
+    assert (await pool.request("127.0.0.1", server.port, _request())).status == 200
+    assert server.connections == 2
+    await pool.close()
+
+
+@pytest.mark.asyncio
+async def test_after_close_no_new_connection_is_opened(serve) -> None:  # type: ignore[no-untyped-def]
+    server = await serve(always(OK))
+    pool = HttpPool(2)
+    await pool.request("127.0.0.1", server.port, _request())
+    await pool.close()
+    assert pool.open_connections == 0
+    with pytest.raises(RuntimeError, match="closed"):
+        await pool.request("127.0.0.1", server.port, _request())
+
+
+def test_a_pool_needs_room_for_one_connection() -> None:
+    with pytest.raises(ValueError, match="limit"):
+        HttpPool(0)
+
+
+# -- the Sender's use of the pool -------------------------------------------------------------
+
+
+def test_the_request_head_is_built_once_per_target() -> None:
+    target = Target(
+        "http://127.0.0.1:8080/a%20b?x=1", headers={"user-agent": "theirs/1", "X-Env": "ci"}
+    )
+    head = _request_head(
+        URL(target.url), "PUT", {"Content-Type": "application/json", **target.headers}
+    )
+    assert head.decode().split("\r\n") == [
+        "PUT /a%20b?x=1 HTTP/1.1",
+        "Host: 127.0.0.1:8080",
+        "user-agent: theirs/1",  # the target's own User-Agent replaces ours, no duplicate
+        "Accept: */*",
+        "Content-Type: application/json",
+        "X-Env: ci",
+        "",
+    ]
+    default_port = _request_head(URL("http://example.test/hook"), "POST", {})
+    assert b"\r\nHost: example.test\r\n" in default_port
+    assert f"User-Agent: {USER_AGENT}".encode() in default_port
+    assert b"\r\nHost: [::1]:9\r\n" in _request_head(URL("http://[::1]:9/"), "POST", {})
+
+
+@pytest.mark.parametrize(
+    ("url", "lean"),
+    [
+        ("http://127.0.0.1:9/hook", True),
+        ("http://example.test/hook", True),
+        ("https://example.test/hook", False),  # TLS goes through aiohttp
+        ("http://user:pw@example.test/hook", False),  # credentials too
+    ],
+)
+def test_plain_http_urls_use_the_pool(url: str, lean: bool) -> None:
+    assert Sender(Target(url)).lean is lean
+
+
+@pytest.mark.asyncio
+async def test_a_signed_request_goes_out_whole_and_its_answer_is_classified(serve) -> None:  # type: ignore[no-untyped-def]
+    answer = b"HTTP/1.1 429 Slow Down\r\nRetry-After: 7\r\nContent-Length: 4\r\n\r\nbusy"
+    server = await serve(always(answer))
+    sender = Sender(Target(f"http://127.0.0.1:{server.port}/in?k=v", secrets="s3cret"))
+    pool, watchdog = HttpPool(2), Watchdog()
+    session = new_session(2)
+    body = b'{"event_type": "Guest.Created"}'
+    result = await sender.send(session, pool, body, "d-1", 1_700_000_000.0, watchdog)
+    assert (result.outcome, result.status, result.response, result.retry_after) == (
+        "client_error",
+        429,
+        "busy",
+        7.0,
+    )
+    head, _, sent_body = server.requests[0].partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "POST /in?k=v HTTP/1.1"
+    assert f"Content-Length: {len(body)}" in lines
+    signature = sender.signer.headers(body, "d-1", 1_700_000_000.0)
+    assert signature and all(f"{k}: {v}" in lines for k, v in signature.items())
+    assert sent_body == body
+    await pool.close()
+    await session.close()
+    watchdog.close()
+
+
+@pytest.mark.asyncio
+async def test_a_refused_connection_is_a_connection_outcome() -> None:
+    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = probe.sockets[0].getsockname()[1]
+    probe.close()
+    await probe.wait_closed()
+    sender = Sender(Target(f"http://127.0.0.1:{port}/"))
+    pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
+    result = await sender.send(session, pool, b"{}", "d-1", 0.0, watchdog)
+    assert result.outcome == "connection" and result.status is None
+    assert result.error is not None and "Connect" in result.error
+    await pool.close()
+    await session.close()
+    watchdog.close()
+
+
+ANSWERS = [
+    OK,
+    b"HTTP/1.1 503 Busy\r\nRetry-After: 3\r\nContent-Length: 4\r\n\r\nbusy",
+    b"HTTP/1.1 302 Found\r\nLocation: /elsewhere\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 429 Slow\r\nRetry-After: Wed, 21 Oct 2099 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n",
+    CHUNKED + b"5\r\nhello\r\n0\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+    b"HTTP/1.1 400 Bad\r\nContent-Length: 300\r\n\r\n" + b"e" * 300,
+]
+
+
+@pytest.mark.asyncio
+async def test_both_clients_see_the_same_answers_alike(serve) -> None:  # type: ignore[no-untyped-def]
+    """The lean pool and aiohttp classify the same wire answers the same way."""
+    turn = iter(ANSWERS * 2)
+    server = await serve(lambda _request: ([next(turn)], False))
+    sender = Sender(Target(f"http://127.0.0.1:{server.port}/hook", secrets="s"))
+    pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
+    seen: dict[str, list[tuple[object, ...]]] = {"lean": [], "aiohttp": []}
+    for name, use in (("lean", pool), ("aiohttp", None)):
+        for _ in ANSWERS:
+            r = await sender.send(session, use, b"{}", "d-1", 1_700_000_000.0, watchdog)
+            seen[name].append((r.outcome, r.status, r.error, r.response, r.retry_after))
+    assert seen["lean"] == seen["aiohttp"]
+    assert [s[1] for s in seen["lean"]] == [200, 503, 302, 429, 200, 201, 400]
+    assert seen["lean"][1][4] == 3.0 and seen["lean"][4][3] == "hello"
+    await pool.close()
+    await session.close()
+    watchdog.close()
