@@ -96,9 +96,8 @@ class HttpPool:
         """Close every idle connection; requests under way close theirs when done."""
         self._closed = True
         for conns in self._idle.values():
-            for conn in conns:
-                conn.close()
-        self._idle.clear()
+            while conns:
+                conns.pop().close()
 
     # -- connections --------------------------------------------------------------------------
 

@@ -308,8 +308,9 @@ async def test_cancelling_a_request_closes_its_connection(serve) -> None:  # typ
 @pytest.mark.asyncio
 async def test_after_close_no_new_connection_is_opened(serve) -> None:  # type: ignore[no-untyped-def]
     server = await serve(always(OK))
-    pool = HttpPool(2)
-    await pool.request("127.0.0.1", server.port, _request())
+    pool = HttpPool(8)
+    await asyncio.gather(*(pool.request("127.0.0.1", server.port, _request()) for _ in range(5)))
+    assert pool.open_connections == 5
     await pool.close()
     assert pool.open_connections == 0
     with pytest.raises(RuntimeError, match="closed"):
