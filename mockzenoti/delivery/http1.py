@@ -31,29 +31,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from typing import NamedTuple, cast
+
+from mockzenoti.delivery.http1_conn import Answer, Connection, ProtocolError, ServerDisconnected
 
 __all__ = ["Answer", "HttpPool", "ProtocolError", "ServerDisconnected"]
-
-_MAX_HEAD = 64 * 1024
-_HEAD, _LENGTH, _CHUNK_SIZE, _CHUNK_DATA, _CHUNK_END, _TRAILER, _UNTIL_CLOSE = range(7)
-_NO_BODY = frozenset({204, 304})
-
-
-class ProtocolError(Exception):
-    """The peer's answer is not well-formed HTTP/1.x."""
-
-
-class ServerDisconnected(ConnectionError):
-    """The connection ended before a complete answer."""
-
-
-class Answer(NamedTuple):
-    """A response: status, headers (lower-case names), the first bytes of the body."""
-
-    status: int
-    headers: dict[str, str]
-    body: bytes
 
 
 class HttpPool:
@@ -65,7 +46,7 @@ class HttpPool:
         self._limit = limit
         self._idle_timeout = idle_timeout
         self._keep = keep
-        self._idle: dict[tuple[str, int], list[_Connection]] = {}
+        self._idle: dict[tuple[str, int], list[Connection]] = {}
         self._open = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
         self._closed = False
@@ -101,7 +82,7 @@ class HttpPool:
 
     # -- connections --------------------------------------------------------------------------
 
-    def _reuse(self, key: tuple[str, int]) -> _Connection | None:
+    def _reuse(self, key: tuple[str, int]) -> Connection | None:
         idle = self._idle.get(key)
         if not idle:
             return None
@@ -113,7 +94,7 @@ class HttpPool:
             conn.close()
         return None
 
-    async def _connect(self, key: tuple[str, int]) -> _Connection:
+    async def _connect(self, key: tuple[str, int]) -> Connection:
         if self._closed:
             raise RuntimeError("the HTTP pool is closed")
         while self._open >= self._limit:
@@ -131,10 +112,10 @@ class HttpPool:
                 if conn is not None:
                     return conn
         self._open += 1
-        made: list[_Connection] = []
+        made: list[Connection] = []
 
-        def protocol() -> _Connection:
-            made.append(_Connection(self, key))
+        def protocol() -> Connection:
+            made.append(Connection(key, self._keep, self._forget))
             return made[0]
 
         try:
@@ -166,203 +147,8 @@ class HttpPool:
                 waiter.set_result(None)
                 return
 
-    def _forget(self, conn: _Connection) -> None:
+    def _forget(self, conn: Connection) -> None:
         idle = self._idle.get(conn.key)
         if idle and conn in idle:
             idle.remove(conn)
         self._freed()
-
-
-class _Connection(asyncio.Protocol):
-    """One TCP connection: writes a request, parses its answer (see the module docstring)."""
-
-    def __init__(self, pool: HttpPool, key: tuple[str, int]) -> None:
-        self.key = key
-        self.idle_since = 0.0
-        self.lost = False
-        self.reusable = False
-        self._counted = True
-        self._pool = pool
-        self._transport: asyncio.Transport | None = None
-        self._waiter: asyncio.Future[Answer] | None = None
-        self._buf = bytearray()
-        self._state = _HEAD
-        self._left = 0
-        self._status = 0
-        self._headers: dict[str, str] = {}
-        self._body = bytearray()
-        self._keep_alive = False
-
-    # -- asyncio.Protocol ---------------------------------------------------------------------
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = True
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            if self._state == _UNTIL_CLOSE:
-                self._keep_alive = False
-                self._finish()
-            else:
-                waiter.set_exception(ServerDisconnected("the server closed the connection"))
-        self.release_slot()
-
-    def eof_received(self) -> bool | None:
-        return None  # the transport closes; connection_lost settles the answer
-
-    def data_received(self, data: bytes) -> None:
-        if self._waiter is None or self._waiter.done():
-            self.close()  # bytes nobody asked for: the connection cannot be trusted
-            return
-        self._buf += data
-        try:
-            self._parse()
-        except ProtocolError as exc:
-            if not self._waiter.done():
-                self._waiter.set_exception(exc)
-            self.close()
-
-    # -- requests -----------------------------------------------------------------------------
-
-    def exchange(self, data: bytes) -> asyncio.Future[Answer]:
-        """Write one request; the future resolves with its answer."""
-        assert self._transport is not None
-        self.reusable = False
-        self._state = _HEAD
-        self._waiter = waiter = asyncio.get_running_loop().create_future()
-        self._transport.write(data)
-        return waiter
-
-    def release_slot(self) -> None:
-        """Give the connection's place in the pool back (once)."""
-        if self._counted:
-            self._counted = False
-            self._pool._forget(self)
-
-    def close(self) -> None:
-        """Close the connection and give its place back (idempotent)."""
-        self.reusable = False
-        if self._transport is not None and not self.lost:
-            self._transport.close()
-        self.release_slot()
-
-    # -- parsing ------------------------------------------------------------------------------
-
-    def _parse(self) -> None:
-        buf = self._buf
-        while self._waiter is not None and not self._waiter.done():
-            state = self._state
-            if state == _HEAD:
-                end = buf.find(b"\r\n\r\n")
-                if end < 0:
-                    if len(buf) > _MAX_HEAD:
-                        raise ProtocolError("response head over 64 KiB")
-                    return
-                head = bytes(buf[:end])
-                del buf[: end + 4]
-                self._start(head)
-            elif state == _LENGTH:
-                take = min(self._left, len(buf))
-                self._keep_body(buf, take)
-                self._left -= take
-                if self._left:
-                    return
-                self._finish()
-            elif state in (_CHUNK_SIZE, _CHUNK_END, _TRAILER):
-                end = buf.find(b"\r\n")
-                if end < 0:
-                    if len(buf) > _MAX_HEAD:
-                        raise ProtocolError("chunk line over 64 KiB")
-                    return
-                line = bytes(buf[:end])
-                del buf[: end + 2]
-                self._chunk_line(state, line)
-            elif state == _CHUNK_DATA:
-                take = min(self._left, len(buf))
-                self._keep_body(buf, take)
-                self._left -= take
-                if self._left:
-                    return
-                self._state = _CHUNK_END
-            else:  # _UNTIL_CLOSE
-                self._keep_body(buf, len(buf))
-                return
-
-    def _start(self, head: bytes) -> None:
-        lines = head.split(b"\r\n")
-        version, _, rest = lines[0].partition(b" ")
-        code = rest[:3]
-        if not version.startswith(b"HTTP/1.") or len(code) != 3 or not code.isdigit():
-            raise ProtocolError(f"bad status line {lines[0][:80]!r}")
-        status = int(code)
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            name, colon, value = line.partition(b":")
-            if not colon or not name or name != name.strip():
-                raise ProtocolError(f"bad header line {line[:80]!r}")
-            key = name.decode("latin-1").lower()
-            text = value.strip().decode("latin-1")
-            headers[key] = f"{headers[key]}, {text}" if key in headers else text
-        if 100 <= status < 200:
-            if status == 101:
-                raise ProtocolError("the server switched protocols")
-            return  # an interim answer: the real one follows
-        connection = headers.get("connection", "").lower()
-        if version == b"HTTP/1.1":
-            self._keep_alive = "close" not in connection
-        else:
-            self._keep_alive = "keep-alive" in connection
-        self._status = status
-        self._headers = headers
-        self._body = bytearray()
-        coding = headers.get("transfer-encoding")
-        length = headers.get("content-length")
-        if status in _NO_BODY:
-            self._finish()
-        elif coding is not None:
-            if coding.lower().rsplit(",", 1)[-1].strip() != "chunked":
-                self._keep_alive = False
-                self._state = _UNTIL_CLOSE
-            else:
-                self._state = _CHUNK_SIZE
-        elif length is not None:
-            if not length.isdigit():
-                raise ProtocolError(f"bad Content-Length {length[:40]!r}")
-            self._left = int(length)
-            self._state = _LENGTH
-            if not self._left:
-                self._finish()
-        else:
-            self._keep_alive = False
-            self._state = _UNTIL_CLOSE
-
-    def _chunk_line(self, state: int, line: bytes) -> None:
-        if state == _CHUNK_END:
-            if line:
-                raise ProtocolError("chunk data longer than its size")
-            self._state = _CHUNK_SIZE
-        elif state == _TRAILER:
-            if not line:
-                self._finish()
-        else:
-            size = line.split(b";", 1)[0].strip()
-            try:
-                self._left = int(size, 16)
-            except ValueError:
-                raise ProtocolError(f"bad chunk size {size[:40]!r}") from None
-            self._state = _CHUNK_DATA if self._left else _TRAILER
-
-    def _keep_body(self, buf: bytearray, take: int) -> None:
-        room = self._pool._keep - len(self._body)
-        if room > 0:
-            self._body += buf[: min(room, take)]
-        del buf[:take]
-
-    def _finish(self) -> None:
-        waiter = self._waiter
-        assert waiter is not None
-        self._state = _HEAD
-        self.reusable = self._keep_alive and not self._buf and not self.lost
-        waiter.set_result(Answer(self._status, self._headers, bytes(self._body)))
