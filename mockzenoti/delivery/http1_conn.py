@@ -123,44 +123,48 @@ class Connection(asyncio.Protocol):
     # -- parsing ------------------------------------------------------------------------------
 
     def _parse(self) -> None:
-        buf = self._buf
         while self._waiter is not None and not self._waiter.done():
             state = self._state
             if state == _HEAD:
-                end = buf.find(b"\r\n\r\n")
-                if end < 0:
-                    if len(buf) > _MAX_HEAD:
-                        raise ProtocolError("response head over 64 KiB")
+                head = self._cut(b"\r\n\r\n", "response head")
+                if head is None:
                     return
-                head = bytes(buf[:end])
-                del buf[: end + 4]
                 self._start(head)
             elif state == _LENGTH:
-                take = min(self._left, len(buf))
-                self._keep_body(buf, take)
-                self._left -= take
-                if self._left:
+                if not self._take_body():
                     return
                 self._finish()
             elif state in (_CHUNK_SIZE, _CHUNK_END, _TRAILER):
-                end = buf.find(b"\r\n")
-                if end < 0:
-                    if len(buf) > _MAX_HEAD:
-                        raise ProtocolError("chunk line over 64 KiB")
+                line = self._cut(b"\r\n", "chunk line")
+                if line is None:
                     return
-                line = bytes(buf[:end])
-                del buf[: end + 2]
                 self._chunk_line(state, line)
             elif state == _CHUNK_DATA:
-                take = min(self._left, len(buf))
-                self._keep_body(buf, take)
-                self._left -= take
-                if self._left:
+                if not self._take_body():
                     return
                 self._state = _CHUNK_END
             else:  # _UNTIL_CLOSE
-                self._keep_body(buf, len(buf))
+                self._keep_body(self._buf, len(self._buf))
                 return
+
+    def _cut(self, separator: bytes, what: str) -> bytes | None:
+        """The bytes before ``separator`` (taken with it), or None until it has come."""
+        buf = self._buf
+        end = buf.find(separator)
+        if end < 0:
+            if len(buf) > _MAX_HEAD:
+                raise ProtocolError(f"{what} over 64 KiB")
+            return None
+        part = bytes(buf[:end])
+        del buf[: end + len(separator)]
+        return part
+
+    def _take_body(self) -> bool:
+        """Take what has come of the ``_left`` body bytes expected; True when all have."""
+        take = min(self._left, len(self._buf))
+        self._keep_body(self._buf, take)
+        self._left -= take
+        return not self._left
 
     def _start(self, head: bytes) -> None:
         lines = head.split(b"\r\n")

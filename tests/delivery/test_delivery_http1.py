@@ -89,6 +89,15 @@ async def _until(check: Callable[[], bool], what: str) -> None:
         await asyncio.sleep(0.001)
 
 
+async def _closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (a server's, just closed)."""
+    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port: int = probe.sockets[0].getsockname()[1]
+    probe.close()
+    await probe.wait_closed()
+    return port
+
+
 def _request(body: bytes = b"{}") -> bytes:
     return b"POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
 
@@ -249,10 +258,7 @@ async def test_an_idle_connection_past_its_idle_timeout_is_replaced(serve) -> No
 
 @pytest.mark.asyncio
 async def test_refused_connections_raise_oserror_and_free_their_place() -> None:
-    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
-    port = probe.sockets[0].getsockname()[1]
-    probe.close()
-    await probe.wait_closed()
+    port = await _closed_port()
     pool = HttpPool(1)
     for _ in range(3):  # a leaked place would make the second request wait forever
         with pytest.raises(OSError):
@@ -389,10 +395,7 @@ async def test_a_signed_request_goes_out_whole_and_its_answer_is_classified(serv
 
 @pytest.mark.asyncio
 async def test_a_refused_connection_is_a_connection_outcome() -> None:
-    probe = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
-    port = probe.sockets[0].getsockname()[1]
-    probe.close()
-    await probe.wait_closed()
+    port = await _closed_port()
     sender = Sender(Target(f"http://127.0.0.1:{port}/"))
     pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
     result = await sender.send(session, pool, b"{}", "d-1", 0.0, watchdog)
