@@ -22,9 +22,14 @@ What it does, and no more:
 - a connection is reused only after a complete answer that did not ask to
   close it (``Connection: close``, HTTP/1.0 without keep-alive, a body ended
   by the connection, or bytes after the answer);
-- a malformed answer raises ``ProtocolError``; a connection that ends before
-  its answer raises ``ServerDisconnected``; connecting raises ``OSError``;
-  cancelling the waiting task (a timeout) closes the connection.
+- a request on a reused connection that ends before any byte of its answer
+  is sent once more on a new connection: that is the keep-alive race (the
+  server closed the idle connection as the request came; Node's and
+  uvicorn's servers close idle connections after 5 s), and the server did
+  not take the request;
+- otherwise a malformed answer raises ``ProtocolError``; a connection that
+  ends before its answer raises ``ServerDisconnected``; connecting raises
+  ``OSError``; cancelling the waiting task (a timeout) closes the connection.
 """
 
 from __future__ import annotations
@@ -59,9 +64,24 @@ class HttpPool:
     async def request(self, host: str, port: int, data: bytes) -> Answer:
         """Send ``data`` (a whole request: head and body) to ``host:port``; the answer."""
         key = (host, port)
-        conn = self._reuse(key) or await self._connect(key)
+        conn = self._reuse(key)
+        reused = conn is not None
+        if conn is None:
+            conn = await self._connect(key)
         try:
             answer = await conn.exchange(data)
+        except ServerDisconnected:
+            conn.close()
+            if not reused or conn.answering:
+                raise
+            # The keep-alive race: the server closed the idle connection as the
+            # request came, and answered nothing. Once more, on a new connection.
+            conn = await self._connect(key)
+            try:
+                answer = await conn.exchange(data)
+            except BaseException:
+                conn.close()
+                raise
         except BaseException:
             conn.close()
             raise

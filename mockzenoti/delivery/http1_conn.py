@@ -52,6 +52,7 @@ class Connection(asyncio.Protocol):
         self.idle_since = 0.0
         self.lost = False
         self.reusable = False
+        self.answering = False  # some bytes of the current answer have come
         self._counted = True
         self._keep = keep
         self._on_release = on_release
@@ -88,6 +89,7 @@ class Connection(asyncio.Protocol):
         if self._waiter is None or self._waiter.done():
             self.close()  # bytes nobody asked for: the connection cannot be trusted
             return
+        self.answering = True
         self._buf += data
         try:
             self._parse()
@@ -102,6 +104,7 @@ class Connection(asyncio.Protocol):
         """Write one request; the future resolves with its answer."""
         assert self._transport is not None
         self.reusable = False
+        self.answering = False
         self._state = _HEAD
         self._waiter = waiter = asyncio.get_running_loop().create_future()
         self._transport.write(data)

@@ -435,3 +435,43 @@ async def test_both_clients_see_the_same_answers_alike(serve) -> None:  # type: 
     await pool.close()
     await session.close()
     watchdog.close()
+
+
+def _in_turn(*turns: tuple[list[bytes], bool]) -> Script:
+    """A script answering the n-th request with the n-th turn."""
+    left = iter(turns)
+    return lambda _request: next(left)
+
+
+@pytest.mark.asyncio
+async def test_a_reused_connection_closed_without_an_answer_is_tried_once_more(  # type: ignore[no-untyped-def]
+    serve,
+) -> None:
+    # The second request meets the keep-alive race: the server drops it and closes.
+    server = await serve(_in_turn(([OK], False), ([], True), ([OK], False)))
+    pool = HttpPool(2)
+    await pool.request("127.0.0.1", server.port, _request())
+    assert (await pool.request("127.0.0.1", server.port, _request(b"[2]"))).status == 200
+    assert server.connections == 2
+    assert [r.endswith(b"[2]") for r in server.requests] == [False, True, True]
+    await pool.close()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    "second",
+    [([b"HTTP/1.1 200 OK\r\nContent-Le"], True), ([], True)],
+    ids=["part-of-an-answer", "on-a-new-connection"],
+)
+async def test_no_second_try_after_part_of_an_answer_or_on_a_new_connection(  # type: ignore[no-untyped-def]
+    serve, second: tuple[list[bytes], bool]
+) -> None:
+    first = ([OK], second[0] == [])  # closing after the first answer: the second opens anew
+    server = await serve(_in_turn(first, second, ([OK], False)))
+    pool = HttpPool(2)
+    await pool.request("127.0.0.1", server.port, _request())
+    await _until(lambda: pool.open_connections == (0 if first[1] else 1), "the first answer")
+    with pytest.raises(ServerDisconnected):
+        await pool.request("127.0.0.1", server.port, _request())
+    assert len(server.requests) == 2
+    await pool.close()
