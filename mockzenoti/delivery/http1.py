@@ -64,15 +64,12 @@ class HttpPool:
     async def request(self, host: str, port: int, data: bytes) -> Answer:
         """Send ``data`` (a whole request: head and body) to ``host:port``; the answer."""
         key = (host, port)
-        conn = self._reuse(key)
-        reused = conn is not None
-        if conn is None:
-            conn = await self._connect(key)
+        conn = self._reuse(key) or await self._connect(key)
         try:
             answer = await conn.exchange(data)
         except ServerDisconnected:
             conn.close()
-            if not reused or conn.answering:
+            if conn.exchanges == 1 or conn.answering:  # a new connection, or a partial answer
                 raise
             # The keep-alive race: the server closed the idle connection as the
             # request came, and answered nothing. Once more, on a new connection.

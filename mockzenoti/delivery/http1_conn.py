@@ -53,6 +53,7 @@ class Connection(asyncio.Protocol):
         self.lost = False
         self.reusable = False
         self.answering = False  # some bytes of the current answer have come
+        self.exchanges = 0  # requests written on this connection
         self._counted = True
         self._keep = keep
         self._on_release = on_release
@@ -105,6 +106,7 @@ class Connection(asyncio.Protocol):
         assert self._transport is not None
         self.reusable = False
         self.answering = False
+        self.exchanges += 1
         self._state = _HEAD
         self._waiter = waiter = asyncio.get_running_loop().create_future()
         self._transport.write(data)

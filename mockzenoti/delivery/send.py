@@ -198,11 +198,7 @@ class Sender:
                 # Nothing to read for an empty answer (a receiver's usual 200).
                 raw = await resp.read() if length is None or 0 < length <= _MAX_READ else b""
                 status = resp.status
-                retry_after = (
-                    None
-                    if status < 300
-                    else parse_retry_after(resp.headers.get("Retry-After"), now)
-                )
+                retry_after = None if status < 300 else resp.headers.get("Retry-After")
         except asyncio.CancelledError:
             if not watchdog.expired(task):
                 raise
@@ -216,10 +212,7 @@ class Sender:
             return AttemptResult("connection", None, message, time.perf_counter() - start, None)
         finally:
             watchdog.unwatch(task)
-        latency = time.perf_counter() - start
-        outcome = "success" if 200 <= status < 300 else classify(status, self.retry_statuses)[0]
-        snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
-        return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+        return self._answered(status, retry_after, raw, now, start)
 
     async def _send_lean(
         self,
@@ -245,18 +238,24 @@ class Sender:
             return AttemptResult("connection", None, message, time.perf_counter() - start, None)
         finally:
             watchdog.unwatch(task)
-        latency = time.perf_counter() - start
         status = answer.status
+        retry_after = None if status < 300 else answer.headers.get("retry-after")
+        return self._answered(status, retry_after, answer.body, now, start)
+
+    def _answered(
+        self, status: int, retry_after: str | None, raw: bytes, now: float, start: float
+    ) -> AttemptResult:
+        """The result of an attempt that got an answer (either client's)."""
+        latency = time.perf_counter() - start
         if 200 <= status < 300:
-            outcome, retry_after = "success", None
+            outcome, wait = "success", None
         else:
-            outcome = classify(status, self.retry_statuses)[0]
-            retry_after = (
-                None if status < 300 else parse_retry_after(answer.headers.get("retry-after"), now)
+            outcome, wait = (
+                classify(status, self.retry_statuses)[0],
+                parse_retry_after(retry_after, now),
             )
-        raw = answer.body
         snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
-        return AttemptResult(outcome, status, None, latency, snippet, retry_after)
+        return AttemptResult(outcome, status, None, latency, snippet, wait)
 
 
 def _request_head(url: URL, method: str, headers: dict[str, str]) -> bytes:
