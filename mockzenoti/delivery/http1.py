@@ -35,9 +35,9 @@ What it does, and no more:
 from __future__ import annotations
 
 import asyncio
-import collections
 
 from mockzenoti.delivery.http1_conn import Answer, Connection, ProtocolError, ServerDisconnected
+from mockzenoti.delivery.waiters import Waiters
 
 __all__ = ["Answer", "HttpPool", "ProtocolError", "ServerDisconnected"]
 
@@ -53,7 +53,7 @@ class HttpPool:
         self._keep = keep
         self._idle: dict[tuple[str, int], list[Connection]] = {}
         self._open = 0
-        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._waiters = Waiters()  # requests waiting for a place under the limit
         self._closed = False
 
     @property
@@ -85,7 +85,7 @@ class HttpPool:
         if conn.reusable and not self._closed:
             conn.idle_since = asyncio.get_running_loop().time()
             self._idle.setdefault(key, []).append(conn)
-            self._wake_one()  # a request waiting at the limit may take it (or close it)
+            self._waiters.wake()  # a request waiting at the limit may take it (or close it)
         else:
             conn.close()
         return answer
@@ -116,15 +116,7 @@ class HttpPool:
             raise RuntimeError("the HTTP pool is closed")
         while self._open >= self._limit:
             if not self._evict_idle():
-                waiter = asyncio.get_running_loop().create_future()
-                self._waiters.append(waiter)
-                try:
-                    await waiter
-                except BaseException:
-                    if waiter.done() and not waiter.cancelled():
-                        self._wake_one()  # woken but leaving: pass the turn on
-                    waiter.cancel()
-                    raise
+                await self._waiters.turn()
                 conn = self._reuse(key)
                 if conn is not None:
                     return conn
@@ -155,14 +147,7 @@ class HttpPool:
     def _freed(self) -> None:
         """A connection closed (or failed to open): its slot goes to the next waiter."""
         self._open -= 1
-        self._wake_one()
-
-    def _wake_one(self) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                return
+        self._waiters.wake()
 
     def _forget(self, conn: Connection) -> None:
         idle = self._idle.get(conn.key)

@@ -12,12 +12,11 @@ chaos reordering takes a random one of the first ``window`` items.
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections import deque
-from collections.abc import Sized
 
 from mockzenoti.delivery.live import Job, LiveTarget
+from mockzenoti.delivery.waiters import Waiters
 
 __all__ = ["EntityGate", "HandOff", "ReadyQueue"]
 
@@ -66,38 +65,7 @@ class EntityGate:
         return len(self._lines)
 
 
-class _Waiters:
-    """What both queues share: waiting getters, each on its own future, woken one at a time."""
-
-    __slots__ = ("_getters",)
-
-    def __init__(self) -> None:
-        self._getters: deque[asyncio.Future[None]] = deque()
-
-    def _wake(self) -> None:
-        """Wake the oldest getter still waiting."""
-        while self._getters:
-            getter = self._getters.popleft()
-            if not getter.done():
-                getter.set_result(None)
-                return
-
-    async def _wait(self, items: Sized) -> None:
-        """Return once ``items`` (the queue's own deque) is not empty."""
-        while not items:
-            getter = asyncio.get_running_loop().create_future()
-            self._getters.append(getter)
-            try:
-                await getter
-            except asyncio.CancelledError:
-                if getter.done() and not getter.cancelled():
-                    self._wake()  # pass the wake-up on to another getter
-                else:
-                    getter.cancel()
-                raise
-
-
-class ReadyQueue(_Waiters):
+class ReadyQueue(Waiters):
     """Deliveries ready for a worker; ``get()`` returns ``(job, displacement)``.
 
     ``displacement`` is how many older deliveries the job overtook (chaos
@@ -121,7 +89,7 @@ class ReadyQueue(_Waiters):
             self._items.appendleft(job)
         else:
             self._items.append(job)
-        self._wake()
+        self.wake()
 
     def get_nowait(self) -> tuple[Job, int]:
         """Take a job without waiting (the queue must not be empty)."""
@@ -135,11 +103,11 @@ class ReadyQueue(_Waiters):
     async def get(self) -> tuple[Job, int]:
         """Wait for a job; the oldest, or a random one of the first ``window``."""
         if not self._items:
-            await self._wait(self._items)
+            await self.until_any(self._items)
         return self.get_nowait()
 
 
-class HandOff(_Waiters):
+class HandOff(Waiters):
     """A FIFO from the dispatcher to the workers: cheaper than ``asyncio.Queue``.
 
     ``get()`` returns at once while items are queued (no coroutine switch);
@@ -163,7 +131,7 @@ class HandOff(_Waiters):
     def put_nowait(self, item: tuple[Job, LiveTarget, int]) -> None:
         """Queue an item and wake one waiting getter."""
         self._items.append(item)
-        self._wake()
+        self.wake()
 
     def get_nowait(self) -> tuple[Job, LiveTarget, int]:
         """Take the oldest item (the queue must not be empty)."""
@@ -172,5 +140,5 @@ class HandOff(_Waiters):
     async def get(self) -> tuple[Job, LiveTarget, int]:
         """Wait for an item and take it."""
         if not self._items:
-            await self._wait(self._items)
+            await self.until_any(self._items)
         return self._items.popleft()

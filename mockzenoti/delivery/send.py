@@ -198,7 +198,7 @@ class Sender:
                 # Nothing to read for an empty answer (a receiver's usual 200).
                 raw = await resp.read() if length is None or 0 < length <= _MAX_READ else b""
                 status = resp.status
-                retry_after = None if status < 300 else resp.headers.get("Retry-After")
+                retry_after = resp.headers.get("Retry-After")
         except asyncio.CancelledError:
             if not watchdog.expired(task):
                 raise
@@ -208,8 +208,7 @@ class Sender:
         except (aiohttp.ClientError, OSError) as exc:
             if watchdog.expired(task):  # aiohttp turned the cancellation into its own error
                 return _timed_out(start)
-            message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
-            return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+            return _unreachable(exc, start)
         finally:
             watchdog.unwatch(task)
         return self._answered(status, retry_after, raw, now, start)
@@ -234,18 +233,20 @@ class Sender:
                 raise
             return _timed_out(start)
         except (ProtocolError, OSError) as exc:
-            message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
-            return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+            return _unreachable(exc, start)
         finally:
             watchdog.unwatch(task)
-        status = answer.status
-        retry_after = None if status < 300 else answer.headers.get("retry-after")
-        return self._answered(status, retry_after, answer.body, now, start)
+        return self._answered(
+            answer.status, answer.headers.get("retry-after"), answer.body, now, start
+        )
 
     def _answered(
         self, status: int, retry_after: str | None, raw: bytes, now: float, start: float
     ) -> AttemptResult:
-        """The result of an attempt that got an answer (either client's)."""
+        """The result of an attempt that got an answer (either client's).
+
+        ``retry_after``: the answer's ``Retry-After`` header (used when it did not succeed).
+        """
         latency = time.perf_counter() - start
         if 200 <= status < 300:
             outcome, wait = "success", None
@@ -277,6 +278,12 @@ def _timed_out(start: float) -> AttemptResult:
     return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
 
 
+def _unreachable(exc: BaseException, start: float) -> AttemptResult:
+    """A ``connection`` result: no answer came (refused, reset, DNS, malformed answer)."""
+    message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+    return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+
+
 async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
     """Zenoti's test button: an empty POST, no body, no signature (extra headers kept)."""
     headers = dict(target.headers)
@@ -293,10 +300,9 @@ async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
             raw = await resp.read()
             status = resp.status
     except TimeoutError:
-        return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
+        return _timed_out(start)
     except (aiohttp.ClientError, OSError) as exc:
-        message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
-        return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+        return _unreachable(exc, start)
     outcome, _ = classify(status, frozenset())
     snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
     return AttemptResult(outcome, status, None, time.perf_counter() - start, snippet)

@@ -18,7 +18,7 @@ from mockzenoti.render import invoice as render_invoice
 from mockzenoti.world.holds import hold
 from mockzenoti.world.keys import group_keys, invoice_keys
 from mockzenoti.world.ops_classes import ClassOps
-from mockzenoti.world.rules import RULES, TransitionError, group_state, permits, require
+from mockzenoti.world.rules import TransitionError, group_state, require
 
 __all__ = ["AppointmentOps"]
 
@@ -33,13 +33,10 @@ class AppointmentOps(ClassOps):
     """Book, confirm, check in, start, complete, close, cancel, no-show, reschedule, feedback."""
 
     def _group_rule(self, g: AppointmentGroup, action: str) -> None:
-        appointments = g.appointments
         # the agenda's clock, not the ``now`` property: one call less per event
-        start, end, now = appointments[0].start_ticks, appointments[-1].end_ticks, self.agenda.now
-        state = group_state(g)
-        if not permits(RULES["appointment", action], state, now, start, end):
-            require("appointment", action, state, _what(g), now=now, start=start, end=end,
-                    tz=g.center.tz)  # fmt: skip
+        start, end = g.appointments[0].start_ticks, g.appointments[-1].end_ticks
+        require("appointment", action, group_state(g), lambda: _what(g), self.agenda.now, start,
+                end, g.center.tz)  # fmt: skip
 
     def book_appointment(
         self,

@@ -26,11 +26,9 @@ from mockzenoti.world.holds import hold
 from mockzenoti.world.keys import booking_keys
 from mockzenoti.world.ops_people import PeopleOps
 from mockzenoti.world.rules import (
-    RULES,
     TransitionError,
     booking_state,
     membership_state,
-    permits,
     require,
 )
 
@@ -55,15 +53,12 @@ class ClassOps(PeopleOps):
 
     def _booking_rule(self, b: ClassBooking, action: str) -> None:
         s = b.session
-        require("booking", action, booking_state(b), _what(b), now=self.now,
-                start=s.start_ticks, end=s.end_ticks, tz=s.center.tz)  # fmt: skip
+        require("booking", action, booking_state(b), lambda: _what(b), self.agenda.now,
+                s.start_ticks, s.end_ticks, s.center.tz)  # fmt: skip
 
     def _session_rule(self, s: ClassSession, action: str) -> None:
-        # permits() first (each booking asks): require() builds its message only to refuse.
-        now, start, end = self.agenda.now, s.start_ticks, s.end_ticks
-        if not permits(RULES["session", action], s.state, now, start, end):
-            require("session", action, s.state, _session_what(s), now=now, start=start,
-                    end=end, tz=s.center.tz)  # fmt: skip
+        require("session", action, s.state, lambda: _session_what(s), self.agenda.now,
+                s.start_ticks, s.end_ticks, s.center.tz)  # fmt: skip
 
     def schedule_session(
         self,

@@ -60,7 +60,7 @@ class PeopleOps(WorldBase):
         email: str | None = None,
     ) -> None:
         """``Guest.Updated``: the given fields change, or (none given) a typical edit is made."""
-        require("guest", "update", guest_state(guest), _guest_name(guest))
+        require("guest", "update", guest_state(guest), lambda: _guest_name(guest))
         self.use_guest(guest)
         if first_name is None and last_name is None and email is None:
             self._typical_edit(guest)
@@ -87,7 +87,7 @@ class PeopleOps(WorldBase):
         Returns the (category, channel) changed.
         """
         action = "opt-in" if state == "opted-in" else "opt-out"
-        require("guest", action, guest_state(guest), _guest_name(guest))
+        require("guest", action, guest_state(guest), lambda: _guest_name(guest))
         self.use_guest(guest)
         prefs = guest.preferences
         choices = [
@@ -108,7 +108,7 @@ class PeopleOps(WorldBase):
 
     def delete_guest(self, guest: Guest) -> None:
         """``Guest.Deleted``: refused while the guest holds an open booking, visit or sale."""
-        require("guest", "delete", guest_state(guest), _guest_name(guest))
+        require("guest", "delete", guest_state(guest), lambda: _guest_name(guest))
         self.use_guest(guest)
         held = open_holds(guest, self.now)
         if held:
