@@ -18,6 +18,7 @@ from mockzenoti.errors import MockZenotiError
 
 __all__ = [
     "DEFAULT_OUTBOX",
+    "URL_ENV",
     "engine_options",
     "header_option",
     "outbox_option",
@@ -31,6 +32,8 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUTBOX = ".mockzenoti/outbox.sqlite"
+#: The environment variable that gives ``--url`` when it is not on the command line.
+URL_ENV = "MOCKZENOTI_URL"
 
 
 def _bad(param: click.Parameter | None, exc: MockZenotiError) -> click.BadParameter:
@@ -107,9 +110,11 @@ def target_options(command: F) -> F:
             "urls",
             multiple=True,
             required=True,
+            envvar=URL_ENV,
             metavar="[NAME=]URL",
             help="Webhook URL (repeatable: each event goes to every URL). "
-            "NAME=URL names the target; the default name is the URL.",
+            "NAME=URL names the target; the default name is the URL. "
+            f"Default: ${URL_ENV} (several separated by spaces).",
         ),
         _option(
             "--method",

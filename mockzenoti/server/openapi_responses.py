@@ -264,6 +264,7 @@ def responses() -> dict[str, Schema]:
                 "total": INT,
                 "limit": INT,
                 "offset": INT,
+                "next_offset": NINT,
             },
         ),
     }

@@ -51,13 +51,14 @@ def test_the_sink_command_receives_misbehaves_lists_and_sums_up(tmp_path: Path) 
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert listing["counts"] == {"calls": 11, "accepted": 5, "rejected": 6, "unique_events": 5,
-                                 "duplicates": 0, "bad_signatures": 1}  # fmt: skip
+                                 "duplicates": 0, "bad_signatures": 1,
+                                 "forgotten": 0}  # fmt: skip
     by_event: dict[str, list[tuple[int, int]]] = {}
-    for c in listing["received"][:10]:
+    for c in listing["items"][:10]:
         by_event.setdefault(c["event_id"], []).append((c["attempt"], c["status"]))
     assert list(by_event.values()) == [[(1, 500), (2, 200)]] * 5
-    assert listing["received"][-1]["signature_ok"] is False
-    assert [c["index"] for c in tail["received"]] == [10]
+    assert listing["items"][-1]["signature_ok"] is False
+    assert [c["index"] for c in tail["items"]] == [10]
     lines = out.splitlines()
     requests = [line for line in lines if " POST " in line]
     assert len(requests) == 11
