@@ -71,3 +71,14 @@ def test_shell_completion_lists_commands_and_options(tmp_path: Path) -> None:
     script = subprocess.run(command(), cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=60, check=False)  # fmt: skip
     assert "_mockzenoti_completion" in script.stdout and "complete " in script.stdout
+
+
+def test_simulate_says_what_it_wrote(tmp_path: Path) -> None:
+    result = invoke("simulate", "class-lifecycle", "--seed", "3", "--events", "12",
+                    "--out", "e.jsonl", "--expect", "t.json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "wrote 12 events to e.jsonl (JSON Lines)" in result.output
+    assert "wrote the expected final state to t.json" in result.output
+    assert len((tmp_path / "e.jsonl").read_text().splitlines()) == 12
+    to_stdout = invoke("simulate", "class-lifecycle", "--seed", "3", "--events", "2")
+    assert "wrote" not in to_stdout.output and len(to_stdout.output.splitlines()) == 2
