@@ -280,7 +280,11 @@ class Sink:
                 )
             numbers[key] = int(text)
         payloads = query.get("payloads", "false").lower() in ("1", "true", "yes")
-        return web.json_response(self.received_page(payloads=payloads, **numbers))
+        page = self.received_page(
+            limit=numbers["limit"], offset=numbers["offset"], since=numbers["since"],
+            payloads=payloads,
+        )  # fmt: skip
+        return web.json_response(page)
 
     def app(self) -> web.Application:
         """An application answering every path with this sink (mountable with ``add_subapp``).

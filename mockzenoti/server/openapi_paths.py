@@ -286,7 +286,9 @@ def paths() -> dict[str, Any]:
                     LIMIT | {"schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
                     OFFSET,
                     query_param(
-                        "since", {"type": "integer", "minimum": 0}, "Only requests from this index on."
+                        "since",
+                        {"type": "integer", "minimum": 0},
+                        "Only requests from this index on.",
                     ),
                     query_param("payloads", {"type": "boolean"}, "Include payloads."),
                 ),

@@ -170,7 +170,10 @@ def responses() -> dict[str, Schema]:
             },
         ),
         "Counts": COUNTS,
-        "Health": obj(None, {"status": STR, "version": STR, "uptime": NUM, "auth": BOOL}),
+        "Health": obj(
+            None,
+            {"status": STR, "version": STR, "uptime": NUM, "auth": BOOL, "read_only": BOOL},
+        ),
         "CatalogEntry": obj(None, entry_props),
         "CatalogList": obj(
             None, {"items": {"type": "array", "items": ref("CatalogEntry")}, "count": INT}

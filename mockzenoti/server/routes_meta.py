@@ -14,7 +14,7 @@ from mockzenoti.errors import MockZenotiError, UnknownEventType
 from mockzenoti.generator import generate
 from mockzenoti.scenarios import builtin_scenarios, load_scenario
 from mockzenoti.server.errors import ApiError
-from mockzenoti.server.keys import FEED, HUB, OUTBOX, RUNS, SETTINGS, STATS
+from mockzenoti.server.keys import FEED, HUB, OUTBOX, READ_ONLY, RUNS_READ, SETTINGS, STATS
 from mockzenoti.server.metrics import prometheus
 from mockzenoti.server.openapi import openapi_document
 from mockzenoti.server.runstate import STATES, run_state
@@ -49,6 +49,7 @@ async def health(request: web.Request) -> web.Response:
             "version": __version__,
             "uptime": round(time.time() - stats.started_at, 3),
             "auth": request.app[SETTINGS].token is not None,
+            "read_only": request.app[READ_ONLY],
         }
     )
 
@@ -109,7 +110,7 @@ async def scenarios(request: web.Request) -> web.Response:
 
 async def _runs_by_state(request: web.Request) -> dict[str, int]:
     outbox = request.app[OUTBOX]
-    handles = dict(request.app[RUNS].handles)
+    handles = await request.app[RUNS_READ].current()
     records = await outbox.call(outbox.list_runs, limit=2**31, offset=0)
     counts = dict.fromkeys(STATES, 0)
     for record in records:
@@ -141,7 +142,7 @@ async def metrics(request: web.Request) -> web.Response:
     text = prometheus(
         app[HUB].metrics,
         app[STATS],
-        active_runs=app[RUNS].active,
+        active_runs=app[RUNS_READ].active,
         runs_by_state=await _runs_by_state(request),
         outbox_states=await outbox.call(outbox.counts),
         stream_clients=len(app[FEED].clients),

@@ -257,6 +257,10 @@ class RunsManager:
         self.handles.pop(handle.id, None)
         self._emit(handle, state)
 
+    async def current(self) -> dict[int, RunHandle]:
+        """The runs this process delivers (or has just finished), by id."""
+        return dict(self.handles)
+
     async def progress(self) -> list[dict[str, Any]]:
         """``run.progress`` changes for the runs delivering now."""
         out = []
