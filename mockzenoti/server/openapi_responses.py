@@ -252,6 +252,7 @@ def responses() -> dict[str, Schema]:
                 "events": INT,
                 "runs": COUNTS,
                 "targets": INT,
+                "latency": OBJ,
                 "live": OBJ,
             },
         ),

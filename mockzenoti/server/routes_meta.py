@@ -120,7 +120,8 @@ async def _runs_by_state(request: web.Request) -> dict[str, int]:
 
 @routes.get("/stats")
 async def stats(request: web.Request) -> web.Response:
-    """Outbox-wide counts: deliveries by state, attempts by outcome, events, runs, targets."""
+    """Outbox-wide counts: deliveries by state, attempts by outcome and their latency
+    percentiles, events, runs, targets."""
     outbox = request.app[OUTBOX]
     return web.json_response(
         {
@@ -129,6 +130,7 @@ async def stats(request: web.Request) -> web.Response:
             "events": await outbox.call(outbox.event_count),
             "runs": await _runs_by_state(request),
             "targets": len(await outbox.call(outbox.list_targets)),
+            "latency": await outbox.call(outbox.latency_percentiles),
             "live": request.app[HUB].metrics.snapshot(),
         }
     )

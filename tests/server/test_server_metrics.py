@@ -66,6 +66,8 @@ async def test_metrics_count_events_attempts_runs_and_depth(api: Api) -> None:
     assert buckets == sorted(buckets) and buckets[-1] == 14
     assert samples[("mockzenoti_attempt_latency_seconds_bucket", 'le="+Inf"')] == 14
     assert samples[("mockzenoti_attempt_latency_seconds_count", "")] == 14
+    latency = (await api.call("GET", "/stats"))["latency"]  # from the outbox: a page loaded late
+    assert latency["count"] == 14 and 0 < latency["p50"] <= latency["p99"] <= latency["max"]
 
 
 @pytest.mark.asyncio
