@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -301,8 +302,10 @@ class Sink:
         app.router.add_route("*", f"/sink/{name}", self.handle)
         app.router.add_route("*", f"/sink/{name}/{{tail:.*}}", self.handle)
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve standalone; returns ``url`` (port 0 picks a free port)."""
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+    ) -> str:
+        """Serve standalone; returns ``url`` (port 0: a free port; https with ``ssl_context``)."""
         if self._runner is not None:
             raise RuntimeError("the sink is already running")
         self._stopping = asyncio.Event()
@@ -310,11 +313,12 @@ class Sink:
             self.app(), handler_cancellation=True, access_log=None, shutdown_timeout=1.0
         )
         await runner.setup()
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
         await site.start()
         self._runner = runner
         bound = runner.addresses[0]
-        self._url = f"http://{host}:{bound[1]}/"
+        scheme = "https" if ssl_context is not None else "http"
+        self._url = f"{scheme}://{host}:{bound[1]}/"
         return self._url
 
     async def stop(self) -> None:
