@@ -76,7 +76,8 @@ def delivery_cpu(ctx: Context) -> Outcome:
     count = ctx.bound.count
     with tempfile.TemporaryDirectory() as tmp:
         old = checkout_before(ctx.root, ref, Path(tmp) / "before")
-        befores, afters = [], []
+        befores: list[float] = []
+        afters: list[float] = []
         for turn in range(2):
             for code, into in ((old, befores), (None, afters)):
                 work = Path(tmp) / f"run-{turn}-{'before' if code else 'after'}"
