@@ -46,6 +46,7 @@ def _delivery() -> Schema:
             "possible_duplicates": INT,
             "created_at": NUM,
             "updated_at": NUM,
+            "latency_ms": NNUM,
         },
     )
 
@@ -243,6 +244,44 @@ def responses() -> dict[str, Schema]:
                 "payload": ANY,
                 "keys": {"type": "array", "items": STR},
                 "center_id": NSTR,
+            },
+        ),
+        "EventList": obj(
+            None,
+            {
+                "items": {
+                    "type": "array",
+                    "items": obj(
+                        ["id", "run_id", "seq", "event_id", "envelope_id", "event_type", "name"],
+                        {
+                            "id": INT,
+                            "run_id": NINT,
+                            "seq": INT,
+                            "event_id": NSTR,
+                            "envelope_id": STR,
+                            "event_type": NSTR,
+                            "name": STR,
+                            "center_id": NSTR,
+                            "keys": {"type": "array", "items": STR},
+                            "accepted_at": NUM,
+                            "payload": ANY,
+                        },
+                    ),
+                },
+                "total": INT,
+                "limit": INT,
+                "offset": INT,
+                "next_offset": NINT,
+            },
+        ),
+        "Throughput": obj(
+            None,
+            {
+                "seconds": INT,
+                "items": {
+                    "type": "array",
+                    "items": obj(None, {"t": INT, "attempts_per_s": INT, "delivered_per_s": INT}),
+                },
             },
         ),
         "Redelivered": obj(None, {"redelivered": INT}),

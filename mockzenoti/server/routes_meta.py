@@ -13,6 +13,7 @@ from mockzenoti.catalog import CatalogEntry
 from mockzenoti.errors import MockZenotiError, UnknownEventType
 from mockzenoti.generator import generate
 from mockzenoti.scenarios import builtin_scenarios, load_scenario
+from mockzenoti.server.bodies import Query
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import FEED, HUB, OUTBOX, READ_ONLY, RUNS_READ, SETTINGS, STATS
 from mockzenoti.server.metrics import prometheus
@@ -134,6 +135,25 @@ async def stats(request: web.Request) -> web.Response:
             "live": request.app[HUB].metrics.snapshot(),
         }
     )
+
+
+@routes.get("/stats/throughput")
+async def throughput(request: web.Request) -> web.Response:
+    """Attempts and deliveries (successful attempts) per second over the last ``seconds``.
+
+    Read from the attempt log, so a page opened late (or reloaded) draws the
+    last minute at once; the stream's snapshots carry on from there.
+    """
+    seconds = Query(request).integer("seconds", 60, minimum=1, maximum=3600)
+    outbox = request.app[OUTBOX]
+    now = int(time.time())
+    first = now - seconds + 1  # the current second (under way) is the last
+    found = {s: (n, ok) for s, n, ok in await outbox.call(outbox.attempts_per_second, first)}
+    items = []
+    for second in range(first, now + 1):
+        n, ok = found.get(second, (0, 0))
+        items.append({"t": second + 1, "attempts_per_s": n, "delivered_per_s": ok})
+    return web.json_response({"seconds": seconds, "items": items})
 
 
 @routes.get("/metrics")

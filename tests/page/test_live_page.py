@@ -11,6 +11,7 @@ allowed. Screenshots are saved to the test's tmp dir.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -192,3 +193,45 @@ def test_narrow_page_and_token(browser: Browser, tmp_path: Path) -> None:
         expect(bare.locator("#delivery-rows tr[data-pk]").first).to_be_visible()
         bare.close()
     assert [p for p in problems if "401" not in p] == []
+
+
+def test_a_page_opened_late_and_reloaded_shows_the_last_minute(
+    browser: Browser, tmp_path: Path
+) -> None:
+    problems: list[str] = []
+    with ServerThread() as server:
+        api = Client(server.base)
+        api.call(
+            "PUT", "/sinks/slow", {"fail_first": 1, "fail_share": 0.5, "fail_status": 503}, 201
+        )
+        target = {"id": "t", "url": server.base + "/sink/slow", "retry": "fast"}
+        api.call("POST", "/targets", target, 201)
+        run = api.call("POST", "/runs", RUN | {"events": 60, "pace": "asap"}, 201)
+        deadline = time.monotonic() + TIMEOUT / 1000
+        while api.call("GET", f"/runs/{run['id']}")["state"] == "running":  # settled, then open
+            assert time.monotonic() < deadline, "the run did not finish"
+            time.sleep(0.05)  # polling the API for a condition, not waiting a fixed time
+        assert api.call("GET", f"/runs/{run['id']}")["counts"]["delivered"] == 60
+
+        page = open_page(browser, server.base + "/", problems)
+        for moment in ("opened", "reloaded"):
+            if moment == "reloaded":
+                page.reload()
+                expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+            # the chart has the run's attempts, read back from the outbox
+            page.wait_for_function(
+                "() => Number(document.querySelector('#chart').dataset.points) >= 2 "
+                "&& Number(document.querySelector('#chart').dataset.peak) > 0"
+            )
+            # latency percentiles and the rows' latencies are numbers, not dashes
+            for point in ("p50", "p90", "p99"):
+                expect(page.locator(f"#latency [data-p={point}]")).to_have_text(
+                    re.compile(rf"^{point} [0-9.]+ (ms|s)$")
+                )
+            latencies = page.locator("#delivery-rows td.latency")
+            expect(latencies.first).to_have_text(re.compile(r"^[0-9.]+ (ms|s)$"))
+            expect(latencies.filter(has_text="\u2013")).to_have_count(0)  # the page's dash
+            wait_counter(page, "delivered", "n === 60")
+            page.screenshot(path=str(tmp_path / f"{moment}.png"), full_page=True)
+        page.close()
+    assert problems == []

@@ -83,3 +83,22 @@ async def test_active_runs_while_a_run_delivers(api: Api) -> None:
     assert stats["runs"]["running"] == 1 and stats["targets"] == 1
     await api.call("DELETE", f"/runs/{run['id']}", expect=202)
     await api.wait_run(run["id"])
+
+
+@pytest.mark.asyncio
+async def test_throughput_and_latencies_are_read_back_from_the_outbox(api: Api) -> None:
+    await api.target("a")
+    await api.call("PUT", "/sinks/a", {"fail_first": 1}, expect=201)
+    run = await api.call("POST", "/runs", {"scenario": "guest-lifecycle", "events": 6}, expect=201)
+    await api.wait_run(run["id"])
+    history = await api.call("GET", "/stats/throughput?seconds=30")
+    items = history["items"]
+    assert history["seconds"] == 30 and len(items) == 30
+    assert [i["t"] for i in items] == list(range(items[0]["t"], items[0]["t"] + 30))
+    # every attempt of the run is in the last 30 s: 6 refused, then 6 delivered
+    assert sum(i["attempts_per_s"] for i in items) == 12
+    assert sum(i["delivered_per_s"] for i in items) == 6
+    listed = (await api.call("GET", "/deliveries?order=desc&limit=3"))["items"]
+    assert all(isinstance(d["latency_ms"], float) and d["latency_ms"] >= 0 for d in listed)
+    bad = await api.error("GET", "/stats/throughput?seconds=0", expect=422)
+    assert bad["field"] == "seconds"

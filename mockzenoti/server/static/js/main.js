@@ -73,6 +73,7 @@ async function loadAll() {
   targets.load(targetList.items);
   runs.load(runList.items);
   updateBulk();
+  get("/stats/throughput", { seconds: 60 }).then((history) => chart.backfill(history.items), report);
   await table.reconcile();
   lastReconcile = performance.now();
 }
