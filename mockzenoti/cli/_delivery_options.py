@@ -28,6 +28,7 @@ __all__ = [
     "progress_options",
     "report_option",
     "target_options",
+    "tls_option_group",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,6 +101,37 @@ def report_option(contents: str = "") -> Callable[[F], F]:
     what = f" ({contents})" if contents else ""
     return _option("--report", type=click.Path(dir_okay=False), default=None,
                    help=f"Write a JSON summary here{what}.")  # fmt: skip
+
+
+content_type_option = _option(
+    "--content-type",
+    default="application/json",
+    show_default=True,
+    metavar="TYPE",
+    help="The Content-Type header sent; '' sends none.",
+)
+tls_options = [
+    _option(
+        "--ca-cert",
+        type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+        default=None,
+        metavar="FILE",
+        help="Check https receivers' certificates against the CAs in this PEM file "
+        "[default: the system's, or $SSL_CERT_FILE].",
+    ),
+    _option(
+        "--insecure",
+        is_flag=True,
+        help="Do not check https receivers' certificates at all.",
+    ),
+]
+
+
+def tls_option_group(command: F) -> F:
+    """``--ca-cert FILE`` and ``--insecure`` (for commands that send to stored targets)."""
+    for option in reversed(tls_options):
+        command = option(command)
+    return command
 
 
 def target_options(command: F) -> F:
@@ -187,6 +219,8 @@ def target_options(command: F) -> F:
             metavar="CENTER_ID",
             help="Send only events of these centers (repeatable).",
         ),
+        content_type_option,
+        *tls_options,
     ]
     for option in reversed(options):
         command = option(command)

@@ -18,6 +18,7 @@ from mockzenoti.cli._delivery_options import (
     outbox_option,
     progress_options,
     report_option,
+    tls_option_group,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
 from mockzenoti.cli.drain import retry_scale_option
@@ -87,6 +88,7 @@ def _inactive_involved(
 @outbox_option
 @engine_options
 @retry_scale_option
+@tls_option_group
 @report_option()
 @progress_options
 @click.pass_context
@@ -102,7 +104,7 @@ def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple
     """
     import sys
 
-    from mockzenoti.cli._backlog import Backlog, deliver_backlog
+    from mockzenoti.cli._backlog import Backlog, deliver_backlog, use_tls
     from mockzenoti.cli._runtime import open_box
     from mockzenoti.cli.deliveries import resolve_run
     from mockzenoti.cli.progress import resolve_mode
@@ -120,6 +122,7 @@ def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple
     options = DeliverySettings.from_options({**opts, "urls": ()}).options()
     box = open_box(outbox, must_exist=True)
     try:
+        use_tls(box, opts.get("ca_cert"), bool(opts.get("insecure")))
         run_id = resolve_run(box, run)
         named = _check_ids(box, ids) if ids else None
         pks = list(ids) if ids else None

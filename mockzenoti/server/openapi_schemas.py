@@ -65,6 +65,9 @@ def _target_settings(*, create: bool) -> dict[str, Schema]:
         "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
         "retry_statuses": {"type": "array", "items": {"type": "integer"}},
         "deactivate_after": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+        "content_type": {"type": ["string", "null"], "pattern": HEADER_VALUE_PATTERN},
+        "ca_cert": {"type": ["string", "null"], "minLength": 1},
+        "insecure": BOOL,
         "active": BOOL,
     }
     if create:
