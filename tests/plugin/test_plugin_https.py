@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from tls_support import TestCA, make_ca
 
-from mockzenoti.testing.errors import DeliveryFailed
 from mockzenoti.sink import Sink
 from mockzenoti.testing.emitter import ZenotiEmitter
+from mockzenoti.testing.errors import DeliveryFailed
 from mockzenoti.testing.loop import LoopThread
 
 
@@ -64,6 +64,6 @@ def test_insecure_and_no_content_type(zenoti_emitter: ZenotiEmitter, https_recei
 def test_without_the_ca_the_failure_names_the_certificate(
     zenoti_emitter: ZenotiEmitter, https_receiver: Sink
 ) -> None:
-    with pytest.raises(DeliveryFailed, match="(?i)certificate"):
+    with pytest.raises(DeliveryFailed, match=r"(?i)certificate"):
         zenoti_emitter.emit_sync("Guest.Created")
     assert https_receiver.calls == []
