@@ -219,6 +219,7 @@ class Demo:
         progress = Progress(
             app[HUB].metrics, mode=o.progress, stream=sys.stderr,
             total=lambda: the_plan.events, events_total=the_plan.events,
+            urls={TARGET: target["url"]},
         )  # fmt: skip
         ticker = asyncio.create_task(progress.run())
         stopped = False

@@ -142,6 +142,9 @@ def deliver_stream(job: StreamJob) -> int:
             total=_estimate(job, hub.metrics, skipped, loaded),
             events_total=None if job.events_total is None else job.events_total - skipped,
             events_offset=skipped,
+            urls={t.name: t.url for t in job.targets},
+            timeout=max(t.timeout for t in job.targets),
+            concurrency=job.options.concurrency,
         )
         start = time.perf_counter()
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import socket
 import ssl
 import time
 from collections.abc import AsyncIterator
@@ -36,6 +38,7 @@ __all__ = [
     "PoliteConnector",
     "Sender",
     "client_session",
+    "failure_text",
     "new_session",
     "parse_retry_after",
     "ping",
@@ -43,6 +46,9 @@ __all__ = [
 ]
 
 USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
+_DNS_ERRORS: tuple[type[BaseException], ...] = tuple(
+    e for e in (getattr(aiohttp, "ClientConnectorDNSError", None),) if e is not None
+)
 _SNIPPET = 256
 _MAX_READ = 1 << 20
 # Attempts are timed by the engine's Watchdog: no aiohttp timer (nor the session's default).
@@ -327,9 +333,37 @@ def _timed_out(start: float) -> AttemptResult:
     return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
 
 
+def failure_text(exc: BaseException) -> str:
+    """Why no answer came, in words, the cause first: ``connection refused: [Errno 111] ...``.
+
+    The causes named: ``certificate not trusted``, ``TLS failed``, ``host not
+    found``, ``connection refused``, ``connection reset``, ``host unreachable``,
+    ``closed without an answer``; anything else is the exception's name and text.
+    """
+    cert = getattr(exc, "certificate_error", None)
+    if cert is not None or isinstance(exc, ssl.SSLCertVerificationError):
+        detail = getattr(cert or exc, "verify_message", None) or str(cert or exc)
+        return f"certificate not trusted: {detail}"
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        return f"TLS failed: {getattr(exc, 'os_error', None) or exc}"
+    cause = getattr(exc, "os_error", None) or exc
+    number = getattr(cause, "errno", None)
+    if isinstance(exc, _DNS_ERRORS) or isinstance(cause, socket.gaierror):
+        return f"host not found: {cause}"
+    if isinstance(cause, ConnectionRefusedError) or number == errno.ECONNREFUSED:
+        return f"connection refused: {cause}"
+    if isinstance(cause, ConnectionResetError) or number == errno.ECONNRESET:
+        return f"connection reset: {cause}"
+    if number in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return f"host unreachable: {cause}"
+    if isinstance(exc, ServerDisconnected | aiohttp.ServerDisconnectedError):
+        return f"closed without an answer: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
-    """A ``connection`` result: no answer came (refused, reset, closed, DNS)."""
-    message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+    """A ``connection`` result: no answer came (refused, reset, closed, DNS, TLS)."""
+    message = failure_text(exc)[:_SNIPPET]
     latency = time.perf_counter() - start
     return AttemptResult("connection", None, message, latency, None, None, written)
 
