@@ -1,7 +1,7 @@
 """``mockzenoti redeliver (IDS... | --state dead|held ... | --all)``: send settled failures again.
 
-Dead and held deliveries become pending with a fresh retry budget and are
-delivered at once (like ``drain``, but only those). Held deliveries belong to a
+Dead and held deliveries (and, with ``--force``, delivered ones: a deliberate
+duplicate) become pending with a fresh retry budget and are delivered at once (like ``drain``, but only those). Held deliveries belong to a
 deactivated target: ``--reactivate`` activates it first (otherwise they are
 held again), ``--discard`` gives them up instead (kept in the log, never sent).
 IDS are the outbox's numbers (``mockzenoti deliveries``' first column).
@@ -30,19 +30,25 @@ if TYPE_CHECKING:
 __all__ = ["redeliver_command"]
 
 _SETTLED_FAILURES = ("dead", "held")
+_FORCEABLE = ("dead", "held", "delivered")
 
 
-def _check_ids(box: Outbox, ids: tuple[int, ...]) -> set[str]:
+def _check_ids(box: Outbox, ids: tuple[int, ...], force: bool) -> set[str]:
     """The targets of the deliveries ``ids``; refuses unknown ones and other states."""
     from mockzenoti.errors import NotFound
 
+    allowed = _FORCEABLE if force else _SETTLED_FAILURES
     targets = set()
     for pk in ids:
         try:
             delivery = box.get_delivery(pk).delivery
         except NotFound:
             raise MockZenotiError(f"no delivery {pk} in {box.path}", field="IDS") from None
-        if delivery.state not in _SETTLED_FAILURES:
+        if delivery.state == "delivered" and not force:
+            raise MockZenotiError(f"delivery {pk} is delivered; --force sends it again (a "
+                                  "duplicate on purpose, to test idempotency)",
+                                  field="IDS")  # fmt: skip
+        if delivery.state not in allowed:
             raise MockZenotiError(f"delivery {pk} is {delivery.state}; only dead and held "
                                   "deliveries are redelivered", field="IDS")  # fmt: skip
         targets.add(delivery.target)
@@ -74,8 +80,14 @@ def _inactive_involved(
     "--state",
     "states",
     multiple=True,
-    type=click.Choice(_SETTLED_FAILURES),
-    help="Redeliver every delivery in this state (repeatable).",
+    type=click.Choice(_FORCEABLE),
+    help="Redeliver every delivery in this state (repeatable; delivered needs --force).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Send delivered deliveries again too: the same request, a duplicate on purpose "
+    "(to test a consumer's idempotency).",
 )
 @click.option("--all", "everything", is_flag=True, help="Every dead and held delivery.")
 @click.option("--event-type", default=None, help="Only this wire event type.")
@@ -93,14 +105,16 @@ def _inactive_involved(
 @progress_options
 @click.pass_context
 def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple[str, ...],
-                      everything: bool, event_type: str | None, run: str | None,
+                      force: bool, everything: bool, event_type: str | None, run: str | None,
                       target: str | None, reactivate: bool, discard: bool, outbox: str,
                       report: str | None, progress: str, quiet: bool,
                       **opts: Any) -> None:  # fmt: skip
     """Deliver dead or held deliveries again: IDS, every one in --state, or --all.
 
-    Filters (--event-type, --run, --target) narrow the choice. Exit 0 when
-    every one chosen was delivered, 1 when not, 2 for bad input.
+    Filters (--event-type, --run, --target) narrow the choice. --force sends
+    delivered ones again too (IDS, or --state delivered): the same request, to
+    test that a consumer ignores a duplicate. Exit 0 when every one chosen was
+    delivered, 1 when not, 2 for bad input.
     """
     import sys
 
@@ -116,6 +130,11 @@ def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple
     if discard and reactivate:
         raise MockZenotiError("--discard and --reactivate exclude each other", field="--discard")
     chosen = list(states) if states and not everything else list(_SETTLED_FAILURES)
+    if "delivered" in chosen and not force:
+        raise MockZenotiError("--state delivered sends delivered deliveries again: add --force",
+                              field="--force")  # fmt: skip
+    if ids and force:
+        chosen = list(_FORCEABLE)
     if discard and chosen != ["held"] and not ids:
         raise MockZenotiError("only held deliveries are discarded: add --state held",
                               field="--discard")  # fmt: skip
@@ -124,7 +143,7 @@ def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple
     try:
         use_tls(box, opts.get("ca_cert"), bool(opts.get("insecure")))
         run_id = resolve_run(box, run)
-        named = _check_ids(box, ids) if ids else None
+        named = _check_ids(box, ids, force) if ids else None
         pks = list(ids) if ids else None
         filters: dict[str, Any] = {"event_type": event_type, "run_id": run_id, "target": target}
         if discard:
@@ -141,7 +160,7 @@ def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple
 
         async def work(hub: Hub) -> int:
             async with Engine(box, options, hub=hub) as engine:
-                moved = await engine.redeliver(pks, states=chosen, **filters)
+                moved = await engine.redeliver(pks, states=chosen, force=force, **filters)
                 await engine.idle()
                 return moved
 

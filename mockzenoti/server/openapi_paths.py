@@ -260,7 +260,8 @@ def paths() -> dict[str, Any]:
         },
         "/deliveries/redeliver": {
             "post": op(
-                "Redeliver dead or held deliveries by ids or filter.",
+                "Redeliver dead or held deliveries by ids or filter (force: delivered ones too, "
+                "by ids or state delivered).",
                 "deliveries",
                 (200, ref("Redelivered")),
                 body="Redeliver",

@@ -104,7 +104,7 @@ def _sink_settings() -> Schema:
     )
 
 
-def _redeliver(states: list[str]) -> Schema:
+def _redeliver(states: list[str], *, force: bool = False) -> Schema:
     state = {"type": "string", "enum": states}
     return obj(
         [],
@@ -114,6 +114,7 @@ def _redeliver(states: list[str]) -> Schema:
             "event_type": {"type": "string", "minLength": 1},
             "run": ID,
             "target": {"type": "string", "minLength": 1},
+            **({"force": BOOL} if force else {}),
         },
         closed=True,
     )
@@ -171,7 +172,7 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
             },
             closed=True,
         ),
-        "Redeliver": _redeliver(["dead", "held"]),
+        "Redeliver": _redeliver(["dead", "held"], force=True),
         "Discard": _redeliver(["held"]),
         "SinkSettings": _sink_settings(),
     }

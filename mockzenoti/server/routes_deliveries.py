@@ -157,10 +157,16 @@ def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
 
 @routes.post("/deliveries/redeliver")
 async def redeliver(request: web.Request) -> web.Response:
-    """Send dead or held deliveries again, by ``ids`` and/or filter (all of them when empty)."""
+    """Send dead or held deliveries again, by ``ids`` and/or filter (all of them when empty).
+
+    ``force: true`` sends delivered ones again too (named by ``ids``, or ``state: delivered``).
+    """
     body = await read_object(request, optional=True)
-    filters = _filters(body, ("dead", "held"))
-    count = await request.app[ENGINE].redeliver(**filters)
+    force = body.boolean("force", False)
+    filters = _filters(body, ("dead", "held", "delivered") if force else ("dead", "held"))
+    if force and "states" not in filters and filters["pks"] is not None:
+        filters["states"] = ("dead", "held", "delivered")
+    count = await request.app[ENGINE].redeliver(force=force, **filters)
     return web.json_response({"redelivered": count})
 
 

@@ -147,3 +147,24 @@ async def test_discard_takes_only_held_deliveries(api: Api) -> None:
     error = await api.error("POST", "/deliveries/discard", {"run": 0}, expect=422)
     assert error["field"] == "run"
     assert await api.call("POST", "/deliveries/discard", {"state": "held"}) == {"discarded": 0}
+
+
+@pytest.mark.asyncio
+async def test_force_redelivers_a_delivered_delivery(api: Api) -> None:
+    await api.target("a")
+    sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
+    number = sent["deliveries"][0]["id"]
+    await api.sink("a").wait_for(1)
+
+    async def delivered(n: int) -> bool:
+        detail = await api.call("GET", f"/deliveries/{number}")
+        return detail["state"] == "delivered" and len(detail["attempt_log"]) == n
+
+    await eventually(lambda: delivered(1))
+    unforced = await api.call("POST", "/deliveries/redeliver", {"ids": [number]})
+    assert unforced == {"redelivered": 0}  # only dead and held, unless forced
+    forced = await api.call("POST", "/deliveries/redeliver", {"ids": [number], "force": True})
+    assert forced == {"redelivered": 1}
+    await api.sink("a").wait_for(2)
+    await eventually(lambda: delivered(2))
+    assert api.sink("a").calls[1].duplicate
