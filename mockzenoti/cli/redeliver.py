@@ -1,9 +1,10 @@
 """``mockzenoti redeliver (IDS... | --state dead|held ... | --all)``: send settled failures again.
 
 Dead and held deliveries (and, with ``--force``, delivered ones: a deliberate
-duplicate) become pending with a fresh retry budget and are delivered at once (like ``drain``, but only those). Held deliveries belong to a
-deactivated target: ``--reactivate`` activates it first (otherwise they are
-held again), ``--discard`` gives them up instead (kept in the log, never sent).
+duplicate) become pending with a fresh retry budget and are delivered at once
+(like ``drain``, but only those). Held deliveries belong to a deactivated
+target: ``--reactivate`` activates it first (otherwise they are held again),
+``--discard`` gives them up instead (kept in the log, never sent).
 IDS are the outbox's numbers (``mockzenoti deliveries``' first column).
 """
 
