@@ -240,9 +240,19 @@ def responses() -> dict[str, Schema]:
             },
         ),
         "DeliveryDetail": obj(
-            [*delivery["required"], "attempt_log", "payload", "keys", "center_id"],
+            [*delivery["required"], "attempt_log", "payload", "keys", "center_id", "request"],
             {
                 **delivery["properties"],
+                "request": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "attempt": NINT,
+                        "method": STR,
+                        "url": STR,
+                        "headers": {"type": "object", "additionalProperties": STR},
+                        "settings_changed": BOOL,
+                    },
+                },
                 "attempt_log": {"type": "array", "items": attempt},
                 "payload": ANY,
                 "keys": {"type": "array", "items": STR},

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 from aiohttp import web
 
 from mockzenoti.delivery.live import body_for_target
+from mockzenoti.delivery.send import Sender
 from mockzenoti.delivery.outbox import STATES, DeliveryDetail, DeliveryRecord
 from mockzenoti.errors import NotFound
 from mockzenoti.server.bodies import Fields, Query, read_object
@@ -102,9 +104,36 @@ def _body(detail: DeliveryDetail) -> bytes:
     return body_for_target(body, first, detail.delivery.delivery_id)
 
 
+async def _request_view(request: web.Request, detail: DeliveryDetail, body: bytes) -> Any:
+    """The request of the delivery's last attempt (or of its next one): method, URL, headers.
+
+    The headers are those ``Sender`` writes, signature included (the standard
+    scheme signs the attempt's time, which is stored); ``settings_changed``
+    says the target was edited after that attempt, so these are its headers
+    with today's settings. None when the target is gone.
+    """
+    outbox = request.app[OUTBOX]
+    try:
+        record = await outbox.call(outbox.get_target, detail.delivery.target)
+    except NotFound:
+        return None
+    last = detail.attempts[-1] if detail.attempts else None
+    at = last.at if last is not None else time.time()
+    target = record.target
+    headers = Sender(target).request_headers(body, detail.delivery.delivery_id, at)
+    return {
+        "attempt": last.n if last is not None else None,
+        "method": target.method,
+        "url": target.url,
+        "headers": headers,
+        "settings_changed": last is not None and record.updated_at > last.at,
+    }
+
+
 @routes.get("/deliveries/{id}")
 async def get_delivery(request: web.Request) -> web.Response:
-    """One delivery with every attempt (``attempt_log``) and the payload this target gets."""
+    """One delivery with every attempt (``attempt_log``), the payload this target gets, and
+    the ``request`` (method, URL, headers with the signature) its last attempt sent."""
     detail = await _detail(request)
     body = _body(detail)
     try:
@@ -117,6 +146,7 @@ async def get_delivery(request: web.Request) -> web.Response:
         payload=payload,
         keys=list(detail.keys),
         center_id=detail.center_id,
+        request=await _request_view(request, detail, body),
     )
     return web.json_response(view)
 

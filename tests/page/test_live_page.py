@@ -11,12 +11,15 @@ allowed. Screenshots are saved to the test's tmp dir.
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from page_support import CHROMIUM, CHROMIUM_ARGS, Client, require_chromium
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from server_thread import ServerThread
@@ -233,5 +236,26 @@ def test_a_page_opened_late_and_reloaded_shows_the_last_minute(
             expect(latencies.filter(has_text="\u2013")).to_have_count(0)  # the page's dash
             wait_counter(page, "delivered", "n === 60")
             page.screenshot(path=str(tmp_path / f"{moment}.png"), full_page=True)
+
+        # a delivery's panel shows the request as sent, and copies it as a curl command
+        page.locator("#delivery-rows tr[data-pk]").first.click()
+        panel = page.locator("#panel")
+        expect(panel.locator("pre.request")).to_contain_text("POST " + server.base + "/sink/slow")
+        expect(panel.locator("pre.request")).to_contain_text("Content-Type: application/json")
+        panel.locator("[data-action=copy-curl]").click()
+        curl = panel.locator("pre.curl")
+        expect(curl).to_contain_text("--data-binary")
+        page.screenshot(path=str(tmp_path / "panel.png"))
+        command = curl.inner_text()
         page.close()
+        assert command.startswith(f"curl -X POST '{server.base}/sink/slow'")
+        # the command sends the same bytes with the same headers
+        pk = api.call("GET", "/deliveries?order=desc&limit=1")["items"][0]["id"]  # the top row
+        body = requests.get(f"{server.base}/deliveries/{pk}/body", timeout=10).content
+        before = api.call("GET", "/sink/slow/received")["total"]
+        done = subprocess.run(["sh", "-c", command + " -s -o /dev/null"], timeout=60, check=False)
+        assert done.returncode == 0
+        after = api.call("GET", "/sink/slow/received?payloads=true")
+        assert after["total"] == before + 1
+        assert after["items"][-1]["payload"] == json.loads(body)
     assert problems == []
