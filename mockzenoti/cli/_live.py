@@ -109,6 +109,7 @@ class CliRuns:
     """
 
     def __init__(self, box: Outbox, spec: Any, hub: Hub, *, run_id: int | None, after: int) -> None:
+        self.baseline = box.counts()  # before the run's engine counts anything
         self.box = box
         self.spec = spec
         self.hub = hub
@@ -199,11 +200,12 @@ async def _serve_live(
     from mockzenoti.cli._runtime import run_phase
     from mockzenoti.server.serve import url_for
     from mockzenoti.server.settings import ServerSettings
+    from mockzenoti.server.tally import BaselineTally
     from mockzenoti.server.watch import create_watch_app
 
     settings = ServerSettings(host=live.host, port=live.port, outbox=box.path,
                               token=live.token, catalog=live.catalog)  # fmt: skip
-    app = create_watch_app(box, hub, runs, settings)
+    app = create_watch_app(box, hub, runs, settings, BaselineTally(runs.baseline, hub))
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
     try:

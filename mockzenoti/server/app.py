@@ -45,12 +45,14 @@ from mockzenoti.server.keys import (
     SETTINGS,
     SINKS,
     STATS,
+    TALLY,
 )
 from mockzenoti.server.metrics import Counters
 from mockzenoti.server.runs import RunsManager
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.sinks import SinkRegistry
 from mockzenoti.server.stats import Stats
+from mockzenoti.server.tally import OutboxTally
 
 __all__ = ["CLOCK", "create_app", "feed_ctx", "on_shutdown"]
 
@@ -101,6 +103,8 @@ async def _runs(app: web.Application) -> AsyncIterator[None]:
         app[SETTINGS], app[OUTBOX], app[HUB], app[SESSION], app[ENGINE], app[CLOCK], app[STATS]
     )
     app[RUNS] = app[RUNS_READ] = runs
+    engine = app[ENGINE]
+    app[TALLY] = OutboxTally(app[OUTBOX], app[HUB], lambda: [engine.committer, *runs.committers()])
     try:
         await runs.start()
         yield

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from mockzenoti.server.settings import ServerSettings
     from mockzenoti.server.sinks import SinkRegistry
     from mockzenoti.server.stats import Stats
+    from mockzenoti.server.tally import Tally
 
 __all__ = [
     "ENGINE",
@@ -30,6 +31,7 @@ __all__ = [
     "SETTINGS",
     "SINKS",
     "STATS",
+    "TALLY",
 ]
 
 SETTINGS: web.AppKey[ServerSettings] = web.AppKey("settings")
@@ -45,3 +47,5 @@ READ_ONLY: web.AppKey[bool] = web.AppKey("read_only")
 SINKS: web.AppKey[SinkRegistry] = web.AppKey("sinks")
 FEED: web.AppKey[Feed] = web.AppKey("feed")
 STATS: web.AppKey[Stats] = web.AppKey("stats")
+#: Deliveries by state with the live counters of the same moment (``GET /stats``; tally.py).
+TALLY: web.AppKey[Tally] = web.AppKey("tally")

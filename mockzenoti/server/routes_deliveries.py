@@ -10,8 +10,8 @@ from typing import Any
 from aiohttp import web
 
 from mockzenoti.delivery.live import body_for_target
-from mockzenoti.delivery.send import Sender
 from mockzenoti.delivery.outbox import STATES, DeliveryDetail, DeliveryRecord
+from mockzenoti.delivery.send import Sender
 from mockzenoti.errors import NotFound
 from mockzenoti.server.bodies import Fields, Query, read_object
 from mockzenoti.server.errors import ApiError

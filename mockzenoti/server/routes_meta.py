@@ -15,7 +15,16 @@ from mockzenoti.generator import generate
 from mockzenoti.scenarios import builtin_scenarios, load_scenario
 from mockzenoti.server.bodies import Query
 from mockzenoti.server.errors import ApiError
-from mockzenoti.server.keys import FEED, HUB, OUTBOX, READ_ONLY, RUNS_READ, SETTINGS, STATS
+from mockzenoti.server.keys import (
+    FEED,
+    HUB,
+    OUTBOX,
+    READ_ONLY,
+    RUNS_READ,
+    SETTINGS,
+    STATS,
+    TALLY,
+)
 from mockzenoti.server.metrics import prometheus
 from mockzenoti.server.openapi import openapi_document
 from mockzenoti.server.runstate import STATES, run_state
@@ -124,15 +133,16 @@ async def stats(request: web.Request) -> web.Response:
     """Outbox-wide counts: deliveries by state, attempts by outcome and their latency
     percentiles, events, runs, targets."""
     outbox = request.app[OUTBOX]
+    deliveries, live = await request.app[TALLY]()
     return web.json_response(
         {
-            "deliveries": await outbox.call(outbox.counts),
+            "deliveries": deliveries,
             "attempts": await outbox.call(outbox.attempt_outcomes),
             "events": await outbox.call(outbox.event_count),
             "runs": await _runs_by_state(request),
             "targets": len(await outbox.call(outbox.list_targets)),
             "latency": await outbox.call(outbox.latency_percentiles),
-            "live": request.app[HUB].metrics.snapshot(),
+            "live": live,
         }
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from mockzenoti.delivery import Engine
 from mockzenoti.delivery.outbox import UNSETTLED, RunRecord
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.server.runspec import RunSpec
@@ -73,6 +74,7 @@ class RunHandle:
     cut: bool = False
     error: str | None = None
     final: str | None = None
+    engine: Engine | None = None
 
     @property
     def running(self) -> bool:

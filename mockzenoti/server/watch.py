@@ -29,10 +29,11 @@ from mockzenoti.server import (
 from mockzenoti.server.app import feed_ctx, on_shutdown
 from mockzenoti.server.auth import auth_middleware
 from mockzenoti.server.errors import ApiError, error_middleware
-from mockzenoti.server.keys import HUB, OUTBOX, READ_ONLY, RUNS_READ, SETTINGS, STATS
+from mockzenoti.server.keys import HUB, OUTBOX, READ_ONLY, RUNS_READ, SETTINGS, STATS, TALLY
 from mockzenoti.server.runstate import RunsReader
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.stats import Stats
+from mockzenoti.server.tally import Tally
 
 __all__ = ["create_watch_app"]
 
@@ -53,13 +54,14 @@ async def _read_only(request: web.Request) -> web.StreamResponse:
 
 
 def create_watch_app(
-    outbox: Outbox, hub: Hub, runs: RunsReader, settings: ServerSettings
+    outbox: Outbox, hub: Hub, runs: RunsReader, settings: ServerSettings, tally: Tally
 ) -> web.Application:
     """The read-only application over ``outbox`` (see the module docstring).
 
     ``runs`` tells which runs this process delivers; ``settings`` gives the
     catalog, the token, and the stream's pace and buffers (``host``,
-    ``port`` and ``outbox`` are only reported).
+    ``port`` and ``outbox`` are only reported); ``tally`` counts deliveries
+    by state for ``GET /stats`` (a ``BaselineTally``).
     """
     middlewares: list[Middleware] = [error_middleware]
     if settings.token is not None:
@@ -71,6 +73,7 @@ def create_watch_app(
     app[STATS] = Stats()
     app[RUNS_READ] = runs
     app[READ_ONLY] = True
+    app[TALLY] = tally
     app.cleanup_ctx.append(feed_ctx)
     app.on_shutdown.append(on_shutdown)
     for table in (

@@ -102,3 +102,32 @@ async def test_throughput_and_latencies_are_read_back_from_the_outbox(api: Api) 
     assert all(isinstance(d["latency_ms"], float) and d["latency_ms"] >= 0 for d in listed)
     bad = await api.error("GET", "/stats/throughput?seconds=0", expect=422)
     assert bad["field"] == "seconds"
+
+
+@pytest.mark.asyncio
+async def test_stats_counts_and_live_counters_describe_one_moment(api: Api) -> None:
+    # The page shows outbox + (live now - live then): the outbox must hold, at least,
+    # every change the live counters of the same answer had seen (the engines commit first).
+    await api.target("a")
+    run = await api.call("POST", "/runs", {"scenario": "day-in-the-life", "events": 300},
+                         expect=201)  # fmt: skip
+    samples = 0
+    while (await api.call("GET", f"/runs/{run['id']}"))["state"] == "running" and samples < 200:
+        stats = await api.call("GET", "/stats")
+        live = stats["live"]["states"]
+        assert stats["deliveries"]["delivered"] >= live.get("delivered", 0), stats
+        samples += 1
+    assert samples > 0
+
+
+def test_a_baseline_tally_adds_the_live_counts_to_settled_states() -> None:
+    import asyncio
+
+    from mockzenoti.delivery import Hub
+    from mockzenoti.server.tally import BaselineTally
+
+    hub = Hub()
+    hub.metrics.states.update(delivered=3, retrying=1, dead=1)
+    counts, live = asyncio.run(BaselineTally({"delivered": 5, "pending": 2, "dead": 1}, hub)())
+    assert (counts["delivered"], counts["dead"], counts["retrying"], counts["pending"]) == (8, 2, 1, 0)
+    assert live["states"] == {"delivered": 3, "retrying": 1, "dead": 1}
