@@ -23,8 +23,8 @@ from jsonschema.validators import extend
 
 from mockzenoti._fastcheck import Check, Unsupported, compile_schema
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
+from mockzenoti.catalog.formats import FORMATS
 from mockzenoti.errors import MockZenotiError, closest
-from mockzenoti.formats import FORMATS
 from mockzenoti.jsonfast import json_type
 
 __all__ = ["InvalidPayload", "Problem", "check", "format_problems", "is_valid", "validate"]

@@ -12,12 +12,11 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from mockzenoti.clock import at_local, local_date
 from mockzenoti.envelope import EventStream
 from mockzenoti.ids import ObjectIdFactory
 from mockzenoti.model.sales import round_cents
 from mockzenoti.render._common import local, local_day, midnight_utc, money, utc, utc_z
-from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc, utc_second, zone
+from mockzenoti.timefmt import TICKS_PER_SECOND, at_local, dotnet_utc, local_date, utc_second, zone
 from mockzenoti.world.rules import RULES, TransitionError, permits, require
 
 ZONES = ("Pacific/Honolulu", "Europe/London", "Australia/Sydney", "Asia/Kolkata",

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from mockzenoti.clock import MINUTE_TICKS as MIN
 from mockzenoti.event import Event
 from mockzenoti.scenarios.invariants import check_stream
+from mockzenoti.timefmt import MINUTE_TICKS as MIN
 from mockzenoti.world import World
 
 

@@ -10,7 +10,13 @@ import pytest
 from mockzenoti.catalog import load_catalog
 from mockzenoti.errors import OverrideError
 from mockzenoti.generator import generate, generate_many
-from mockzenoti.overrides import Overrides, coerce_text, parse_assignment, resolve, set_path
+from mockzenoti.generator.overrides import (
+    Overrides,
+    coerce_text,
+    parse_assignment,
+    resolve,
+    set_path,
+)
 from mockzenoti.validation import validate
 
 CATALOG = load_catalog()

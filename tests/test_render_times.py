@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mockzenoti.clock import add_local_days, at_local
 from mockzenoti.factory import EntityFactory
 from mockzenoti.model import Center
 from mockzenoti.render import RENDERERS
@@ -20,7 +19,7 @@ from mockzenoti.render.guest import guest_created
 from mockzenoti.render.invoice import invoice_closed
 from mockzenoti.render.membership import membership_freeze
 from mockzenoti.render.package import package_redemption
-from mockzenoti.timefmt import from_datetime
+from mockzenoti.timefmt import add_local_days, at_local, from_datetime
 from mockzenoti.vocab import SITES, Site
 
 MINUTE = 600_000_000

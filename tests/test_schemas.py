@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockzenoti._paths import fixtures_dir
 from mockzenoti.catalog import CatalogEntry, load_catalog
+from mockzenoti.catalog.fixtures import fixtures_dir
 from tools.build_schemas import build
 
 CATALOG = load_catalog()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockzenoti._paths import fixtures_dir
+from mockzenoti.catalog.fixtures import fixtures_dir
 from mockzenoti.scenarios import ScenarioError, load_scenario
 from mockzenoti.scenarios.invariants import check_stream
 from mockzenoti.scenarios.yaml_scenario import parse_yaml_scenario

@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: make ``tools`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
-from mockzenoti.formats import FORMATS
+from mockzenoti.catalog.formats import FORMATS
 from mockzenoti.jsonfast import json_type
 from tools.schema_overlay import (
     FAMILIES,

@@ -46,11 +46,11 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
     delivered everywhere, 1 when not, 2 for bad input.
     """
     from mockzenoti import __version__
+    from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._runtime import execute, open_box, say
-    from mockzenoti.config import settings_from_context
     from mockzenoti.delivery import Hub, run_stream
     from mockzenoti.generator import generate
-    from mockzenoti.overrides import coerce_text, parse_assignment, resolve
+    from mockzenoti.generator.overrides import coerce_text, parse_assignment, resolve
 
     settings = settings_from_context(ctx)
     catalog = settings.catalog

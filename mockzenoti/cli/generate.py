@@ -29,9 +29,9 @@ def generate_command(
     ctx: click.Context, event_type: str, count: int, seed: str, assignments: tuple[str, ...]
 ) -> None:
     """Print COUNT standalone events of EVENT_TYPE as JSON Lines (one envelope per line)."""
-    from mockzenoti.config import catalog_from_context
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.generator import generate, generate_many
-    from mockzenoti.overrides import coerce_text, parse_assignment, resolve
+    from mockzenoti.generator.overrides import coerce_text, parse_assignment, resolve
 
     catalog = catalog_from_context(ctx)
     entry = catalog.get(event_type, field="EVENT_TYPE")

@@ -119,9 +119,9 @@ def replay_command(ctx: click.Context, /, file: str, outbox: str, report: str | 
     import sys
 
     from mockzenoti import __version__
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.cli._stream import StreamJob, deliver_stream
     from mockzenoti.cli.progress import resolve_mode
-    from mockzenoti.config import catalog_from_context
 
     path = Path(file)
     catalog = catalog_from_context(ctx)

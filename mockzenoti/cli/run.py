@@ -113,9 +113,9 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
     """
     import sys
 
+    from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._stream import StreamJob, deliver_stream
     from mockzenoti.cli.progress import resolve_mode
-    from mockzenoti.config import settings_from_context
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
 
@@ -146,11 +146,11 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
 
     def stream() -> Any:
         if remote:
-            from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
+            from mockzenoti.scenarios.offload import RemoteSimulation, SimulationJob
 
             for old in holder:
                 old.close()
-            sim: Any = RemoteSimulation(FeedJob(scenario, seed, events, duration, sizes,
+            sim: Any = RemoteSimulation(SimulationJob(scenario, seed, events, duration, sizes,
                                                 renames, track))  # fmt: skip
         else:
             sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,

@@ -8,7 +8,7 @@ from typing import Any, BinaryIO
 import click
 
 from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
-from mockzenoti.cycles import CyclePause
+from mockzenoti.scenarios.cycles import CyclePause
 
 __all__ = ["simulate_command"]
 
@@ -46,7 +46,7 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: in
     sizes and limits give the same bytes. Endless scenarios (soak) need
     --events or --duration.
     """
-    from mockzenoti.config import catalog_from_context
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.errors import MockZenotiError
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.clock import add_local_days
 from mockzenoti.model import GuestPackage, PackageBalance, PackageRedemption
 from mockzenoti.render._common import center_ref, local, local_day, midnight_utc, money, usage_date
 from mockzenoti.render._common import utc as utc_naive
+from mockzenoti.timefmt import add_local_days
 
 __all__ = [
     "package_creation",

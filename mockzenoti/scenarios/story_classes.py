@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockzenoti.clock import MINUTE_TICKS
 from mockzenoti.model import Center, ClassOffering, ClassSession, Guest, GuestMembership
+from mockzenoti.timefmt import MINUTE_TICKS
 from mockzenoti.world import Process
 from mockzenoti.world.holds import NOSHOW_WINDOW
 from mockzenoti.world.rules import booking_state, membership_state

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS
 from mockzenoti.errors import closest
 from mockzenoti.scenarios.errors import ScenarioError
 from mockzenoti.scenarios.yaml_handles import HandleInfo, flat_index, free_count
@@ -32,6 +31,7 @@ from mockzenoti.scenarios.yaml_program import (
     Step,
     Wait,
 )
+from mockzenoti.timefmt import DAY_TICKS, MINUTE_TICKS
 from mockzenoti.vocab import CLASSES
 from mockzenoti.world.rules import RULES
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.clock import MINUTE_TICKS, at_local, local_date
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.model import Center, Guest
 from mockzenoti.scenarios.errors import ScenarioError
@@ -20,6 +19,7 @@ from mockzenoti.scenarios.yaml_check import Plan
 from mockzenoti.scenarios.yaml_handles import HandleInfo, flat_index
 from mockzenoti.scenarios.yaml_params import When
 from mockzenoti.scenarios.yaml_program import Action, Chance, Ref, Repeat, Step, Wait
+from mockzenoti.timefmt import MINUTE_TICKS, at_local, local_date
 from mockzenoti.world import Process, World
 from mockzenoti.world.rules import TransitionError
 

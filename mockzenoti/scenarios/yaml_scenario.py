@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mockzenoti.catalog import Catalog
-from mockzenoti.clock import at_local
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.scenarios.base import Scenario, Sizes
 from mockzenoti.scenarios.errors import ScenarioError
@@ -22,6 +21,7 @@ from mockzenoti.scenarios.yaml_check import Plan, check_program
 from mockzenoti.scenarios.yaml_nodes import parse_nodes
 from mockzenoti.scenarios.yaml_program import parse_program
 from mockzenoti.scenarios.yaml_run import Runner
+from mockzenoti.timefmt import at_local
 from mockzenoti.world import World, WorldSizes
 
 __all__ = ["YamlScenario", "load_yaml_scenario", "parse_yaml_scenario"]

@@ -7,10 +7,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS, at_local, local_date, local_minute
 from mockzenoti.factory import EntityFactory
 from mockzenoti.model import Center, Guest, Organization
-from mockzenoti.timefmt import TICKS_PER_SECOND
+from mockzenoti.timefmt import (
+    DAY_TICKS,
+    MINUTE_TICKS,
+    TICKS_PER_SECOND,
+    at_local,
+    local_date,
+    local_minute,
+)
 
 __all__ = ["Builder", "Built", "Scene"]
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mockzenoti.clock import MINUTE_TICKS
 from mockzenoti.model import AppointmentGroup
 from mockzenoti.render import appointment as render_appointment
 from mockzenoti.render import appointment_group as render_group
 from mockzenoti.render import invoice as render_invoice
 from mockzenoti.standalone._scene import Builder, Built, Scene
+from mockzenoti.timefmt import MINUTE_TICKS
 
 __all__ = ["BUILDERS"]
 

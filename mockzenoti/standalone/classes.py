@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mockzenoti.clock import MINUTE_TICKS
 from mockzenoti.model import ClassBooking, ClassSession, Guest
 from mockzenoti.render import class_booking as render_booking
 from mockzenoti.render import class_schedule as render_schedule
 from mockzenoti.render import membership as render_membership
 from mockzenoti.standalone._scene import Builder, Built, Scene
+from mockzenoti.timefmt import MINUTE_TICKS
 
 __all__ = ["BUILDERS"]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockzenoti.people import typical_guest_edit
+from mockzenoti.factory.people import typical_guest_edit
 from mockzenoti.render import employee as render_employee
 from mockzenoti.render import guest as render_guest
 from mockzenoti.standalone._scene import Builder, Built, Scene

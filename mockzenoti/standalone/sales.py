@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from mockzenoti.clock import DAY_TICKS, local_midnight
 from mockzenoti.model import GuestMembership, GuestPackage
 from mockzenoti.render import membership as render_membership
 from mockzenoti.render import package as render_package
 from mockzenoti.render.membership_created import membership_created as render_created
 from mockzenoti.standalone._scene import Builder, Built, Scene
+from mockzenoti.timefmt import DAY_TICKS, local_midnight
 
 __all__ = ["BUILDERS"]
 

@@ -16,12 +16,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
-from mockzenoti.clock import at_local
 from mockzenoti.envelope import EventStream
 from mockzenoti.event import Event
 from mockzenoti.factory import EntityFactory
 from mockzenoti.model import Center
-from mockzenoti.timefmt import dotnet_utc
+from mockzenoti.timefmt import at_local, dotnet_utc
 from mockzenoti.vocab import CENTER_KINDS, CenterKind
 from mockzenoti.world.agenda import Agenda
 from mockzenoti.world.build import CenterPin, build_organization, describe

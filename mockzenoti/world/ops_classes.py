@@ -9,7 +9,6 @@ live bookings (Cancelled or Deleted), as Zenoti does.
 
 from __future__ import annotations
 
-from mockzenoti.clock import MINUTE_TICKS
 from mockzenoti.model import (
     Center,
     ClassBooking,
@@ -22,6 +21,7 @@ from mockzenoti.model import (
 from mockzenoti.render import class_booking as render_booking
 from mockzenoti.render import class_schedule as render_schedule
 from mockzenoti.render import membership as render_membership
+from mockzenoti.timefmt import MINUTE_TICKS
 from mockzenoti.world.holds import hold
 from mockzenoti.world.keys import booking_keys
 from mockzenoti.world.ops_people import PeopleOps

@@ -8,8 +8,8 @@ employees hired during the stream can be deleted (see ``keys``).
 
 from __future__ import annotations
 
+from mockzenoti.factory.people import refresh_optin_codes, typical_guest_edit
 from mockzenoti.model import Center, Employee, Guest
-from mockzenoti.people import refresh_optin_codes, typical_guest_edit
 from mockzenoti.render import employee as render_employee
 from mockzenoti.render import guest as render_guest
 from mockzenoti.timefmt import TICKS_PER_SECOND

@@ -34,7 +34,7 @@ from multidict import CIMultiDict, CIMultiDictProxy
 
 from mockzenoti import jsonfast
 from mockzenoti.delivery.signing import verify
-from mockzenoti.sink_records import SinkCall, SinkSettings
+from mockzenoti.sink.records import SinkCall, SinkSettings
 
 __all__ = ["Sink", "SinkCall", "SinkSettings"]
 

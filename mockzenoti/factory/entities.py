@@ -14,8 +14,8 @@ from __future__ import annotations
 import random
 
 from mockzenoti import ids
-from mockzenoti.booking_factory import BookingFactory
-from mockzenoti.clock import DAY_TICKS as DAY
+from mockzenoti.factory.bookings import BookingFactory
+from mockzenoti.factory.people import PersonMaker
 from mockzenoti.model import (
     Center,
     ClassOffering,
@@ -26,7 +26,7 @@ from mockzenoti.model import (
     Room,
     Service,
 )
-from mockzenoti.people import PersonMaker
+from mockzenoti.timefmt import DAY_TICKS as DAY
 from mockzenoti.vocab import (
     CENTER_KINDS,
     CLASSES,

@@ -11,7 +11,7 @@ __all__ = ["fixtures_dir"]
 @lru_cache(maxsize=1)
 def fixtures_dir() -> Path:
     """The directory holding ``payloads/``, ``schemas/`` and ``scenarios/``."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package: mockzenoti/
     for candidate in (here / "fixtures", here.parent / "fixtures"):
         if (candidate / "payloads").is_dir():
             return candidate

@@ -23,7 +23,7 @@ from typing import Any
 from mockzenoti.catalog import Catalog, CatalogEntry
 from mockzenoti.errors import OverrideError, closest
 from mockzenoti.event import Event
-from mockzenoti.override_schema import check_override, schema_types
+from mockzenoti.generator.override_schema import check_override, schema_types
 
 __all__ = ["Overrides", "coerce_text", "parse_assignment", "resolve", "set_path", "split_path"]
 

@@ -1,6 +1,6 @@
 """What a sink is told (``SinkSettings``) and what it records of each request (``SinkCall``).
 
-Frozen dataclasses; ``mockzenoti.sink`` (the receiver itself) re-exports both.
+Frozen dataclasses; the package ``mockzenoti.sink`` re-exports both.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from mockzenoti import draws
+from mockzenoti.factory import draws
 from mockzenoti.model import Guest, Phone
 from mockzenoti.vocab import EMAIL_DOMAINS, Country, Site
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any, Literal
 
-from mockzenoti._paths import fixtures_dir
+from mockzenoti.catalog.fixtures import fixtures_dir
 from mockzenoti.errors import ConfigError, UnknownEventType, closest
 
 __all__ = ["Catalog", "CatalogEntry", "NameSource", "SampleKind", "load_catalog"]
@@ -259,7 +259,7 @@ class CatalogEntry:
     @cached_property
     def sample(self) -> dict[str, Any] | None:
         """The documented sample as real traffic carries it: enveloped, completed, repaired."""
-        from mockzenoti.samples import documented_event
+        from mockzenoti.catalog.samples import documented_event
 
         return documented_event(self)
 
@@ -317,7 +317,7 @@ def load_catalog(
     ``resources`` maps a stable name to the ``event_resource`` to send.
     Only inferred values can be changed: documented ones are Zenoti's contract.
     """
-    from mockzenoti.samples import COMPLETIONS, REPAIRS
+    from mockzenoti.catalog.samples import COMPLETIONS, REPAIRS
 
     renames = dict(renames or {})
     resources = dict(resources or {})

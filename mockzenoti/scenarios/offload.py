@@ -3,8 +3,8 @@
 ``mockzenoti run`` delivers a scenario's stream while simulating it. The two
 compete for one core when they share a process (the world costs about as much
 per event as sending it), so by default the world runs in a child process:
-``python -m mockzenoti.scenarios.feed`` builds the same ``Simulation`` from a
-picklable ``FeedJob`` and writes its events, already serialised, to a pipe;
+``python -m mockzenoti.scenarios.offload`` builds the same ``Simulation`` from a
+picklable ``SimulationJob`` and writes its events, already serialised, to a pipe;
 ``RemoteSimulation`` reads them back as ``Event`` objects.
 
 - Same events: the child runs ``load_scenario(job.scenario).simulate(...)``
@@ -48,12 +48,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from mockzenoti.cycles import CyclePause
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.event import Event
+from mockzenoti.scenarios.cycles import CyclePause
 from mockzenoti.scenarios.frames import HEAD, FrameReader
 
-__all__ = ["BATCH", "NICE", "FeedJob", "RemoteSimulation", "SimulationProcessError", "serve"]
+__all__ = ["BATCH", "NICE", "RemoteSimulation", "SimulationJob", "SimulationProcessError", "serve"]
 
 #: Events per frame sent from the child.
 BATCH = 256
@@ -73,7 +73,7 @@ class SimulationProcessError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
-class FeedJob:
+class SimulationJob:
     """What the child needs to rebuild the simulation (all picklable).
 
     ``scenario`` is a built-in's name or a file path (read in the child, from
@@ -221,10 +221,10 @@ class RemoteSimulation(Iterator[Event]):
     streaming. Use ``close()`` (or a ``with`` block) when done early.
     """
 
-    def __init__(self, job: FeedJob, *, python: str = sys.executable) -> None:
+    def __init__(self, job: SimulationJob, *, python: str = sys.executable) -> None:
         self.job = job
         self._proc = subprocess.Popen(
-            [python, "-m", "mockzenoti.scenarios.feed"],
+            [python, "-m", "mockzenoti.scenarios.offload"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             bufsize=_PIPE_BYTES,

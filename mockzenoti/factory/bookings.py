@@ -6,8 +6,8 @@ registration ids increase from the counters ``EntityFactory`` seeds.
 
 from __future__ import annotations
 
-from mockzenoti import draws
-from mockzenoti.clock import MINUTE_TICKS as MINUTE
+from mockzenoti.factory import draws
+from mockzenoti.factory.sales import SalesFactory
 from mockzenoti.model import (
     Appointment,
     AppointmentGroup,
@@ -21,7 +21,7 @@ from mockzenoti.model import (
     InvoiceItem,
     Service,
 )
-from mockzenoti.sales_factory import SalesFactory
+from mockzenoti.timefmt import MINUTE_TICKS as MINUTE
 from mockzenoti.vocab import UTM_SOURCES
 
 __all__ = ["BookingFactory"]

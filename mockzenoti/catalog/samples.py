@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mockzenoti.catalog import CatalogEntry
+    from mockzenoti.catalog.entries import CatalogEntry
 
 __all__ = ["COMPLETIONS", "REPAIRS", "Completion", "Repair", "documented_event"]
 
@@ -230,6 +230,6 @@ def documented_event(entry: CatalogEntry) -> dict[str, Any] | None:
 
 
 def _wrap_order() -> list[str]:
-    from mockzenoti.catalog import _ROWS
+    from mockzenoti.catalog.entries import _ROWS
 
     return [r.name for r in _ROWS]

@@ -19,13 +19,19 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
-from mockzenoti.clock import MINUTE_TICKS, at_local, local_date, local_minute
 from mockzenoti.envelope import EventStream
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.event import Event
 from mockzenoti.factory import BUSINESS_HOURS, EntityFactory
 from mockzenoti.standalone import BUILDERS, CLASS_TYPES, Scene
-from mockzenoti.timefmt import TICKS_PER_SECOND, from_datetime
+from mockzenoti.timefmt import (
+    MINUTE_TICKS,
+    TICKS_PER_SECOND,
+    at_local,
+    from_datetime,
+    local_date,
+    local_minute,
+)
 from mockzenoti.vocab import CENTER_KINDS, SITES, CenterKind, Site
 
 __all__ = ["PERIOD_DAYS", "PERIOD_START", "default_moment", "generate", "generate_many"]
@@ -103,7 +109,7 @@ def generate_many(
     center_id = scene.center.id
     edit = None
     if overrides:
-        from mockzenoti.overrides import Overrides
+        from mockzenoti.generator.overrides import Overrides
 
         edit = Overrides(entry, overrides, catalog)
     for _ in range(count):

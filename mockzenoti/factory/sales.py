@@ -12,14 +12,6 @@ import random
 from datetime import timedelta
 
 from mockzenoti import ids
-from mockzenoti.clock import (
-    add_local_days,
-    add_months,
-    at_local,
-    local_date,
-    local_midnight,
-    next_local_midnight,
-)
 from mockzenoti.model import (
     INVOICE_CLOSED,
     AppointmentGroup,
@@ -41,6 +33,14 @@ from mockzenoti.model import (
     PackageRedemption,
     ServiceBalance,
     Transaction,
+)
+from mockzenoti.timefmt import (
+    add_local_days,
+    add_months,
+    at_local,
+    local_date,
+    local_midnight,
+    next_local_midnight,
 )
 from mockzenoti.vocab import (
     FEEDBACK_COMMENTS,

@@ -1,4 +1,4 @@
-"""A simulation in a child process (``scenarios.feed``): same events, skipping, truth, errors,
+"""A simulation in a child process (``scenarios.offload``): same events, skipping, truth, errors,
 and no process left behind."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pytest
 from mockzenoti.catalog import load_catalog
 from mockzenoti.event import Event
 from mockzenoti.scenarios import ScenarioError, load_scenario
-from mockzenoti.scenarios.feed import (
+from mockzenoti.scenarios.offload import (
     BATCH,
-    FeedJob,
     RemoteSimulation,
+    SimulationJob,
     SimulationProcessError,
     serve,
 )
@@ -29,7 +29,7 @@ from mockzenoti.scenarios.feed import (
 RENAMES = {"event_types": {"Appointment.Started": "Appointment.Start"}, "event_resources": {}}
 
 
-def local(job: FeedJob) -> list[Event]:
+def local(job: SimulationJob) -> list[Event]:
     catalog = load_catalog(dict(job.renames["event_types"])) if job.renames else None
     sim = load_scenario(job.scenario).simulate(
         job.seed, events=job.events, duration=job.duration, sizes=dict(job.sizes),
@@ -65,7 +65,7 @@ def wait_until(condition: object, timeout: float = 20.0) -> bool:
 
 
 def test_the_child_streams_the_same_events_as_an_in_process_simulation() -> None:
-    job = FeedJob("day-in-the-life", "7", events=3 * BATCH + 17, renames=RENAMES)
+    job = SimulationJob("day-in-the-life", "7", events=3 * BATCH + 17, renames=RENAMES)
     with RemoteSimulation(job) as remote:
         events = list(remote)
     here = local(job)
@@ -74,7 +74,7 @@ def test_the_child_streams_the_same_events_as_an_in_process_simulation() -> None
 
 
 def test_skip_drops_the_first_events_in_the_child() -> None:
-    job = FeedJob("soak", "3", events=900, sizes={"centers": 2})
+    job = SimulationJob("soak", "3", events=900, sizes={"centers": 2})
     with RemoteSimulation(job) as remote:
         remote.skip(600)
         rest = list(remote)
@@ -85,14 +85,14 @@ def test_skip_drops_the_first_events_in_the_child() -> None:
 
 
 def test_skip_after_reading_is_refused() -> None:
-    with RemoteSimulation(FeedJob("soak", "1", events=10)) as remote:
+    with RemoteSimulation(SimulationJob("soak", "1", events=10)) as remote:
         next(remote)
         with pytest.raises(RuntimeError, match="before the first event"):
             remote.skip(1)
 
 
 def test_truth_comes_back_after_the_last_event() -> None:
-    job = FeedJob("class-lifecycle", "4", track_truth=True)
+    job = SimulationJob("class-lifecycle", "4", track_truth=True)
     remote = RemoteSimulation(job)
     with pytest.raises(Exception, match="not finished"):
         remote.expected()
@@ -103,14 +103,14 @@ def test_truth_comes_back_after_the_last_event() -> None:
 
 
 def test_a_user_error_in_the_child_is_raised_as_itself() -> None:
-    remote = RemoteSimulation(FeedJob("no-such-scenario", "1"))
+    remote = RemoteSimulation(SimulationJob("no-such-scenario", "1"))
     with pytest.raises(ScenarioError, match="no-such-scenario"):
         next(remote)
     assert wait_until(lambda: gone(remote.pid))
 
 
 def test_a_child_that_dies_is_reported_not_waited_for() -> None:
-    remote = RemoteSimulation(FeedJob("soak", "1", events=1_000_000))
+    remote = RemoteSimulation(SimulationJob("soak", "1", events=1_000_000))
     next(remote)
     os.kill(remote.pid, signal.SIGKILL)
     with pytest.raises(SimulationProcessError, match="exited unexpectedly"):
@@ -118,7 +118,7 @@ def test_a_child_that_dies_is_reported_not_waited_for() -> None:
             pass
 
 
-class _Broken(FeedJob):
+class _Broken(SimulationJob):
     def simulate(self) -> object:
         raise ValueError("the world fell over")
 
@@ -136,7 +136,7 @@ def test_a_bug_in_the_child_is_sent_back_with_its_traceback() -> None:
 
 
 def test_close_stops_the_child_early() -> None:
-    remote = RemoteSimulation(FeedJob("soak", "1", events=1_000_000))
+    remote = RemoteSimulation(SimulationJob("soak", "1", events=1_000_000))
     next(remote)
     remote.close()
     assert gone(remote.pid)
@@ -148,8 +148,8 @@ def test_the_child_never_outlives_a_killed_parent(tmp_path: Path) -> None:
     script.write_text(
         textwrap.dedent("""
         import sys, time
-        from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
-        remote = RemoteSimulation(FeedJob("soak", "1", events=10_000_000))
+        from mockzenoti.scenarios.offload import SimulationJob, RemoteSimulation
+        remote = RemoteSimulation(SimulationJob("soak", "1", events=10_000_000))
         next(remote)
         print(remote.pid, flush=True)
         time.sleep(120)
@@ -171,7 +171,7 @@ def test_the_child_never_outlives_a_killed_parent(tmp_path: Path) -> None:
 def test_ready_says_when_next_will_not_wait_for_the_child() -> None:
     import select
 
-    job = FeedJob("soak", "2", events=2 * BATCH + 5)
+    job = SimulationJob("soak", "2", events=2 * BATCH + 5)
     with RemoteSimulation(job) as remote:
         events = []
         while True:

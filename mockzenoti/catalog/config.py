@@ -31,7 +31,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from mockzenoti.catalog import Catalog, load_catalog
+from mockzenoti.catalog.entries import Catalog, load_catalog
 from mockzenoti.errors import ConfigError, MockZenotiError, closest
 
 if TYPE_CHECKING:
