@@ -1,10 +1,12 @@
-"""``WorldBase``: a seeded organization, its clock, its guest pool and its event outlet.
+"""``WorldState``: a seeded organization, its clock, its guest pool and its event outlet.
 
-The operations that change the world and emit events are mixed in from the
-``ops_*`` modules (see ``World``). Every event goes through ``_emit``: it is
-enveloped at the world's current instant by the world's one ``EventStream``
-and queued in ``pending`` with, when truth is recorded, the truth records of
-the entities it changed (computed now, applied when the event is handed out).
+The state of a world, and nothing that changes it: the operations that do
+(``ops_*`` modules, one per domain) are functions of this state, and
+``World`` lists them as its methods. Every event goes through ``emit``: it
+is enveloped at the world's current instant by the world's one
+``EventStream`` and queued in ``pending`` with, when truth is recorded, the
+truth records of the entities it changed (computed now, applied when the
+event is handed out).
 """
 
 from __future__ import annotations
@@ -28,14 +30,14 @@ from mockzenoti.world.pool import GuestPool
 from mockzenoti.world.records import Record, record
 from mockzenoti.world.sizes import WorldSizes
 
-__all__ = ["PERIOD_DAYS", "PERIOD_START", "WorldBase"]
+__all__ = ["PERIOD_DAYS", "PERIOD_START", "WorldState"]
 
 # A world's first day is a seeded day of this period.
 PERIOD_START = date(2025, 1, 6)
 PERIOD_DAYS = 357
 
 
-class WorldBase:
+class WorldState:
     """The organization of one seed: setup, clock (``agenda``), guests (``pool``), events out.
 
     ``sizes`` (a ``WorldSizes`` or a mapping of overrides) sets how big it
@@ -114,7 +116,7 @@ class WorldBase:
                 return c
         raise KeyError(name_or_index)
 
-    def _emit(
+    def emit(
         self,
         name: str,
         data: dict[str, Any],
