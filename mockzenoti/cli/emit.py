@@ -50,19 +50,15 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
     from mockzenoti.cli._runtime import execute, open_box, say
     from mockzenoti.delivery import Hub, run_stream
     from mockzenoti.generator import generate
-    from mockzenoti.generator.overrides import coerce_text, parse_assignment, resolve
+    from mockzenoti.generator.overrides import text_overrides
 
     settings = settings_from_context(ctx)
     catalog = settings.catalog
     entry = catalog.get(event_type, field="EVENT_TYPE")
-    overrides: dict[str, Any] = {}
+    event = generate(entry.name, seed=seed, catalog=catalog)
     try:
         if assignments:
-            probe = generate(entry.name, seed=seed, catalog=catalog).payload
-            for text in assignments:
-                path, raw = parse_assignment(text)
-                overrides[path] = coerce_text(entry, path, raw, resolve(probe, path))
-        event = generate(entry.name, seed=seed, overrides=overrides, catalog=catalog)
+            event = text_overrides(entry, assignments, event.payload, catalog).apply(event)
     except MockZenotiError as exc:
         raise MockZenotiError(exc.message, field="--set") from exc
     delivery = DeliverySettings.from_options(opts)

@@ -3,7 +3,7 @@
 The sales half of ``EntityFactory`` (which subclasses it); kept apart to keep
 modules small. Methods that change an entity's state (closing an invoice,
 freezing a membership, redeeming a package) are here too, so the world
-simulation and the standalone generator change entities the same way.
+simulation changes entities the same way wherever it does.
 """
 
 from __future__ import annotations

@@ -25,7 +25,15 @@ from mockzenoti.errors import OverrideError, closest
 from mockzenoti.event import Event
 from mockzenoti.generator.override_schema import check_override, schema_types
 
-__all__ = ["Overrides", "coerce_text", "parse_assignment", "resolve", "set_path", "split_path"]
+__all__ = [
+    "Overrides",
+    "coerce_text",
+    "parse_assignment",
+    "resolve",
+    "set_path",
+    "split_path",
+    "text_overrides",
+]
 
 
 def split_path(path: str) -> list[str]:
@@ -173,3 +181,21 @@ class Overrides:
                 check_override(self._entry, payload, path, value, current, self._catalog)
             self._checked = True
         return Event(event.name, payload, event.keys, event.seq, event.center_id)
+
+
+def text_overrides(
+    entry: CatalogEntry,
+    assignments: tuple[str, ...] | list[str],
+    first: dict[str, Any],
+    catalog: Catalog | None = None,
+) -> Overrides:
+    """``Overrides`` from command-line ``PATH=VALUE`` texts, each read by the schema's type.
+
+    ``first`` is the first event's payload: the value each path holds there
+    decides how a text is read where the schema allows several types.
+    """
+    values: dict[str, Any] = {}
+    for text in assignments:
+        path, raw = parse_assignment(text)
+        values[path] = coerce_text(entry, path, raw, resolve(first, path))
+    return Overrides(entry, values, catalog)

@@ -101,6 +101,8 @@ def booking(event: str) -> Handler:
         s.ref("center", d["center_id"])
         s.ref("session", sid)
         s.ref("guest", d["guest_id"])
+        for companion in d.get("training_virtual_guests") or ():  # booked together with the guest
+            s.ref("guest", companion["guest_id"])
         info = s.sessions.get(sid, {"start": None, "capacity": 0, "seats": 0, "live": set()})
         if event == "Class.Booking.Created":
             if d["registration_id"] <= s.last_registration:

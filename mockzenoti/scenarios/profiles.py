@@ -34,6 +34,7 @@ class Profile:
     session_delete: float = 0.015
     member_bookings: float = 0.15  # share of class bookings made by members with guest passes
     guestpass: float = 0.25  # a member brings a visitor on a guest pass
+    companions: float = 0.0  # share of class bookings made together with one or two others
     # appointments
     same_day: float = 0.55  # bookings for later the same day (else 1-14 days ahead)
     group_cancel: float = 0.06

@@ -12,6 +12,8 @@ its methods): it checks the rules, changes the entities and emits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mockzenoti.model import (
     Center,
     ClassBooking,
@@ -159,12 +161,20 @@ def delete_session(world: WorldState, s: ClassSession) -> None:
 
 
 def book_class(
-    world: WorldState, s: ClassSession, guest: Guest, *, waitlist: bool | None = None
+    world: WorldState,
+    s: ClassSession,
+    guest: Guest,
+    *,
+    waitlist: bool | None = None,
+    companions: Sequence[Guest] = (),
 ) -> ClassBooking:
     """``Class.Booking.Created`` for ``guest`` (introduced first if new).
 
     A full session puts the booking on the waitlist; ``waitlist=False``
-    refuses instead, ``waitlist=True`` asks for the waitlist.
+    refuses instead, ``waitlist=True`` asks for the waitlist. ``companions``
+    are guests booked together with ``guest``: each gets a booking of its
+    own right after (on the waitlist with a waitlisted guest), and the
+    booking's approval or rejection decides them too.
     """
     _session_rule(world, s, "book")
     full = s.occupied >= s.capacity
@@ -180,6 +190,9 @@ def book_class(
     hold(guest, b, now)
     data = render_booking.booking_created(b)
     world.emit("Class.Booking.Created", data, booking_keys(b), s.center.id, (b, s))
+    if companions:
+        along = True if b.waitlist else None
+        b.companions = tuple(book_class(world, s, c, waitlist=along) for c in companions)
     return b
 
 
@@ -215,24 +228,44 @@ def no_show_booking(world: WorldState, b: ClassBooking) -> None:
     world.emit("Class.Booking.NoShow", data, booking_keys(b), b.session.center.id, (b,))
 
 
+def _waiting(b: ClassBooking) -> list[ClassBooking]:
+    """``b``'s companions still on the waitlist: decided together with it."""
+    return [c for c in b.companions if booking_state(c) == "waitlisted"]
+
+
+def _along(b: ClassBooking) -> list[tuple[Guest, int]]:
+    return [(c.guest, c.registration_id) for c in b.companions]
+
+
+def _decision_keys(b: ClassBooking) -> tuple[str, ...]:
+    """An approval's or rejection's keys: the booking's, and each companion it names."""
+    keys = booking_keys(b)
+    return keys + tuple(c.guest.key for c in b.companions) if b.companions else keys
+
+
 def approve_booking(world: WorldState, b: ClassBooking) -> None:
-    """``Class.Booking.Approved``: a waitlisted booking gets a free seat."""
+    """``Class.Booking.Approved``: a waitlisted booking (and its companions) get free seats."""
     _booking_rule(world, b, "approve")
     s = b.session
-    if s.occupied >= s.capacity:
+    waiting = _waiting(b) if b.companions else ()
+    if s.occupied + len(waiting) >= s.capacity:
         raise TransitionError(f"cannot approve {_what(b)}: all {s.capacity} seats are taken")
+    for c in waiting:
+        approve_booking(world, c)
     s.occupied += 1
     b.state = "approved"
-    data = render_booking.booking_approved(b)
-    world.emit("Class.Booking.Approved", data, booking_keys(b), s.center.id, (b, s))
+    data = render_booking.booking_approved(b, _along(b) if b.companions else None)
+    world.emit("Class.Booking.Approved", data, _decision_keys(b), s.center.id, (b, s))
 
 
 def reject_booking(world: WorldState, b: ClassBooking) -> None:
-    """``Class.Booking.Rejected``: a waitlisted booking is turned down."""
+    """``Class.Booking.Rejected``: a waitlisted booking (and its companions) turned down."""
     _booking_rule(world, b, "reject")
+    for c in _waiting(b) if b.companions else ():
+        reject_booking(world, c)
     b.state = "rejected"
-    data = render_booking.booking_rejected(b)
-    world.emit("Class.Booking.Rejected", data, booking_keys(b), b.session.center.id, (b,))
+    data = render_booking.booking_rejected(b, _along(b) if b.companions else None)
+    world.emit("Class.Booking.Rejected", data, _decision_keys(b), b.session.center.id, (b,))
 
 
 def redeem_guestpass(
