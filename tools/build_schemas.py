@@ -1,7 +1,7 @@
 """Write ``fixtures/schemas/<Name>.schema.json`` for every catalog entry.
 
 The schemas are inferred from the catalog's samples (documented, enveloped,
-completed and repaired: ``mockzenoti/samples.py``) plus the hand decisions in
+completed and repaired: ``mockzenoti/catalog/samples.py``) plus the hand decisions in
 ``tools/schema_overlay.py``. Run from the repository root::
 
     python -m tools.build_schemas          # write the files

@@ -1,4 +1,4 @@
-"""Each YAML action as a call of the world operation that carries it out."""
+"""Each action of a scenario file as a call of the world operation that carries it out."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from mockzenoti.errors import MockZenotiError, closest
 from mockzenoti.model import Center, ClassOffering, MembershipPlan, PackagePlan, Service
-from mockzenoti.scenarios.yaml_program import Action, Ref
+from mockzenoti.scenarios.files.program import Action, Ref
 
 if TYPE_CHECKING:
-    from mockzenoti.scenarios.yaml_run import Frames, Runner
+    from mockzenoti.scenarios.files.run import Frames, Runner
 
 __all__ = ["ACTIONS"]
 
@@ -24,12 +24,12 @@ def _named(items: list[Any], name: str, what: str, center: Center, field: str) -
             return item
     hint = closest(name, [i.name for i in items])
     extra = f"; did you mean {', '.join(hint)}?" if hint else ""
-    raise MockZenotiError(f"{center.name} ({center.kind}) has no {what} {name!r}{extra}",
-                          field=field)  # fmt: skip
+    message = f"{what} {name!r} is not offered by {center.name} (a {center.kind} center){extra}"
+    raise MockZenotiError(message, field=field)
 
 
 def _create_guest(r: Runner, a: Action, kind: str, p: Params, f: Frames) -> Any:
-    if a.handle is not None and a.handle in r.plan.program.guests:
+    if a.handle is not None and a.handle in r.plan.guests:
         guest = r.resolve(Ref(a.handle, None, a.line), f)
     else:
         center = r.center(p)
@@ -40,8 +40,8 @@ def _create_guest(r: Runner, a: Action, kind: str, p: Params, f: Frames) -> Any:
 
 def _create_employee(r: Runner, a: Action, kind: str, p: Params, f: Frames) -> Any:
     center = r.center(p)
-    return r.world.hire_employee(center, job_name=p.get("job"), first_name=p.get("first_name"),
-                                 last_name=p.get("last_name"))  # fmt: skip
+    first, last = p.get("first_name"), p.get("last_name")
+    return r.world.hire_employee(center, job_name=p.get("job"), first_name=first, last_name=last)
 
 
 def _create_session(r: Runner, a: Action, kind: str, p: Params, f: Frames) -> Any:
@@ -62,14 +62,15 @@ def _create_appointment(r: Runner, a: Action, kind: str, p: Params, f: Frames) -
     center = r.center(p)
     services: list[Service] | None = None
     if "services" in p:
-        services = [_named(center.services, n, "service", center, "services")
-                    for n in p["services"]]  # fmt: skip
+        services = [
+            _named(center.services, n, "service", center, "services") for n in p["services"]
+        ]
     else:  # one main service, so that a file knows how many appointments it starts
         mains = [s for s in center.services if not s.is_add_on]
         services = [mains[r.world.rng.randrange(len(mains))]]
     guest = r.guest(p, f, center)
-    return r.world.book_appointment(center, guest, r.when(p.get("at"), center),
-                                    services=services)  # fmt: skip
+    start = r.when(p.get("at"), center)
+    return r.world.book_appointment(center, guest, start, services=services)
 
 
 def _create_membership(r: Runner, a: Action, kind: str, p: Params, f: Frames) -> Any:

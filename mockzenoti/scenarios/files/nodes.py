@@ -8,6 +8,7 @@ timestamps stay text. Duplicate keys and non-text keys are refused.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ import yaml
 
 from mockzenoti.scenarios.errors import ScenarioError
 
-__all__ = ["Node", "parse_nodes"]
+__all__ = ["Node", "field_name", "parse_field", "parse_nodes"]
 
 _constructor = yaml.SafeLoader("")
 
@@ -48,6 +49,50 @@ class Node:
         if isinstance(self.value, list):
             return [v.plain() for v in self.value]
         return self.value
+
+    def at(self, path: Sequence[str | int]) -> Node | None:
+        """The node at ``path`` (keys and list indexes) under this one, or None."""
+        node: Node = self
+        for part in path:
+            child = None
+            if isinstance(node.value, dict) and isinstance(part, str):
+                child = node.value.get(part)
+            elif isinstance(node.value, list) and isinstance(part, int):
+                child = node.value[part] if 0 <= part < len(node.value) else None
+            if child is None:
+                return None
+            node = child
+        return node
+
+    def line_of(self, path: Sequence[str | int]) -> int:
+        """The line of ``path``'s key (or list item) under this node; the nearest one found."""
+        node, line = self, self.line
+        for part in path:
+            child = node.at([part])
+            if child is None:
+                break
+            line = node.key_lines.get(part, child.line) if isinstance(part, str) else child.line
+            node = child
+        return line
+
+
+def field_name(path: Sequence[str | int]) -> str:
+    """A path as the messages write it: ``steps[2].book``, ``world.sizes.centers``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def parse_field(field: str) -> list[str | int]:
+    """The path a field name (``steps[2].book``) stands for."""
+    parts: list[str | int] = []
+    for dotted in field.split("."):
+        name, *indexes = dotted.split("[")
+        if name:
+            parts.append(name)
+        parts.extend(int(i.rstrip("]")) for i in indexes)
+    return parts
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
