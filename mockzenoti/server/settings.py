@@ -36,7 +36,7 @@ class ServerSettings:
       retry waits of events sent with ``POST /events`` and of redeliveries.
     - ``shutdown_grace``: seconds attempts in flight get to finish on shutdown.
     - ``snapshot_interval``: seconds between counter snapshots on ``/stream``;
-      ``heartbeat``: seconds of silence before a keep-alive comment;
+      ``heartbeat``: seconds between two heartbeat comments of ``/stream``;
       ``stream_queue``: changes buffered per stream client before dropping.
     - ``resume_runs``: resume the runs a previous process left running.
     """
