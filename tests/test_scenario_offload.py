@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +24,7 @@ from mockzenoti.scenarios.offload import (
     SimulationProcessError,
     serve,
 )
+from mockzenoti.testing.waiting import wait_until
 
 RENAMES = {"event_types": {"Appointment.Started": "Appointment.Start"}, "event_resources": {}}
 
@@ -53,15 +53,6 @@ def gone(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] == "Z"
     except FileNotFoundError:
         return True
-
-
-def wait_until(condition: object, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return True
-        time.sleep(0.02)
-    return bool(condition())  # type: ignore[operator]
 
 
 def test_the_child_streams_the_same_events_as_an_in_process_simulation() -> None:
@@ -106,7 +97,7 @@ def test_a_user_error_in_the_child_is_raised_as_itself() -> None:
     remote = RemoteSimulation(SimulationJob("no-such-scenario", "1"))
     with pytest.raises(ScenarioError, match="no-such-scenario"):
         next(remote)
-    assert wait_until(lambda: gone(remote.pid))
+    assert wait_until(lambda: gone(remote.pid), timeout=20, what="the child to exit")
 
 
 def test_a_child_that_dies_is_reported_not_waited_for() -> None:
@@ -162,10 +153,13 @@ def test_the_child_never_outlives_a_killed_parent(tmp_path: Path) -> None:
         assert not gone(child)
         parent.kill()
         parent.wait(10)
-        assert wait_until(lambda: gone(child)), "the simulation process outlived its parent"
+        assert wait_until(lambda: gone(child), timeout=20, what="the orphaned child to exit")
     finally:
         if parent.poll() is None:  # pragma: no cover - only when the test already failed
             parent.kill()
+            parent.wait(10)
+        if parent.stdout is not None:
+            parent.stdout.close()
 
 
 def test_ready_says_when_next_will_not_wait_for_the_child() -> None:

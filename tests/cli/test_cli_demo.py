@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +22,7 @@ from mockzenoti.catalog import load_catalog
 from mockzenoti.cli import _demo
 from mockzenoti.cli._demo import Demo, DemoOptions, Plan, plan
 from mockzenoti.cli._demo_report import render
+from mockzenoti.testing.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -45,9 +45,21 @@ class Lines:
     def __init__(self, proc: subprocess.Popen[str]) -> None:
         self.queue: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
+        self.proc = proc
         stream = proc.stdout
         assert stream is not None
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Once the process is gone: let the reader reach the end, close the pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.thread.join(10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
 
     def _read(self, stream: IO[str]) -> None:
         for line in stream:
@@ -70,14 +82,6 @@ class Lines:
         while (line := self.next()) is not None:
             out.append(line)
         return "\n".join(out)
-
-
-def wait_until(check: object, timeout: float = 60) -> None:
-    """Poll ``check()`` every 50 ms until it is true (bounded)."""
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> None:
@@ -118,15 +122,13 @@ def test_ctrl_c_stops_the_run_delivers_what_was_accepted_and_sums_up(tmp_path: P
             run = requests.get(base + "/runs/1", timeout=10)
             return run.status_code == 200 and run.json()["accepted"] >= 20
 
-        wait_until(accepted)
+        wait_until(accepted, timeout=60, every=0.05, what="the demo to accept events")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         out = lines.rest()
         err = proc.stderr.read() if proc.stderr else ""
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+        lines.close()
     assert "stopping: no new events; delivering those accepted" in err
     head = re.search(r"^demo stopped after (\d+) of 786 events: all (\d+) deliveries delivered$",
                      out, re.MULTILINE)  # fmt: skip
@@ -151,9 +153,7 @@ def test_linger_keeps_the_server_up_until_ctrl_c(tmp_path: Path) -> None:
         assert proc.wait(60) == 0
         err = proc.stderr.read() if proc.stderr else ""
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+        lines.close()
     out = "\n".join(lines.seen)
     assert "stopping the server" in err
     assert "demo finished: all 786 deliveries delivered" in out and "live page" not in out

@@ -7,23 +7,22 @@ import select
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from cli_support import command, invoke, run_process, subprocess_env
 
+from mockzenoti.testing.waiting import wait_until
+
 
 def read_line(proc: subprocess.Popen[str], timeout: float = 30) -> str:
     """The next stdout line of ``proc``, waiting at most ``timeout`` seconds."""
-    assert proc.stdout is not None
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([proc.stdout], [], [], deadline - time.monotonic())
-        if ready:
-            return proc.stdout.readline()
-    raise AssertionError(f"no line within {timeout}s")
+    out = proc.stdout
+    assert out is not None
+    wait_until(lambda: select.select([out], [], [], 0.05)[0], timeout=timeout, every=0,
+               what="a line on stdout")  # fmt: skip
+    return out.readline()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals and select on pipes")
