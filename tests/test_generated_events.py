@@ -145,8 +145,16 @@ TYPOS: dict[str, tuple[str, ...]] = {
     "AppointmentGroup.Created": ("data.center_Name",),
     "Employee.Created": ("data.job_info.is_elgible_for_additional_commision_bonus",),
 }
-CORRECTED = ("session_id", "num_occurrences", "center_name", "therapist_id", "receive_lp_stmt",
-             "transferred", "frequency", "is_discount_only_membership")  # fmt: skip
+CORRECTED = (
+    "session_id",
+    "num_occurrences",
+    "center_name",
+    "therapist_id",
+    "receive_lp_stmt",
+    "transferred",
+    "frequency",
+    "is_discount_only_membership",
+)
 
 
 @pytest.mark.parametrize("name", sorted(TYPOS))
@@ -156,14 +164,20 @@ def test_field_name_typos_are_kept(name: str) -> None:
         parent, key = path.rsplit(".", 1)
         node = _at(event.payload, parent)
         assert key in node
-        fixed = {"sesion_id": "session_id", "num_occurences": "num_occurrences",
-                 "center_Name": "center_name", "TherapistId": "therapist_id",
-                 "recieve_lp_stmt": "receive_lp_stmt", "transfered": "transferred",
-                 "frequncy": "frequency", "serviceduration_in_miutes":
-                 "serviceduration_in_minutes",
-                 "is_dicount_only_membership": "is_discount_only_membership",
-                 "is_elgible_for_additional_commision_bonus":
-                 "is_eligible_for_additional_commission_bonus"}[key]  # fmt: skip
+        fixed = {
+            "sesion_id": "session_id",
+            "num_occurences": "num_occurrences",
+            "center_Name": "center_name",
+            "TherapistId": "therapist_id",
+            "recieve_lp_stmt": "receive_lp_stmt",
+            "transfered": "transferred",
+            "frequncy": "frequency",
+            "serviceduration_in_miutes": "serviceduration_in_minutes",
+            "is_dicount_only_membership": "is_discount_only_membership",
+            "is_elgible_for_additional_commision_bonus": (
+                "is_eligible_for_additional_commission_bonus"
+            ),
+        }[key]
         assert fixed not in node, f"{parent} has both {key} and {fixed}"
 
 
@@ -258,8 +272,10 @@ def test_appointment_group_local_times_are_the_centers_zone_of_the_utc_times() -
         data = event.payload["data"]
         tz = ZoneInfo(TZ_BY_CENTER_NAME[data["center_Name"]])
         for appt in data["appointments"]:
-            for utc_key, local_key in (("start_time", "start_time_in_center"),
-                                       ("end_time", "end_time_in_center")):  # fmt: skip
+            for utc_key, local_key in (
+                ("start_time", "start_time_in_center"),
+                ("end_time", "end_time_in_center"),
+            ):
                 instant = datetime.fromisoformat(appt[utc_key]).replace(tzinfo=UTC)
                 local = instant.astimezone(tz).replace(tzinfo=None)
                 assert local.isoformat() == appt[local_key]

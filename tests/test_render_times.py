@@ -48,8 +48,9 @@ def test_appointment_group_matches_the_documented_bellevue_example() -> None:
     booked = ticks("2024-07-25T14:52:06")
     factory, center = make_center(BELLEVUE, booked)
     laser = next(s for s in center.services if s.name == "Laser Hair - Male")
-    group = factory.appointment_group(center, factory.guest(center, booked), start, booked,
-                                      services=[laser])  # fmt: skip
+    group = factory.appointment_group(
+        center, factory.guest(center, booked), start, booked, services=[laser]
+    )
     data = appointment_group_created(group)
     appt = data["appointments"][0]
     assert data["center_Name"] == "Bellevue"

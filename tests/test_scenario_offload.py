@@ -32,9 +32,13 @@ RENAMES = {"event_types": {"Appointment.Started": "Appointment.Start"}, "event_r
 def local(job: SimulationJob) -> list[Event]:
     catalog = load_catalog(dict(job.renames["event_types"])) if job.renames else None
     sim = load_scenario(job.scenario).simulate(
-        job.seed, events=job.events, duration=job.duration, sizes=dict(job.sizes),
-        catalog=catalog, track_truth=job.track_truth,
-    )  # fmt: skip
+        job.seed,
+        events=job.events,
+        duration=job.duration,
+        sizes=dict(job.sizes),
+        catalog=catalog,
+        track_truth=job.track_truth,
+    )
     return list(sim)
 
 

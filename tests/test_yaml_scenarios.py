@@ -51,8 +51,11 @@ def test_no_show_after_cancel_tells_its_story_with_the_pinned_values() -> None:
     maya = next(g for g in created if g["personal_info"]["first_name"] == "Maya")
     assert maya["personal_info"]["email"] == "maya.okafor@example.com"
     story = [e.name for e in events if e.name.startswith("Class.")]
-    assert story[-3:] == ["Class.Booking.Cancelled", "Class.Booking.Approved",
-                          "Class.Booking.NoShow"]  # fmt: skip
+    assert story[-3:] == [
+        "Class.Booking.Cancelled",
+        "Class.Booking.Approved",
+        "Class.Booking.NoShow",
+    ]
     no_show = events[-1].payload["data"]
     assert no_show["guest_id"] == maya["id"]
     schedule = events[0].payload["data"]
@@ -117,8 +120,14 @@ steps:
   - wait: 2h
   - no-show: b
 """
-    endings = {tuple(e.name for e in run(text, seed) if e.name.startswith("Class.Booking.")
-                     and e.name != "Class.Booking.Created") for seed in range(12)}  # fmt: skip
+    endings = {
+        tuple(
+            e.name
+            for e in run(text, seed)
+            if e.name.startswith("Class.Booking.") and e.name != "Class.Booking.Created"
+        )
+        for seed in range(12)
+    }
     assert endings == {("Class.Booking.Cancelled",), ("Class.Booking.NoShow",)}
 
 
@@ -154,7 +163,7 @@ steps:
         6,
         "steps[2].center",
     )
-    assert "no center 2" in str(caught.value) and sim.emitted == 1  # fmt: skip
+    assert "no center 2" in str(caught.value) and sim.emitted == 1
 
 
 def test_a_lenient_step_the_world_refuses_either_way_is_refused_at_load() -> None:

@@ -26,9 +26,12 @@ if TYPE_CHECKING:
 __all__ = ["drain_command", "retry_scale_option"]
 
 retry_scale_option = click.option(
-    "--retry-scale", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    "--retry-scale",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
     help="Multiply every retry wait (0.001: minutes become ms).",
-)  # fmt: skip
+)
 
 
 @click.command("drain")
@@ -38,8 +41,9 @@ retry_scale_option = click.option(
 @report_option()
 @progress_options
 @click.pass_context
-def drain_command(ctx: click.Context, /, outbox: str, report: str | None, progress: str,
-                  quiet: bool, **opts: Any) -> None:  # fmt: skip
+def drain_command(
+    ctx: click.Context, /, outbox: str, report: str | None, progress: str, quiet: bool, **opts: Any
+) -> None:
     """Deliver what --outbox holds pending, retrying or interrupted, and nothing else."""
     import sys
 

@@ -38,8 +38,16 @@ def _describe(change: dict[str, Any]) -> str:
 @outbox_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the final lines.")
 @click.pass_context
-def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments: tuple[str, ...],
-                 outbox: str, quiet: bool, **opts: Any) -> None:  # fmt: skip
+def emit_command(
+    ctx: click.Context,
+    /,
+    event_type: str,
+    seed: str,
+    assignments: tuple[str, ...],
+    outbox: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Generate one EVENT_TYPE event and deliver it to every --url (with retries).
 
     Prints the event id, each attempt, and each target's outcome. Exit 0 when
@@ -69,10 +77,12 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
         "event_type": entry.name,
         "seed": seed,
         "overrides": sorted(assignments),
-        "renames": {"event_types": dict(settings.event_types),
-                    "event_resources": dict(settings.event_resources)},
+        "renames": {
+            "event_types": dict(settings.event_types),
+            "event_resources": dict(settings.event_resources),
+        },
         **delivery.spec(targets),
-    }  # fmt: skip
+    }
     click.echo(f"{event.event_type} event_id={event.event_id} id={event.id}")
     hub = Hub()
     if not quiet:
@@ -90,8 +100,10 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
         box.close()
     for d in rows:
         last = d.last_status if d.last_status is not None else (d.last_error or "no answer")
-        click.echo(f"{d.target}: {d.state} after {d.attempts} attempt(s), last {last} "
-                   f"(delivery {d.pk}, id {d.delivery_id})")  # fmt: skip
+        click.echo(
+            f"{d.target}: {d.state} after {d.attempts} attempt(s), last {last} "
+            f"(delivery {d.pk}, id {d.delivery_id})"
+        )
     if interrupted:
         click.echo("interrupted: run the same command again to finish delivering")
     ctx.exit(0 if result is not None and result.ok else 1)

@@ -101,10 +101,21 @@ def run_spec(
 )
 @progress_options
 @click.pass_context
-def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
-                duration: str | None, outbox: str, report: str | None, expect: str | None,
-                offload: str, progress: str, quiet: bool,
-                **opts: Any) -> None:  # fmt: skip
+def run_command(
+    ctx: click.Context,
+    /,
+    scenario: str,
+    seed: str,
+    events: int | None,
+    duration: str | None,
+    outbox: str,
+    report: str | None,
+    expect: str | None,
+    offload: str,
+    progress: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
 
     Exit 0 when every delivery was delivered, 1 when any is dead, held or
@@ -121,8 +132,9 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
-        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
-                              "SIMULATED", field="--events")  # fmt: skip
+        raise MockZenotiError(
+            f"{chosen.name} is endless: give --events N or --duration SIMULATED", field="--events"
+        )
     ticks = None if duration is None else parse_duration(duration, field="--duration")
     settings = settings_from_context(ctx)
     catalog = settings.catalog
@@ -150,11 +162,18 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
 
             for old in holder:
                 old.close()
-            sim: Any = RemoteSimulation(SimulationJob(scenario, seed, events, duration, sizes,
-                                                renames, track))  # fmt: skip
+            sim: Any = RemoteSimulation(
+                SimulationJob(scenario, seed, events, duration, sizes, renames, track)
+            )
         else:
-            sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,
-                                  catalog=catalog, track_truth=track)  # fmt: skip
+            sim = chosen.simulate(
+                seed,
+                events=events,
+                duration=duration,
+                sizes=sizes,
+                catalog=catalog,
+                track_truth=track,
+            )
         holder[:] = [sim]
         return sim
 
@@ -167,7 +186,7 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         sizes=sizes,
         renames=renames,
         delivery=delivery.spec(targets),
-    )  # fmt: skip
+    )
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
     job = StreamJob(
         spec=spec,

@@ -37,9 +37,17 @@ _BATCH = 512
 )
 @size_options
 @click.pass_context
-def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
-                     duration: str | None, out: str, expect: str | None,
-                     **sizes: Any) -> None:  # fmt: skip
+def simulate_command(
+    ctx: click.Context,
+    /,
+    scenario: str,
+    seed: str,
+    events: int | None,
+    duration: str | None,
+    out: str,
+    expect: str | None,
+    **sizes: Any,
+) -> None:
     """Simulate SCENARIO_OR_FILE (a built-in name or a YAML file) and print its events.
 
     Events come in emission order as JSON Lines. The same scenario, seed,
@@ -54,16 +62,23 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: in
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
-        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
-                              "SIMULATED", field="--events")  # fmt: skip
+        raise MockZenotiError(
+            f"{chosen.name} is endless: give --events N or --duration SIMULATED", field="--events"
+        )
     if duration is not None:
         try:
             parse_duration(duration, field="--duration")
         except MockZenotiError as exc:
             raise MockZenotiError(exc.message, field="--duration") from exc
     catalog = catalog_from_context(ctx)
-    sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes_from(sizes),
-                          catalog=catalog, track_truth=expect is not None)  # fmt: skip
+    sim = chosen.simulate(
+        seed,
+        events=events,
+        duration=duration,
+        sizes=sizes_from(sizes),
+        catalog=catalog,
+        track_truth=expect is not None,
+    )
     # This process only simulates: the cyclic collector is paused (see mockzenoti/cycles.py).
     with CyclePause() as cycles:
         if out == "-":

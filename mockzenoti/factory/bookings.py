@@ -74,9 +74,14 @@ class BookingFactory(SalesFactory):
         session.booked += 1
         registration_id = self._next_registration_id
         return ClassBooking(
-            registration_id, session, guest, created, self.guid(),
-            self._next_recurrence_id, [registration_id],
-        )  # fmt: skip
+            registration_id,
+            session,
+            guest,
+            created,
+            self.guid(),
+            self._next_recurrence_id,
+            [registration_id],
+        )
 
     # -- appointments -----------------------------------------------------------------
 
@@ -112,11 +117,18 @@ class BookingFactory(SalesFactory):
             if not service.is_add_on and appointments:
                 therapist = draws.choice(rng, providers)
             item = InvoiceItem(
-                self.guid(), service.id, service.name, service.code, 0,
-                service.price, 1, therapist,
+                self.guid(),
+                service.id,
+                service.name,
+                service.code,
+                0,
+                service.price,
+                1,
+                therapist,
                 discount=round(service.price * rng.choice((0.1, 0.2)), 2)
-                if rng.random() < 0.12 else 0.0,
-            )  # fmt: skip
+                if rng.random() < 0.12
+                else 0.0,
+            )
             invoice.items.append(item)
             minutes = max(service.minutes, 5)
             appointments.append(
@@ -139,9 +151,16 @@ class BookingFactory(SalesFactory):
             appt.has_add_ons = appointments[i + 1].is_add_on
         source, medium = draws.choice(rng, UTM_SOURCES)
         group = AppointmentGroup(
-            self.guid(), center, guest, invoice, appointments, booked, source, medium,
+            self.guid(),
+            center,
+            guest,
+            invoice,
+            appointments,
+            booked,
+            source,
+            medium,
             noshow_fee_required=rng.random() < 0.5,
             cancellation_fee_required=rng.random() < 0.5,
-        )  # fmt: skip
+        )
         invoice.group = group
         return group

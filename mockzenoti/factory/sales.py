@@ -85,10 +85,16 @@ class SalesFactory:
             included = [(service, m.included)] if service is not None and m.included else []
             center.membership_plans.append(
                 MembershipPlan(
-                    self.guid(), m.name, m.code, m.price, m.months, m.service_credit,
-                    included, m.guest_passes,
+                    self.guid(),
+                    m.name,
+                    m.code,
+                    m.price,
+                    m.months,
+                    m.service_credit,
+                    included,
+                    m.guest_passes,
                 )
-            )  # fmt: skip
+            )
         for p in PACKAGES[center.kind]:
             services = [(by_name[name], n) for name, n in p.services if name in by_name]
             center.package_plans.append(
@@ -110,12 +116,18 @@ class SalesFactory:
             product = rng.choice(center.products)
             invoice.items.append(
                 InvoiceItem(
-                    self.guid(), product.id, product.name, product.code, 2, product.price,
-                    rng.choice((1, 1, 1, 2)), seller,
+                    self.guid(),
+                    product.id,
+                    product.name,
+                    product.code,
+                    2,
+                    product.price,
+                    rng.choice((1, 1, 1, 2)),
+                    seller,
                     discount=round(product.price * 0.1, 2) if rng.random() < 0.2 else 0.0,
                     tax_rate=center.product_tax_rate,
                 )
-            )  # fmt: skip
+            )
         kind, name, _ = rng.choices(PAYMENT_TYPES, weights=[w for *_, w in PAYMENT_TYPES])[0]
         instrument = ZERO_GUID if kind == 0 else self.guid()
         invoice.transactions.append(
@@ -126,8 +138,18 @@ class SalesFactory:
         invoice.status = INVOICE_CLOSED
         return invoice
 
-    def _sale_invoice(self, center: Center, guest: Guest, at: int, name: str, code: str,
-                      item_id: str, price: float, *, paid: bool) -> Invoice:  # fmt: skip
+    def _sale_invoice(
+        self,
+        center: Center,
+        guest: Guest,
+        at: int,
+        name: str,
+        code: str,
+        item_id: str,
+        price: float,
+        *,
+        paid: bool,
+    ) -> Invoice:
         invoice = Invoice(self.guid(), center, guest, center.take_invoice_number(), at)
         seller = self.staff_member(center)
         invoice.items.append(InvoiceItem(self.guid(), item_id, name, code, 4, price, 1, seller))

@@ -40,8 +40,9 @@ def split_path(path: str) -> list[str]:
     """The parts of a dotted path; empty parts are refused."""
     parts = path.split(".")
     if not path or any(p == "" for p in parts):
-        raise OverrideError(f"{path!r} is not a dotted path such as data.guest.first_name",
-                            field=path)  # fmt: skip
+        raise OverrideError(
+            f"{path!r} is not a dotted path such as data.guest.first_name", field=path
+        )
     return parts
 
 
@@ -108,8 +109,9 @@ def parse_assignment(text: str) -> tuple[str, str]:
     """Split a command-line ``PATH=VALUE`` into its path and raw text."""
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
-        raise OverrideError(f"{text!r} is not PATH=VALUE (for example data.guest.first_name=Ada)",
-                            field=text)  # fmt: skip
+        raise OverrideError(
+            f"{text!r} is not PATH=VALUE (for example data.guest.first_name=Ada)", field=text
+        )
     return path.strip(), raw
 
 

@@ -56,9 +56,15 @@ _ONE_CENTER = {"centers": 1, "guests": 20_000, "staff": 8}
 RECIPES: dict[str, Recipe] = {
     "classes": Recipe(
         "class-lifecycle",
-        {"class_fill": (0.8, 1.4), "session_update": 0.25, "session_cancel": 0.2,
-         "session_delete": 0.15, "booking_cancel": 0.2, "booking_delete": 0.12,
-         "booking_noshow": 0.2},
+        {
+            "class_fill": (0.8, 1.4),
+            "session_update": 0.25,
+            "session_cancel": 0.2,
+            "session_delete": 0.15,
+            "booking_cancel": 0.2,
+            "booking_delete": 0.12,
+            "booking_noshow": 0.2,
+        },
         {"kind": "fitness", "sessions_per_day": 24},
     ),
     "guestpass": Recipe(
@@ -74,27 +80,38 @@ RECIPES: dict[str, Recipe] = {
     ),
     "memberships": Recipe(
         "membership-lifecycle",
-        {"memberships": 8.0, "membership_freeze": 0.6, "membership_cancel": 0.6,
-         "membership_reinstate": 0.8, "sales_gap": (1, 3)},
+        {
+            "memberships": 8.0,
+            "membership_freeze": 0.6,
+            "membership_cancel": 0.6,
+            "membership_reinstate": 0.8,
+            "sales_gap": (1, 3),
+        },
     ),
     "packages": Recipe(
         "package-lifecycle",
-        {"packages": 8.0, "package_paid": 0.95, "package_reverse": 0.5, "package_extend": 0.5,
-         "sales_gap": (1, 3)},
+        {
+            "packages": 8.0,
+            "package_paid": 0.95,
+            "package_reverse": 0.5,
+            "package_extend": 0.5,
+            "sales_gap": (1, 3),
+        },
     ),
-}  # fmt: skip
+}
 # Figures for single types, on top of their recipe's: sessions left almost empty when only
 # the schedule matters; every session overbooked when waitlists matter (and some bookings
 # made with companions, whom an approval or rejection lists).
 _TYPE_RATES: dict[str, dict[str, Any]] = {
-    **{f"Class.Schedule.{n}": {"class_fill": (0.05, 0.2)}
-       for n in ("Created", "Updated", "Cancelled", "Deleted")},
+    **{
+        f"Class.Schedule.{n}": {"class_fill": (0.05, 0.2)}
+        for n in ("Created", "Updated", "Cancelled", "Deleted")
+    },
     "Class.Schedule.Cancelled": {"class_fill": (0.05, 0.2), "session_cancel": 0.5},
     "Class.Schedule.Deleted": {"class_fill": (0.05, 0.2), "session_delete": 0.5},
-    "Class.Booking.Approved": {"class_fill": (1.3, 1.6), "booking_cancel": 0.35,
-                               "companions": 0.3},
+    "Class.Booking.Approved": {"class_fill": (1.3, 1.6), "booking_cancel": 0.35, "companions": 0.3},
     "Class.Booking.Rejected": {"class_fill": (1.3, 1.6), "companions": 0.3},
-}  # fmt: skip
+}
 
 
 def recipe_for(name: str) -> Recipe:

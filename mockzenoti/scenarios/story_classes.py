@@ -55,11 +55,14 @@ def _run_session(act: Activity, s: ClassSession) -> Process:
             world.agenda.spawn(act.between(world.now + MIN, last), booking(act, s))
     r = rng.random()
     change = (
-        "update" if r < p.session_update
-        else "cancel" if r < p.session_update + p.session_cancel
-        else "delete" if r < p.session_update + p.session_cancel + p.session_delete
+        "update"
+        if r < p.session_update
+        else "cancel"
+        if r < p.session_update + p.session_cancel
+        else "delete"
+        if r < p.session_update + p.session_cancel + p.session_delete
         else None
-    )  # fmt: skip
+    )
     if change is not None and s.start_ticks - 40 * MIN > world.now + 10 * MIN:
         yield act.between(world.now + 10 * MIN, s.start_ticks - 30 * MIN)
         if change == "update":

@@ -231,10 +231,15 @@ class Sink:
             since = int(request.query.get("since", "0"))
         except ValueError:
             return web.json_response(
-                {"error": {"code": "invalid", "message": "since is a whole number",
-                           "field": "since"}},
+                {
+                    "error": {
+                        "code": "invalid",
+                        "message": "since is a whole number",
+                        "field": "since",
+                    }
+                },
                 status=400,
-            )  # fmt: skip
+            )
         return web.json_response({"counts": self.counts(), "received": self.listing(since)})
 
     def app(self) -> web.Application:

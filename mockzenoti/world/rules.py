@@ -55,12 +55,25 @@ Timing = Literal["before-start", "after-start", "before-end"]
 
 # appointment_group_status codes (Zenoti's appointment status enum) and our state names.
 STATUS_NAMES: dict[int, str] = {
-    -2: "NoShow", -1: "Cancelled", 0: "New", 1: "Closed", 2: "Checkin", 4: "Confirm",
-    10: "Break", 11: "NotSpecified", 20: "Available", 21: "Voided",
-}  # fmt: skip
+    -2: "NoShow",
+    -1: "Cancelled",
+    0: "New",
+    1: "Closed",
+    2: "Checkin",
+    4: "Confirm",
+    10: "Break",
+    11: "NotSpecified",
+    20: "Available",
+    21: "Voided",
+}
 GROUP_STATES: dict[int, str] = {
-    0: "new", 4: "confirmed", 2: "checked-in", 1: "closed", -1: "cancelled", -2: "noshow",
-}  # fmt: skip
+    0: "new",
+    4: "confirmed",
+    2: "checked-in",
+    1: "closed",
+    -1: "cancelled",
+    -2: "noshow",
+}
 
 
 class TransitionError(MockZenotiError):

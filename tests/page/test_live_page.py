@@ -93,9 +93,12 @@ def test_the_page_follows_a_run_and_redelivers_the_dead(browser: Browser, tmp_pa
         api.call("PUT", "/sinks/bad", {"status": 400}, 201)
         ok = {"id": "ok", "url": server.base + "/sink/ok", "retry": "fast"}
         broken = {
-            "id": "broken", "url": server.base + "/sink/bad", "retry": "none",
-            "event_types": ["Guest.Created"], "deactivate_after": 0,
-        }  # fmt: skip
+            "id": "broken",
+            "url": server.base + "/sink/bad",
+            "retry": "none",
+            "event_types": ["Guest.Created"],
+            "deactivate_after": 0,
+        }
         api.call("POST", "/targets", ok, 201)
         api.call("POST", "/targets", broken, 201)
         page = open_page(browser, server.base + "/", problems)

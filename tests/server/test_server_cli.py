@@ -225,10 +225,25 @@ def test_serve_and_run_keep_apart_outboxes_by_default(tmp_path: Path) -> None:
     with serving(tmp_path, own_outbox=False) as (child, url):
         wait_healthy(url)
         ran = subprocess.run(
-            [sys.executable, "-m", "mockzenoti", "run", "class-lifecycle", "--events", "5",
-             "--url", url + "/sink/side", "--retry", "none", "-q"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "mockzenoti",
+                "run",
+                "class-lifecycle",
+                "--events",
+                "5",
+                "--url",
+                url + "/sink/side",
+                "--retry",
+                "none",
+                "-q",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert ran.returncode == 0, ran.stderr
         assert requests.get(url + "/targets", timeout=5).json()["items"] == []
         child.send_signal(signal.SIGINT)

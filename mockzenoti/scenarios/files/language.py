@@ -272,14 +272,17 @@ def schema() -> dict[str, Any]:
                 "propertyNames": _ref("as"),
                 "additionalProperties": {
                     "type": "object",
-                    "properties": {**{k: _ref("text") for k in ("first_name", "last_name")},
-                                   "email": _ref("email"), "center": _ref("center")},
+                    "properties": {
+                        **{k: _ref("text") for k in ("first_name", "last_name")},
+                        "email": _ref("email"),
+                        "center": _ref("center"),
+                    },
                     "additionalProperties": False,
                 },
             },
         },
         "additionalProperties": False,
-    }  # fmt: skip
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,

@@ -127,8 +127,10 @@ def _convert(node: yaml.Node, file: str) -> Node:
             if key in out:
                 raise ScenarioError(
                     f"{key!r} appears twice (first on line {lines[key]})",
-                    file=file, line=key_line, field=key,
-                )  # fmt: skip
+                    file=file,
+                    line=key_line,
+                    field=key,
+                )
             out[key] = _convert(value_node, file)
             lines[key] = key_line
         return Node(out, line, lines)
@@ -142,8 +144,9 @@ def parse_nodes(text: str, file: str) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise ScenarioError(f"not valid YAML: {exc.problem or exc}", file=file, line=line,
-                            field="yaml") from exc  # fmt: skip
+        raise ScenarioError(
+            f"not valid YAML: {exc.problem or exc}", file=file, line=line, field="yaml"
+        ) from exc
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", file=file, field="yaml") from exc
     if root is None:

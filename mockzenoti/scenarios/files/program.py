@@ -229,8 +229,11 @@ class _Reader:
         head = next(k for k in items if k in CONTROL or k in VERBS)
         self.unrolled += weight
         if self.unrolled > MAX_UNROLLED:
-            raise self.fail(f"the steps unroll to more than {MAX_UNROLLED} actions; "
-                            "lower the repeat counts", node.line, path)  # fmt: skip
+            raise self.fail(
+                f"the steps unroll to more than {MAX_UNROLLED} actions; lower the repeat counts",
+                node.line,
+                path,
+            )
         value = items[head]
         if head == "wait":
             return Wait(path, node.line, self.duration(value, f"{path}.wait"))
@@ -262,8 +265,11 @@ class _Reader:
             target = self.ref(target_node, where, frames)
             kind = self.handles[target.name].kind
             if kind not in VERBS[verb]:
-                raise self.fail(f"cannot {verb} {target}, a {kind} ({verb} acts on "
-                                f"{', '.join(VERBS[verb])})", node.line, where)  # fmt: skip
+                raise self.fail(
+                    f"cannot {verb} {target}, a {kind} ({verb} acts on {', '.join(VERBS[verb])})",
+                    node.line,
+                    where,
+                )
         spec = PARAMS.get((verb, kind), {})
         params: dict[str, Any] = {}
         lines: dict[str, int] = {}
@@ -276,8 +282,11 @@ class _Reader:
                 hint = closest(name, spec)
                 extra = f"; did you mean {', '.join(hint)}?" if hint else ""
                 takes = ", ".join(spec) or "none"
-                raise self.fail(f"{verb} of {article(kind)} takes no {name!r}{extra} (it takes: "
-                                f"{takes})", line, field_)  # fmt: skip
+                raise self.fail(
+                    f"{verb} of {article(kind)} takes no {name!r}{extra} (it takes: {takes})",
+                    line,
+                    field_,
+                )
             params[name] = self.param(spec[name], value, field_, frames)
             lines[name] = line
         handle = None
@@ -306,26 +315,33 @@ class _Reader:
         if info is None:  # steps are read in order: a handle made later is not known yet
             hint = closest(ref.name, self.handles)
             extra = f"; did you mean {', '.join(hint)}?" if hint else ""
-            raise self.fail(f"unknown handle {ref.name!r}{extra} (name it with as: in an "
-                            "earlier step)", ref.line, field_)  # fmt: skip
+            raise self.fail(
+                f"unknown handle {ref.name!r}{extra} (name it with as: in an earlier step)",
+                ref.line,
+                field_,
+            )
         if flat_index(info, ref, frames) is None:
             free = _free(info, frames)
             span = f"{info.name}[0] .. {info.name}[{free - 1}]"
             if ref.index is None:
-                raise self.fail(f"{ref} names no single entity: {info.name} is made in a "
-                                f"repeat (line {info.line}); name one of {span}",
-                                ref.line, field_)  # fmt: skip
-            raise self.fail(f"{ref} is out of range: {info.name} names {free} here ({span})",
-                            ref.line, field_)  # fmt: skip
+                raise self.fail(
+                    f"{ref} names no single entity: {info.name} is made in a "
+                    f"repeat (line {info.line}); name one of {span}",
+                    ref.line,
+                    field_,
+                )
+            raise self.fail(
+                f"{ref} is out of range: {info.name} names {free} here ({span})", ref.line, field_
+            )
         return ref
 
-    def define(self, node: Node, line: int, verb: str, kind: str, path: str,
-               frames: Frames) -> str:  # fmt: skip
+    def define(self, node: Node, line: int, verb: str, kind: str, path: str, frames: Frames) -> str:
         name: str = node.value
         info = self.handles.get(name)
         if info is not None and not (info.pinned and verb == "create" and kind == "guest"):
-            raise self.fail(f"handle {name!r} is already defined on line {info.line}", line,
-                            f"{path}.as")  # fmt: skip
+            raise self.fail(
+                f"handle {name!r} is already defined on line {info.line}", line, f"{path}.as"
+            )
         made = MAKES[verb] or kind
         if info is None:
             repeats = tuple(p for p, _ in frames)
@@ -342,8 +358,9 @@ def _start(node: Node | None, file: str) -> tuple[date | None, int]:
     try:
         day = date.fromisoformat(m.group(1)) if m.group(1) else None
     except ValueError as exc:
-        raise ScenarioError(f"{m.group(1)} is not a date", file=file, line=node.line,
-                            field="start") from exc  # fmt: skip
+        raise ScenarioError(
+            f"{m.group(1)} is not a date", file=file, line=node.line, field="start"
+        ) from exc
     return day, int(m.group(2)) * 60 + int(m.group(3))
 
 
@@ -362,6 +379,17 @@ def read_plan(root: Node, file: str, default_name: str) -> Plan:
     start_day, start_minute = _start(top.get("start"), file)
     name = top["name"].value if "name" in top else default_name
     description = top["description"].value.strip() if "description" in top else ""
-    return Plan(file, name, description, plain.get("kind"), dict(plain.get("sizes") or {}),
-                centers, guests, start_day, start_minute, steps, reader.handles,
-                root)  # fmt: skip
+    return Plan(
+        file,
+        name,
+        description,
+        plain.get("kind"),
+        dict(plain.get("sizes") or {}),
+        centers,
+        guests,
+        start_day,
+        start_minute,
+        steps,
+        reader.handles,
+        root,
+    )

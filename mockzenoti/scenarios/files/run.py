@@ -121,8 +121,9 @@ class Runner:
             return self.world.center(value)
         except (KeyError, IndexError):
             names = ", ".join(c.name for c in self.world.centers)
-            raise MockZenotiError(f"no center {value!r} in this world (centers: {names})",
-                                  field="center") from None  # fmt: skip
+            raise MockZenotiError(
+                f"no center {value!r} in this world (centers: {names})", field="center"
+            ) from None
 
     def when(self, value: When | None, center: Center) -> int:
         """The instant a time parameter names (default: an hour from now).
@@ -138,8 +139,10 @@ class Runner:
         at = at_local(local_date(now, center.tz), value.minute, center.tz)
         if at <= now:
             step_time = local_naive(now, center.tz)[11:16]
-            raise MockZenotiError(f"{value.text} is not later than this step's time "
-                                  f"({step_time} at {center.name})", field="at")  # fmt: skip
+            raise MockZenotiError(
+                f"{value.text} is not later than this step's time ({step_time} at {center.name})",
+                field="at",
+            )
         return at
 
     def _pinned_guest(self, name: str) -> Guest:
@@ -210,8 +213,9 @@ class Runner:
     def _refusal(self, a: Action, exc: MockZenotiError) -> ScenarioError:
         message = getattr(exc, "reason", exc.message)
         if exc.field in a.lines:  # about a parameter: point at it
-            return ScenarioError(message, file=self.file, line=a.lines[exc.field],
-                                 field=f"{a.path}.{exc.field}")  # fmt: skip
+            return ScenarioError(
+                message, file=self.file, line=a.lines[exc.field], field=f"{a.path}.{exc.field}"
+            )
         return ScenarioError(message, file=self.file, line=a.line, field=f"{a.path}.{a.verb}")
 
     # -- what optional blocks touched ---------------------------------------------------

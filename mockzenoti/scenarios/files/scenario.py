@@ -93,8 +93,14 @@ def _world(
                 message = f"{pin.time_zone!r} is not an IANA time zone (e.g. Australia/Sydney)"
                 raise _fail(plan, MockZenotiError(message, field=field)) from exc
     chosen = chosen.with_overrides(sizes)
-    world = World(seed, chosen, catalog=catalog, pins=plan.centers, first_day=plan.start_day,
-                  recording=recording)  # fmt: skip
+    world = World(
+        seed,
+        chosen,
+        catalog=catalog,
+        pins=plan.centers,
+        first_day=plan.start_day,
+        recording=recording,
+    )
     first = world.centers[0]
     world.begin_at(at_local(world.first_day, plan.start_minute, first.tz))
     return world
