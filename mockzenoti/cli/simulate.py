@@ -79,7 +79,7 @@ def simulate_command(
         catalog=catalog,
         track_truth=expect is not None,
     )
-    # This process only simulates: the cyclic collector is paused (see mockzenoti/scenarios/cycles.py).
+    # This process only simulates: the cyclic collector is paused (see scenarios/cycles.py).
     with CyclePause() as cycles:
         if out == "-":
             _write(sim, sys.stdout.buffer, cycles)

@@ -3,8 +3,8 @@
 One table (``RULES``) says, per kind of entity and action, the states the
 action may start from, the state it leads to and its timing rule relative to
 the entity's start (a class session's, or the first appointment's). The
-world's operations enforce it (``require``) and the YAML scenario checker
-reads the same table to refuse illegal steps before anything runs.
+world's operations enforce it (``require``), and nothing else re-tells it: a
+scenario file's steps are checked by a dry run through those operations.
 
 State names are the ones the truth file uses: bookings ``booked``,
 ``waitlisted``, ``approved``, ``cancelled``, ``deleted``, ``noshow``,
