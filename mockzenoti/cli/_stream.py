@@ -123,8 +123,10 @@ def deliver_stream(job: StreamJob) -> int:
             counts = box.counts(run_id=previous.id)
             loaded = sum(counts[s] for s in _UNSETTLED)
             if job.progress != "none":
-                say(f"resuming run {previous.id}: {skipped:,} events accepted before, "
-                    f"{loaded:,} deliveries unsettled")  # fmt: skip
+                say(
+                    f"resuming run {previous.id}: {skipped:,} events accepted before, "
+                    f"{loaded:,} deliveries unsettled"
+                )
         else:
             for name in _reactivate(box, job.targets):
                 say(f"target {name} was inactive: active again for this new run")
@@ -157,8 +159,15 @@ def deliver_stream(job: StreamJob) -> int:
                 return 1
             run_id = running.id
         expected = job.truth() if result is not None and job.truth is not None else None
-        report = run_report(box, run_id, result, spec=job.spec, duration=duration,
-                            processed=hub.metrics.accepted, expected=expected)  # fmt: skip
+        report = run_report(
+            box,
+            run_id,
+            result,
+            spec=job.spec,
+            duration=duration,
+            processed=hub.metrics.accepted,
+            expected=expected,
+        )
     finally:
         box.close()
     if job.expect is not None and expected is not None:
