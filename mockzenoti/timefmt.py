@@ -11,23 +11,36 @@ Three written forms appear in Zenoti's payloads:
 
 Durations as people write them (``parse_seconds``) have one grammar for every
 option and file: ``500ms``, ``1.5s``, ``1m30s``, ``2h``, ``3d``.
+
+Calendar arithmetic in a center's zone (business days, local midnights,
+months) happens in the center's real IANA zone, daylight saving included;
+its results are ticks (UTC instants) too.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime, timedelta
-from functools import cache
+from datetime import UTC, date, datetime, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 __all__ = [
+    "DAY_TICKS",
     "EMPTY_DATE",
+    "MINUTE_TICKS",
     "TICKS_PER_SECOND",
+    "add_local_days",
+    "add_months",
+    "at_local",
     "dotnet_utc",
     "from_datetime",
+    "local_date",
+    "local_midnight",
+    "local_minute",
     "local_naive",
     "naive",
+    "next_local_midnight",
     "parse_dotnet_utc",
     "parse_seconds",
     "to_datetime",
@@ -36,6 +49,8 @@ __all__ = [
 ]
 
 TICKS_PER_SECOND = 10_000_000
+MINUTE_TICKS = 60 * TICKS_PER_SECOND
+DAY_TICKS = 1440 * MINUTE_TICKS
 EMPTY_DATE = "0001-01-01T00:00:00"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -155,3 +170,63 @@ def parse_seconds(text: str, *, field: str = "duration", bare: bool = False) -> 
             f"{text!r} is not a duration; write e.g. 500ms, 1.5s, 1m30s, 2h or 3d", field=field
         )
     return seconds
+
+
+# -- calendar arithmetic in a zone ----------------------------------------------------
+
+
+def local_date(ticks: int, tz: str) -> date:
+    """The calendar date in zone ``tz`` at instant ``ticks``."""
+    # Whole seconds are enough: zone offsets and their changes fall on whole seconds.
+    return datetime.fromtimestamp(ticks // TICKS_PER_SECOND, zone(tz)).date()
+
+
+def local_minute(ticks: int, tz: str) -> int:
+    """Minutes after local midnight in zone ``tz`` at instant ``ticks``."""
+    local = to_datetime(ticks).astimezone(zone(tz))
+    return local.hour * 60 + local.minute
+
+
+@lru_cache(maxsize=4096)
+def at_local(day: date, minute: int, tz: str) -> int:
+    """The instant of wall-clock ``minute`` (after midnight) on ``day`` in zone ``tz``.
+
+    Wall times skipped by a daylight-saving jump resolve forward, as ``zoneinfo`` does.
+    """
+    wall = datetime(day.year, day.month, day.day, tzinfo=zone(tz)) + timedelta(minutes=minute)
+    # Normalise through UTC so that a non-existent wall time lands on a real instant.
+    return from_datetime(wall.astimezone(zone("UTC")))
+
+
+def local_midnight(ticks: int, tz: str) -> int:
+    """The instant the local day containing ``ticks`` began in zone ``tz``."""
+    return at_local(local_date(ticks, tz), 0, tz)
+
+
+def next_local_midnight(ticks: int, tz: str) -> int:
+    """The instant the next local day after ``ticks`` begins in zone ``tz``."""
+    return at_local(local_date(ticks, tz) + timedelta(days=1), 0, tz)
+
+
+def add_local_days(ticks: int, days: int, tz: str) -> int:
+    """The instant at the same local wall time ``days`` calendar days after ``ticks``.
+
+    Unlike adding ``days * DAY_TICKS`` this keeps the wall time across a
+    daylight-saving change.
+    """
+    local = to_datetime(ticks).astimezone(zone(tz))
+    minute = local.hour * 60 + local.minute
+    rest = ticks - at_local(local.date(), minute, tz)  # seconds and ticks within the minute
+    return at_local(local.date() + timedelta(days=days), minute, tz) + rest
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus ``months`` calendar months, clamped to the month's last day."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover

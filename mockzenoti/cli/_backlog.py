@@ -70,8 +70,9 @@ def deliver_backlog(box: Outbox, job: Backlog) -> int:
     writable(job.report, "--report")
     hub = Hub()
     urls = {r.target.name: r.target.url for r in box.list_targets()}
-    progress = Progress(hub.metrics, mode=job.progress, stream=sys.stderr,
-                        total=lambda: job.total, urls=urls)  # fmt: skip
+    progress = Progress(
+        hub.metrics, mode=job.progress, stream=sys.stderr, total=lambda: job.total, urls=urls
+    )
     start = time.perf_counter()
     loaded, interrupted = execute(lambda: job.work(hub), progress)
     states = dict(hub.metrics.states)

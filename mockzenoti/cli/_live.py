@@ -137,8 +137,15 @@ class CliRuns:
             return []
         record = await self.box.call(self.box.get_run, run_id)
         counts = await self.box.call(self.box.counts, run_id=run_id)
-        return [{"type": "run.progress", "run_id": run_id, "accepted": record.accepted,
-                 "counts": counts, "stop_requested": False}]  # fmt: skip
+        return [
+            {
+                "type": "run.progress",
+                "run_id": run_id,
+                "accepted": record.accepted,
+                "counts": counts,
+                "stop_requested": False,
+            }
+        ]
 
     def finished(self, interrupted: bool) -> None:
         """The run ended: say so on the stream (the page then reads its final numbers)."""
@@ -150,8 +157,15 @@ class CliRuns:
                 if interrupted
                 else None
             )
-            self.hub.emit({"type": "run.state", "run_id": self.run_id, "state": state,
-                           "stop_requested": interrupted, "error": error})  # fmt: skip
+            self.hub.emit(
+                {
+                    "type": "run.state",
+                    "run_id": self.run_id,
+                    "state": state,
+                    "stop_requested": interrupted,
+                    "error": error,
+                }
+            )
 
 
 async def _until_signal() -> None:
@@ -203,8 +217,9 @@ async def _serve_live(
     from mockzenoti.server.tally import BaselineTally
     from mockzenoti.server.watch import create_watch_app
 
-    settings = ServerSettings(host=live.host, port=live.port, outbox=box.path,
-                              token=live.token, catalog=live.catalog)  # fmt: skip
+    settings = ServerSettings(
+        host=live.host, port=live.port, outbox=box.path, token=live.token, catalog=live.catalog
+    )
     app = create_watch_app(box, hub, runs, settings, BaselineTally(runs.baseline, hub))
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
@@ -213,8 +228,9 @@ async def _serve_live(
             await web.TCPSite(runner, live.host, live.port).start()
         except OSError as exc:
             what = "in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
-            raise ConfigError(f"cannot listen on {live.host}:{live.port}: {what}",
-                              field="--live") from None  # fmt: skip
+            raise ConfigError(
+                f"cannot listen on {live.host}:{live.port}: {what}", field="--live"
+            ) from None
         url = url_for(live.host, runner.addresses[0][1])
         auth = f" (token required: {url}/?access_token=...)" if live.token else ""
         say(f"live page: {url}/{auth}; read-only API: {url}/runs, {url}/deliveries, {url}/events")

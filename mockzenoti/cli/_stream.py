@@ -126,8 +126,10 @@ def deliver_stream(job: StreamJob) -> int:
             counts = box.counts(run_id=previous.id)
             loaded = sum(counts[s] for s in _UNSETTLED)
             if job.progress != "none":
-                say(f"resuming run {previous.id}: {skipped:,} events accepted before, "
-                    f"{loaded:,} deliveries unsettled")  # fmt: skip
+                say(
+                    f"resuming run {previous.id}: {skipped:,} events accepted before, "
+                    f"{loaded:,} deliveries unsettled"
+                )
         else:
             for name in _reactivate(box, job.targets):
                 say(f"target {name} was inactive: active again for this new run")
@@ -160,8 +162,13 @@ def deliver_stream(job: StreamJob) -> int:
         from mockzenoti.cli._live import CliRuns, serve_live
 
         newest = box.list_runs(limit=1)
-        runs = CliRuns(box, job.spec, hub, run_id=previous.id if previous is not None else None,
-                       after=newest[0].id if newest else 0)  # fmt: skip
+        runs = CliRuns(
+            box,
+            job.spec,
+            hub,
+            run_id=previous.id if previous is not None else None,
+            after=newest[0].id if newest else 0,
+        )
         return serve_live(job.live, box, hub, runs, work, progress, conclude)
     finally:
         box.close()
@@ -178,8 +185,15 @@ def _conclude(job: StreamJob, box: Outbox, result: Any, duration: float, process
             return 1
         run_id = running.id
     expected = job.truth() if result is not None and job.truth is not None else None
-    report = run_report(box, run_id, result, spec=job.spec, duration=duration,
-                        processed=processed, expected=expected)  # fmt: skip
+    report = run_report(
+        box,
+        run_id,
+        result,
+        spec=job.spec,
+        duration=duration,
+        processed=processed,
+        expected=expected,
+    )
     if job.expect is not None and expected is not None:
         from mockzenoti.scenarios.truth import truth_bytes
 

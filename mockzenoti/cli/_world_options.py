@@ -23,20 +23,26 @@ _SIZES: tuple[tuple[str, str, str], ...] = (
 def seed_option(command: F) -> F:
     """``--seed/-s TEXT``: the same seed gives the same bytes."""
     return click.option(
-        "--seed", "-s", default="0", show_default=True,
+        "--seed",
+        "-s",
+        default="0",
+        show_default=True,
         help="Seed (any text): the same seed gives the same output, byte for byte.",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def size_options(command: F) -> F:
     """The world size options (each defaults to the scenario's own size)."""
     for flag, name, text in reversed(_SIZES):
-        command = click.option(flag, name, type=click.IntRange(min=0), default=None,
-                               help=text)(command)  # fmt: skip
+        command = click.option(flag, name, type=click.IntRange(min=0), default=None, help=text)(
+            command
+        )
     return click.option(
-        "--kind", type=click.Choice(["spa", "salon", "med-spa", "fitness"]), default=None,
+        "--kind",
+        type=click.Choice(["spa", "salon", "med-spa", "fitness"]),
+        default=None,
         help="Kind of business (default: the scenario's, else chosen by the seed).",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def sizes_from(options: dict[str, Any]) -> dict[str, Any]:
@@ -50,13 +56,21 @@ def limit_options(min_events: int) -> Callable[[F], F]:
 
     def decorate(command: F) -> F:
         command = click.option(
-            "--duration", "-d", metavar="SIMULATED", default=None,
+            "--duration",
+            "-d",
+            metavar="SIMULATED",
+            default=None,
             help="Stop after this much simulated time from the start, e.g. 8h, 3d, 90m.",
-        )(command)  # fmt: skip
+        )(command)
         return click.option(
-            "--events", "--count", "-n", "events", type=click.IntRange(min=min_events),
-            default=None, help="Stop after N events (a built-in goes on past its natural length).",
-        )(command)  # fmt: skip
+            "--events",
+            "--count",
+            "-n",
+            "events",
+            type=click.IntRange(min=min_events),
+            default=None,
+            help="Stop after N events (a built-in goes on past its natural length).",
+        )(command)
 
     return decorate
 
@@ -64,6 +78,9 @@ def limit_options(min_events: int) -> Callable[[F], F]:
 def overrides_option(command: F) -> F:
     """``--set PATH=VALUE`` (repeatable): overrides by dotted path, as ``assignments``."""
     return click.option(
-        "--set", "assignments", multiple=True, metavar="PATH=VALUE",
+        "--set",
+        "assignments",
+        multiple=True,
+        metavar="PATH=VALUE",
         help="Override a field by dotted path (repeatable), e.g. data.guest.first_name=Ada.",
-    )(command)  # fmt: skip
+    )(command)

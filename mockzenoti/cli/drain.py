@@ -39,9 +39,12 @@ def retry_scale_option(command: F) -> F:
         "sent, at most the policy's longest wait].",
     )(command)
     return click.option(
-        "--retry-scale", type=click.FloatRange(min=0), default=1.0, show_default=True,
+        "--retry-scale",
+        type=click.FloatRange(min=0),
+        default=1.0,
+        show_default=True,
         help="Multiply the retry policy's waits (0.001: minutes become ms).",
-    )(command)  # fmt: skip
+    )(command)
 
 
 @click.command("drain")
@@ -52,8 +55,9 @@ def retry_scale_option(command: F) -> F:
 @report_option()
 @progress_options
 @click.pass_context
-def drain_command(ctx: click.Context, /, outbox: str, report: str | None, progress: str,
-                  quiet: bool, **opts: Any) -> None:  # fmt: skip
+def drain_command(
+    ctx: click.Context, /, outbox: str, report: str | None, progress: str, quiet: bool, **opts: Any
+) -> None:
     """Deliver what --outbox holds pending, retrying or interrupted, and nothing else.
 
     --ca-cert and --insecure are stored on the outbox's https targets.

@@ -82,31 +82,35 @@ class _Narrator:
 @outbox_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the final lines.")
 @click.pass_context
-def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments: tuple[str, ...],
-                 outbox: str, quiet: bool, **opts: Any) -> None:  # fmt: skip
+def emit_command(
+    ctx: click.Context,
+    /,
+    event_type: str,
+    seed: str,
+    assignments: tuple[str, ...],
+    outbox: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Generate one EVENT_TYPE event and deliver it to every --url (with retries).
 
     Prints the event id, each attempt, and each target's outcome. Exit 0 when
     delivered everywhere, 1 when not, 2 for bad input.
     """
     from mockzenoti import __version__
+    from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._runtime import execute, open_box
-    from mockzenoti.config import settings_from_context
     from mockzenoti.delivery import Hub, run_stream
     from mockzenoti.generator import generate
-    from mockzenoti.overrides import coerce_text, parse_assignment, resolve
+    from mockzenoti.generator.overrides import text_overrides
 
     settings = settings_from_context(ctx)
     catalog = settings.catalog
     entry = catalog.get(event_type, field="EVENT_TYPE")
-    overrides: dict[str, Any] = {}
+    event = generate(entry.name, seed=seed, catalog=catalog)
     try:
         if assignments:
-            probe = generate(entry.name, seed=seed, catalog=catalog).payload
-            for text in assignments:
-                path, raw = parse_assignment(text)
-                overrides[path] = coerce_text(entry, path, raw, resolve(probe, path))
-        event = generate(entry.name, seed=seed, overrides=overrides, catalog=catalog)
+            event = text_overrides(entry, assignments, event.payload, catalog).apply(event)
     except MockZenotiError as exc:
         raise MockZenotiError(exc.message, field="--set") from exc
     delivery = DeliverySettings.from_options(opts)
@@ -117,10 +121,12 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
         "event_type": entry.name,
         "seed": seed,
         "overrides": sorted(assignments),
-        "renames": {"event_types": dict(settings.event_types),
-                    "event_resources": dict(settings.event_resources)},
+        "renames": {
+            "event_types": dict(settings.event_types),
+            "event_resources": dict(settings.event_resources),
+        },
         **delivery.spec(targets),
-    }  # fmt: skip
+    }
     click.echo(f"{event.event_type} event_id={event.event_id} id={event.id}")
     hub = Hub()
     if not quiet:
@@ -138,8 +144,10 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
         box.close()
     for d in rows:
         last = d.last_status if d.last_status is not None else (d.last_error or "no answer")
-        click.echo(f"{d.target}: {d.state} after {d.attempts} attempt(s), last {last} "
-                   f"(delivery {d.pk}, id {d.delivery_id})")  # fmt: skip
+        click.echo(
+            f"{d.target}: {d.state} after {d.attempts} attempt(s), last {last} "
+            f"(delivery {d.pk}, id {d.delivery_id})"
+        )
     if interrupted:
         click.echo("interrupted: run the same command again to finish delivering")
     ctx.exit(0 if result is not None and result.ok else 1)

@@ -40,8 +40,9 @@ __all__ = ["ping_command"]
     help="Time allowed for the answer.",
 )
 @click.pass_context
-def ping_command(ctx: click.Context, urls: tuple[str, ...], headers: dict[str, str],
-                 timeout: float) -> None:  # fmt: skip
+def ping_command(
+    ctx: click.Context, urls: tuple[str, ...], headers: dict[str, str], timeout: float
+) -> None:
     """Send Zenoti's test request (an empty POST) to each --url; print status and latency."""
     from mockzenoti.cli._runtime import execute
     from mockzenoti.delivery import AttemptResult, Target, client_session, ping

@@ -116,10 +116,23 @@ def run_spec(
 )
 @progress_options
 @click.pass_context
-def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
-                duration: str | None, outbox: str, report: str | None, expect: str | None,
-                offload: str, live: tuple[str, int] | None, linger: bool, progress: str,
-                quiet: bool, **opts: Any) -> None:  # fmt: skip
+def run_command(
+    ctx: click.Context,
+    /,
+    scenario: str,
+    seed: str,
+    events: int | None,
+    duration: str | None,
+    outbox: str,
+    report: str | None,
+    expect: str | None,
+    offload: str,
+    live: tuple[str, int] | None,
+    linger: bool,
+    progress: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
 
     Exit 0 when every delivery was delivered, 1 when any is dead, held or
@@ -128,10 +141,10 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
     """
     import sys
 
+    from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._live import LiveOptions
     from mockzenoti.cli._stream import StreamJob, deliver_stream
     from mockzenoti.cli.progress import resolve_mode
-    from mockzenoti.config import settings_from_context
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
     from mockzenoti.server.settings import ServerSettings
@@ -140,8 +153,9 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         raise click.BadParameter("needs --live (it keeps the live page up)", param_hint="--linger")
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
-        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
-                              "SIMULATED", field="--events")  # fmt: skip
+        raise MockZenotiError(
+            f"{chosen.name} is endless: give --events N or --duration SIMULATED", field="--events"
+        )
     ticks = None if duration is None else parse_duration(duration, field="--duration")
     settings = settings_from_context(ctx)
     catalog = settings.catalog
@@ -165,15 +179,22 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
 
     def stream() -> Any:
         if remote:
-            from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
+            from mockzenoti.scenarios.offload import RemoteSimulation, SimulationJob
 
             for old in holder:
                 old.close()
-            sim: Any = RemoteSimulation(FeedJob(scenario, seed, events, duration, sizes,
-                                                renames, track))  # fmt: skip
+            sim: Any = RemoteSimulation(
+                SimulationJob(scenario, seed, events, duration, sizes, renames, track)
+            )
         else:
-            sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,
-                                  catalog=catalog, track_truth=track)  # fmt: skip
+            sim = chosen.simulate(
+                seed,
+                events=events,
+                duration=duration,
+                sizes=sizes,
+                catalog=catalog,
+                track_truth=track,
+            )
         holder[:] = [sim]
         return sim
 
@@ -186,7 +207,7 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         sizes=sizes,
         renames=renames,
         delivery=delivery.spec(targets),
-    )  # fmt: skip
+    )
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
     job = StreamJob(
         spec=spec,

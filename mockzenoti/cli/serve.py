@@ -83,7 +83,7 @@ def serve_command(
     Stopping lets attempts in flight finish; runs left running resume when a
     server starts again on the same outbox.
     """
-    from mockzenoti.config import catalog_from_context
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.delivery import run
     from mockzenoti.server.serve import serve
     from mockzenoti.server.settings import ServerSettings

@@ -8,7 +8,7 @@ from typing import Any, BinaryIO
 import click
 
 from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
-from mockzenoti.cycles import CyclePause
+from mockzenoti.scenarios.cycles import CyclePause
 
 __all__ = ["simulate_command"]
 
@@ -37,16 +37,24 @@ _BATCH = 512
 )
 @size_options
 @click.pass_context
-def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
-                     duration: str | None, out: str, expect: str | None,
-                     **sizes: Any) -> None:  # fmt: skip
+def simulate_command(
+    ctx: click.Context,
+    /,
+    scenario: str,
+    seed: str,
+    events: int | None,
+    duration: str | None,
+    out: str,
+    expect: str | None,
+    **sizes: Any,
+) -> None:
     """Simulate SCENARIO_OR_FILE (a built-in name or a YAML file) and print its events.
 
     Events come in emission order as JSON Lines. The same scenario, seed,
     sizes and limits give the same bytes. Endless scenarios (soak) need
     --events or --duration.
     """
-    from mockzenoti.config import catalog_from_context
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.errors import MockZenotiError
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
@@ -54,17 +62,24 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str, events: in
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
-        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
-                              "SIMULATED", field="--events")  # fmt: skip
+        raise MockZenotiError(
+            f"{chosen.name} is endless: give --events N or --duration SIMULATED", field="--events"
+        )
     if duration is not None:
         try:
             parse_duration(duration, field="--duration")
         except MockZenotiError as exc:
             raise MockZenotiError(exc.message, field="--duration") from exc
     catalog = catalog_from_context(ctx)
-    sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes_from(sizes),
-                          catalog=catalog, track_truth=expect is not None)  # fmt: skip
-    # This process only simulates: the cyclic collector is paused (see mockzenoti/cycles.py).
+    sim = chosen.simulate(
+        seed,
+        events=events,
+        duration=duration,
+        sizes=sizes_from(sizes),
+        catalog=catalog,
+        track_truth=expect is not None,
+    )
+    # This process only simulates: the cyclic collector is paused (see scenarios/cycles.py).
     with CyclePause() as cycles:
         if out == "-":
             _write(sim, sys.stdout.buffer, cycles)

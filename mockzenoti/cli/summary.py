@@ -158,13 +158,28 @@ def render_run(report: Mapping[str, Any]) -> list[str]:
             )
         )
     lat = report["latency_ms"]
-    rows.append(("latency", " · ".join(f"{k} {_ms(lat.get(k))}" for k in ("p50", "p90", "p99"))
-                 + f" · max {_ms(lat.get('max'))}"))  # fmt: skip
+    rows.append(
+        (
+            "latency",
+            " · ".join(f"{k} {_ms(lat.get(k))}" for k in ("p50", "p90", "p99"))
+            + f" · max {_ms(lat.get('max'))}",
+        )
+    )
     rate = report["events_per_s"]
-    rows.append(("throughput", f"{report['duration_s']:.2f} s" + (
-        f", {rate:,.0f} events/s" if rate is not None else "")))  # fmt: skip
-    rows.append(("duplicates", f"{report['possible_duplicates']:,} possible "
-                 "(sent again after the receiver may have read it)"))  # fmt: skip
+    rows.append(
+        (
+            "throughput",
+            f"{report['duration_s']:.2f} s"
+            + (f", {rate:,.0f} events/s" if rate is not None else ""),
+        )
+    )
+    rows.append(
+        (
+            "duplicates",
+            f"{report['possible_duplicates']:,} possible "
+            "(sent again after the receiver may have read it)",
+        )
+    )
     if report["inactive_targets"]:
         rows.append(("inactive", ", ".join(report["inactive_targets"])))
     path = report["outbox"]

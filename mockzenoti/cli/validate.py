@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from mockzenoti.catalog import Catalog
-from mockzenoti.config import catalog_from_context
+from mockzenoti.catalog.config import catalog_from_context
 from mockzenoti.validation import Problem, validate
 
 __all__ = ["Item", "check_items", "read_items", "validate_command"]

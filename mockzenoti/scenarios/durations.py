@@ -29,8 +29,9 @@ def to_ticks(value: timedelta | str | int | float, *, field: str = "duration") -
     elif isinstance(value, str):
         return parse_duration(value, field=field)
     elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise MockZenotiError(f"a duration is a timedelta or a text like 8h (got {value!r})",
-                              field=field)  # fmt: skip
+        raise MockZenotiError(
+            f"a duration is a timedelta or a text like 8h (got {value!r})", field=field
+        )
     else:
         ticks = round(value * TICKS_PER_SECOND)
     if ticks <= 0:

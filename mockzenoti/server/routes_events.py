@@ -13,7 +13,7 @@ from mockzenoti.catalog import Catalog
 from mockzenoti.errors import MockZenotiError, OverrideError
 from mockzenoti.event import Event
 from mockzenoti.generator import generate
-from mockzenoti.overrides import set_path
+from mockzenoti.generator.overrides import set_path
 from mockzenoti.server.bodies import Fields, Query, kind_of, read_object
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import ENGINE, OUTBOX, SETTINGS, STATS

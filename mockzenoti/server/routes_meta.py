@@ -8,8 +8,8 @@ from typing import Any
 from aiohttp import web
 
 from mockzenoti import __version__
-from mockzenoti._paths import fixtures_dir
 from mockzenoti.catalog import CatalogEntry
+from mockzenoti.catalog.fixtures import fixtures_dir
 from mockzenoti.errors import MockZenotiError, UnknownEventType
 from mockzenoti.generator import generate
 from mockzenoti.scenarios import builtin_scenarios, load_scenario

@@ -141,8 +141,12 @@ def _command_view(spec: Any) -> dict[str, Any]:
         what = "replay " + str(spec.get("file", "")).rsplit("/", 1)[-1]
     elif command == "emit":
         what = f"emit {what}"
-    return {"command": command, "scenario": what, "seed": spec.get("seed"),
-            "events": spec.get("events")}  # fmt: skip
+    return {
+        "command": command,
+        "scenario": what,
+        "seed": spec.get("seed"),
+        "events": spec.get("events"),
+    }
 
 
 def run_view(

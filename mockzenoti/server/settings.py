@@ -37,7 +37,7 @@ class ServerSettings:
       redeliveries; ``scale_retry_after``: scales a receiver's ``Retry-After`` too.
     - ``shutdown_grace``: seconds attempts in flight get to finish on shutdown.
     - ``snapshot_interval``: seconds between counter snapshots on ``/stream``;
-      ``heartbeat``: seconds of silence before a keep-alive comment;
+      ``heartbeat``: seconds between two heartbeat comments of ``/stream``;
       ``stream_queue``: changes buffered per stream client before dropping.
     - ``resume_runs``: resume the runs a previous process left running.
     """

@@ -8,13 +8,14 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import IO
 
 import pytest
 import requests
 from cli_support import ThreadSink, command, invoke, subprocess_env
+
+from mockzenoti.testing.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -58,10 +59,10 @@ def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
         base = line.split("live page: ", 1)[1].split("/;", 1)[0]
         assert base.startswith("http://127.0.0.1:")
         # while the run delivers: it is running, and the API reads the same outbox
-        deadline = time.monotonic() + 30
-        runs = requests.get(base + "/runs", timeout=10).json()["items"]
-        while not runs and time.monotonic() < deadline:  # the row comes with the first events
-            runs = requests.get(base + "/runs", timeout=10).json()["items"]
+        runs = wait_until(  # the run's row comes with its first events
+            lambda: requests.get(base + "/runs", timeout=10).json()["items"],
+            timeout=30, every=0.02, what="the run in GET /runs",
+        )  # fmt: skip
         (run,) = runs
         assert (run["state"], run["scenario"], run["seed"]) == ("running", "class-lifecycle", "3")
         assert requests.get(base + "/health", timeout=10).json()["read_only"] is True

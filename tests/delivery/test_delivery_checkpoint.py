@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from pathlib import Path
@@ -14,6 +13,7 @@ from mockzenoti.delivery.committer import Committer
 from mockzenoti.delivery.outbox.checkpoint import AUTOCHECKPOINT_PAGES, ENGINE_AUTOCHECKPOINT_PAGES
 from mockzenoti.delivery.testing import synthetic_events
 from mockzenoti.sink import Sink
+from mockzenoti.testing.waiting import eventually
 
 
 def autocheckpoint(box: Outbox) -> int:
@@ -33,10 +33,7 @@ async def test_the_committer_checkpoints_on_a_thread_and_restores_the_default(
         await writer.start()
         assert autocheckpoint(box) == ENGINE_AUTOCHECKPOINT_PAGES
         # The thread checkpoints by itself, every quarter second: wait for the first.
-        deadline = asyncio.get_running_loop().time() + 10
-        while not checkpointer.checkpoints and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
-        assert checkpointer.checkpoints > 0
+        await eventually(lambda: checkpointer.checkpoints > 0, what="a first checkpoint")
         await writer.close()
         assert autocheckpoint(box) == AUTOCHECKPOINT_PAGES
         assert not any(t.name == "mockzenoti-outbox-checkpoint" for t in threading.enumerate())

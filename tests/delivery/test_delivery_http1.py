@@ -19,6 +19,7 @@ from mockzenoti.delivery.http1 import HttpPool, ProtocolError, ServerDisconnecte
 from mockzenoti.delivery.send import USER_AGENT, Sender, _request_head, new_session
 from mockzenoti.delivery.targets import Target
 from mockzenoti.delivery.watchdog import Watchdog
+from mockzenoti.testing.waiting import eventually
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -81,12 +82,7 @@ async def serve() -> AsyncIterator[Callable[[Script], asyncio.Future[ScriptedSer
 
 async def _until(check: Callable[[], bool], what: str) -> None:
     """Let the loop run until ``check()`` holds (bounded: fails after 5 s)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + 5.0
-    while not check():
-        if loop.time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.001)
+    await eventually(check, timeout=5.0, every=0.001, what=what)
 
 
 async def _closed_port() -> int:

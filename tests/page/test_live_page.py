@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +22,8 @@ import requests
 from page_support import CHROMIUM, CHROMIUM_ARGS, Client, require_chromium
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from server_thread import ServerThread
+
+from mockzenoti.testing.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -78,14 +79,14 @@ def wait_counter(page: Page, state: str, check: str) -> None:
 
 def settled_dead(api: Client) -> int:
     """The dead deliveries once none is pending, delivering or retrying (asked of the API)."""
-    page_wait = TIMEOUT / 1000
-    deadline = time.monotonic() + page_wait
-    while True:
-        counts = api.call("GET", "/stats")["deliveries"]
-        if not any(counts.get(state, 0) for state in ("pending", "delivering", "retrying")):
-            return int(counts.get("dead", 0))
-        assert time.monotonic() < deadline, f"deliveries still in flight: {counts}"
-        time.sleep(0.05)  # polling the API for a condition, not waiting a fixed time
+
+    def settled() -> dict[str, int] | None:
+        counts: dict[str, int] = api.call("GET", "/stats")["deliveries"]
+        busy = any(counts.get(state, 0) for state in ("pending", "delivering", "retrying"))
+        return None if busy else counts
+
+    counts = wait_until(settled, timeout=TIMEOUT / 1000, every=0.05, what="settled deliveries")
+    return int(counts.get("dead", 0))
 
 
 def test_the_page_follows_a_run_and_redelivers_the_dead(browser: Browser, tmp_path: Path) -> None:
@@ -96,9 +97,12 @@ def test_the_page_follows_a_run_and_redelivers_the_dead(browser: Browser, tmp_pa
         api.call("PUT", "/sinks/bad", {"status": 400}, 201)
         ok = {"id": "ok", "url": server.base + "/sink/ok", "retry": "fast"}
         broken = {
-            "id": "broken", "url": server.base + "/sink/bad", "retry": "none",
-            "event_types": ["Guest.Created"], "deactivate_after": 0,
-        }  # fmt: skip
+            "id": "broken",
+            "url": server.base + "/sink/bad",
+            "retry": "none",
+            "event_types": ["Guest.Created"],
+            "deactivate_after": 0,
+        }
         api.call("POST", "/targets", ok, 201)
         api.call("POST", "/targets", broken, 201)
         page = open_page(browser, server.base + "/", problems)
@@ -210,10 +214,10 @@ def test_a_page_opened_late_and_reloaded_shows_the_last_minute(
         target = {"id": "t", "url": server.base + "/sink/slow", "retry": "fast"}
         api.call("POST", "/targets", target, 201)
         run = api.call("POST", "/runs", RUN | {"events": 60, "pace": "asap"}, 201)
-        deadline = time.monotonic() + TIMEOUT / 1000
-        while api.call("GET", f"/runs/{run['id']}")["state"] == "running":  # settled, then open
-            assert time.monotonic() < deadline, "the run did not finish"
-            time.sleep(0.05)  # polling the API for a condition, not waiting a fixed time
+        wait_until(  # every delivery settled before the page opens
+            lambda: api.call("GET", f"/runs/{run['id']}")["state"] != "running",
+            timeout=TIMEOUT / 1000, every=0.05, what="the run's end",
+        )  # fmt: skip
         assert api.call("GET", f"/runs/{run['id']}")["counts"]["delivered"] == 60
 
         page = open_page(browser, server.base + "/", problems)

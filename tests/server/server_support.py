@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from mockzenoti.delivery import Clock
 from mockzenoti.server import ServerSettings, create_app
 from mockzenoti.server.keys import SINKS
 from mockzenoti.sink import Sink
+from mockzenoti.testing import waiting
 
 
 class ApiError(AssertionError):
@@ -123,11 +122,7 @@ async def eventually(
     check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "a condition"
 ) -> None:
     """Re-check ``check`` every few milliseconds until it is true; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.01)
+    await waiting.eventually(check, timeout=timeout, what=what)
 
 
 @asynccontextmanager

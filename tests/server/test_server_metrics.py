@@ -129,5 +129,10 @@ def test_a_baseline_tally_adds_the_live_counts_to_settled_states() -> None:
     hub = Hub()
     hub.metrics.states.update(delivered=3, retrying=1, dead=1)
     counts, live = asyncio.run(BaselineTally({"delivered": 5, "pending": 2, "dead": 1}, hub)())
-    assert (counts["delivered"], counts["dead"], counts["retrying"], counts["pending"]) == (8, 2, 1, 0)
+    assert (counts["delivered"], counts["dead"], counts["retrying"], counts["pending"]) == (
+        8,
+        2,
+        1,
+        0,
+    )
     assert live["states"] == {"delivered": 3, "retrying": 1, "dead": 1}

@@ -9,17 +9,18 @@ from server_support import Api, eventually
 
 from mockzenoti.scenarios import load_scenario
 
-OVERBOOKED = """\
-name: overbooked
-description: Two bookings for a class with one seat; the second fails at run time.
+# It loads (three centers by default), and fails at run time in a world of one center.
+THIRD_CENTER = """\
+name: third-center
+description: A class booked at the first center, then a guest of the third one.
 steps:
   - create: session
     as: yoga
     at: "+3h"
-    capacity: 1
   - book: yoga
   - wait: 1h
-  - book: yoga
+  - create: guest
+    center: 2
 """
 
 
@@ -143,12 +144,13 @@ async def test_a_run_that_fails_at_run_time_is_failed_with_its_error(
     api: Api, tmp_path: Path
 ) -> None:
     await api.target("a")
-    path = tmp_path / "overbooked.yaml"
-    path.write_text(OVERBOOKED)
-    run = await api.call("POST", "/runs", {"scenario": str(path)}, expect=201)
+    path = tmp_path / "third-center.yaml"
+    path.write_text(THIRD_CENTER)
+    body = {"scenario": str(path), "sizes": {"centers": 1}}
+    run = await api.call("POST", "/runs", body, expect=201)
     failed = await api.wait_run(run["id"])
     assert failed["state"] == "failed"
-    assert "overbooked.yaml:10" in failed["error"] and "seats taken" in failed["error"]
+    assert "third-center.yaml:10" in failed["error"] and "no center 2" in failed["error"]
     assert (
         failed["accepted"] == 3 and failed["counts"]["delivered"] == 3
     )  # nothing accepted is lost

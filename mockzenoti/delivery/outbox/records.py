@@ -92,8 +92,19 @@ class EventRecord:
         """Build from a row of ``COLUMNS`` (and the body, for ``payload``)."""
         pk, run_id, seq, event_id, envelope_id, event_type, name, center, keys, at = row
         payload = None if body is None else json.loads(body)
-        return cls(pk, run_id, seq, event_id, envelope_id, event_type, name, center,
-                   json.loads(keys), at, payload)  # fmt: skip
+        return cls(
+            pk,
+            run_id,
+            seq,
+            event_id,
+            envelope_id,
+            event_type,
+            name,
+            center,
+            json.loads(keys),
+            at,
+            payload,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
