@@ -29,8 +29,9 @@ class Lines:
         threading.Thread(target=self._read, args=(stream,), daemon=True).start()
 
     def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            self.queue.put(line.rstrip("\n"))
+        with stream:  # closed at its end
+            for line in stream:
+                self.queue.put(line.rstrip("\n"))
         self.queue.put(None)
 
     def until(self, text: str, timeout: float = 60) -> str:
@@ -77,7 +78,8 @@ def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
         assert listed["total"] == 30
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
-        out = proc.stdout.read()
+        with proc.stdout:
+            out = proc.stdout.read()
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -149,8 +149,8 @@ function requestHtml(request) {
   const when = request.attempt ? ` <span class="muted">attempt ${int(request.attempt)}</span>` : "";
   return `<h3>Request${when}
       <button type="button" class="small" data-action="copy-curl">Copy as curl</button></h3>
-    <pre class="json request">${esc(request.method)} ${esc(request.url)}\n${head}</pre>
-    <pre class="json curl" hidden></pre>`;
+    <pre class="code request">${esc(request.method)} ${esc(request.url)}\n${head}</pre>
+    <pre class="code curl" hidden></pre>`;
 }
 
 /** A shell word in single quotes. */
