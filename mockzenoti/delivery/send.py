@@ -21,13 +21,12 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from email.utils import parsedate_to_datetime
-from typing import NamedTuple
 
 import aiohttp
 from yarl import URL
 
 from mockzenoti import __version__
+from mockzenoti.delivery.decision import AttemptResult, classify, parse_retry_after, retryable
 from mockzenoti.delivery.http1 import HttpPool, ProtocolError
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target
@@ -44,56 +43,10 @@ __all__ = [
 ]
 
 USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
-ALWAYS_RETRIED = frozenset({408, 429})
 _SNIPPET = 256
 _MAX_READ = 1 << 20
 # Attempts are timed by the engine's Watchdog: no aiohttp timer (nor the session's default).
 _UNTIMED = aiohttp.ClientTimeout(total=None, sock_connect=None, sock_read=None)
-
-
-class AttemptResult(NamedTuple):
-    """What one request got: outcome, status or error, latency, answer snippet, Retry-After."""
-
-    outcome: str
-    status: int | None
-    error: str | None
-    latency: float
-    response: str | None
-    retry_after: float | None = None
-
-    @property
-    def delivered(self) -> bool:
-        """True for a 2xx answer."""
-        return self.outcome == "success"
-
-
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-def classify(status: int, retry_statuses: frozenset[int]) -> tuple[str, bool]:
-    """``(outcome, retryable)`` for an HTTP status."""
-    if 200 <= status < 300:
-        return "success", False
-    if 300 <= status < 400:
-        return "redirect", status in retry_statuses
-    if 400 <= status < 500:
-        return "client_error", status in ALWAYS_RETRIED or status in retry_statuses
-    return "server_error", True
 
 
 @contextlib.asynccontextmanager
@@ -310,8 +263,4 @@ async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
 
 def is_retryable(result: AttemptResult, retry_statuses: frozenset[int]) -> bool:
     """True when a failed attempt should be retried (budget permitting)."""
-    if result.outcome in ("timeout", "connection"):
-        return True
-    if result.status is None:
-        return False
-    return classify(result.status, retry_statuses)[1]
+    return retryable(result.outcome, result.status, retry_statuses)
