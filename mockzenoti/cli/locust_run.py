@@ -62,13 +62,21 @@ def locust_argv(
     """Locust's command line (after ``python -m locust``) for these options.
 
     A worker (``--worker`` among ``passthrough``) gets only the locustfile and
-    what was passed through: its master sends it everything else.
+    what was passed through: its master sends it everything else. With
+    ``processes`` the master and its workers meet on 127.0.0.1 on a free port
+    (unless ``--master-bind-*`` options say otherwise), so runs side by side
+    never meet.
     """
     argv = ["-f", str(locustfile())]
     if processes is not None:
         argv += ["--processes", str(processes)]
     if "--worker" in passthrough:
         return argv + list(passthrough)
+    if processes is not None and not any(a.startswith("--master-bind") for a in passthrough):
+        # The master and its forked workers meet on 127.0.0.1, on a port of their own.
+        port = str(_free_port())
+        argv += ["--master-bind-host", "127.0.0.1", "--master-bind-port", port,
+                 "--master-port", port]  # fmt: skip
     argv += ["--headless", "-u", str(users), "-r", str(spawn_rate or users)]
     if url is not None:
         argv += ["--host", url]
@@ -118,6 +126,9 @@ def locust_argv(
               help="Scale a receiver's Retry-After by --retry-scale too.")  # fmt: skip
 @click.option("--timeout", default="10s", show_default=True, metavar="DURATION",
               callback=parse_duration_option, help="Time allowed per attempt.")  # fmt: skip
+@click.option("--drain", default="10s", show_default=True, metavar="DURATION",
+              callback=parse_duration_option,
+              help="At the stop, events under way may finish their retries for this long.")  # fmt: skip
 @click.option("--deactivate-after", type=click.IntRange(min=0), default=20, show_default=True,
               help="Dead deliveries in a row that deactivate the webhook in a worker (0: never).")  # fmt: skip
 @click.option("--report", type=click.Path(dir_okay=False), default=None,
@@ -127,7 +138,7 @@ def locust_command(ctx: click.Context, /, url: str | None, users: int, spawn_rat
                    run_time: str | None, processes: int | None, seed: str, scenario: str,
                    secrets: tuple[str, ...], signing: str | None, retry: str,
                    retry_scale: float, scale_retry_after: bool, timeout: float,
-                   deactivate_after: int, report: str | None,
+                   drain: float, deactivate_after: int, report: str | None,
                    **sizes: Any) -> None:  # fmt: skip
     """Soak --url with a Locust swarm: each user plays one shard of one organization.
 
@@ -156,12 +167,23 @@ def locust_command(ctx: click.Context, /, url: str | None, users: int, spawn_rat
         "--mockzenoti-retry-scale": retry_scale,
         "--mockzenoti-scale-retry-after": scale_retry_after,
         "--mockzenoti-timeout": timeout,
+        "--mockzenoti-drain": drain,
         "--mockzenoti-deactivate-after": deactivate_after,
         "--mockzenoti-report": str(Path(report).resolve()) if report else None,
     }
     argv = locust_argv(url=url, users=users, spawn_rate=spawn_rate, run_time=run_time,
                        processes=processes, swarm=swarm, passthrough=passthrough)  # fmt: skip
     ctx.exit(_run([sys.executable, "-m", "locust", *argv]))
+
+
+def _free_port() -> int:
+    """A TCP port free on 127.0.0.1 now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 def _check(url: str | None, seed: str, scenario: str, sizes: dict[str, Any],

@@ -36,7 +36,7 @@ from locust.runners import MasterRunner, WorkerRunner
 from mockzenoti.swarm import ShardPlayer, SwarmTarget, render_summary, swarm_report, worker_part
 from mockzenoti.swarm.settings import ARGUMENTS, SwarmSettings
 
-__all__ = ["FINISH", "GATHER_GRACE", "PART", "Ledger", "deactivated", "ledger", "wait"]
+__all__ = ["FINISH", "GATHER_GRACE", "PART", "Ledger", "deactivated", "ledger"]
 
 FINISH = "mockzenoti:finish"
 PART = "mockzenoti:part"
@@ -68,6 +68,7 @@ class Ledger:
         self.arrived = Flag()
         self.settings: SwarmSettings | None = None
         self.started = time.time()
+        self.drain_until = 0.0
         self.report: dict[str, Any] | None = None
 
     def next_user(self) -> int:
@@ -130,13 +131,34 @@ class Ledger:
         self.report = None
         self.started = time.time()
 
-    def finish(self, index: int, timeout: float) -> dict[str, Any]:
-        """Stop taking events, let attempts under way end, and return this process's part."""
+    def finish(self, index: int) -> dict[str, Any]:
+        """Stop taking events, let the events under way end, and return this process's part.
+
+        An attempt in flight ends (within its timeout); a retry due within the
+        settings' ``drain`` seconds still goes; an event waiting longer is
+        ``interrupted``.
+        """
+        settings = self.settings or SwarmSettings()
+        self.drain_until = time.monotonic() + settings.drain
         self.running.clear()
         self.stopping.set()
+        timeout = settings.drain + settings.timeout + GATHER_GRACE
         if not self.settle(timeout):
             log.warning("users still had attempts under way after %.0f s", timeout)
         return self.part(index)
+
+    def wait(self, seconds: float) -> bool:
+        """Wait ``seconds`` with gevent for a retry; False when the stop cuts it short.
+
+        Once the swarm stops, a retry due after the drain window is cut short.
+        """
+        due = time.monotonic() + seconds
+        if not self.stopping.is_set() and not self.stopping.wait(max(0.0, seconds)):
+            return True
+        if due > self.drain_until:
+            return False
+        gevent.sleep(max(0.0, due - time.monotonic()))
+        return True
 
 
 ledger = Ledger()
@@ -158,18 +180,13 @@ def _options(parser: Any) -> None:
         parser.add_argument(arg.flag, help=arg.help, include_in_web_ui=not secret, **extra)
 
 
-def _timeout() -> float:
-    settings = ledger.settings
-    return (settings.timeout if settings else 10.0) + GATHER_GRACE
-
-
 @events.init.add_listener
 def _init(environment: Environment, **_: Any) -> None:
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
 
         def on_finish(environment: Environment, msg: Any, **_: Any) -> None:
-            part = ledger.finish(runner.worker_index, _timeout())
+            part = ledger.finish(runner.worker_index)
             runner.send_message(PART, part)
 
         runner.register_message(FINISH, on_finish, concurrent=True)
@@ -198,7 +215,7 @@ def _gather(environment: Environment, **_: Any) -> None:
         expected = {runner.get_worker_index(c.id) for c in runner.clients.all}
         ledger.arrived.clear()
         runner.send_message(FINISH)
-        deadline = time.monotonic() + _timeout() + GATHER_GRACE
+        deadline = time.monotonic() + settings.drain + settings.timeout + 2 * GATHER_GRACE
         while not expected <= set(ledger.parts) and time.monotonic() < deadline:
             ledger.arrived.clear()
             if not expected <= set(ledger.parts):
@@ -206,14 +223,19 @@ def _gather(environment: Environment, **_: Any) -> None:
         missing = sorted(expected - set(ledger.parts))
         parts = [ledger.parts[i] for i in sorted(ledger.parts)]
     else:
-        parts = [ledger.finish(0, _timeout())]
+        parts = [ledger.finish(0)]
     public = next((p["settings"] for p in parts if p.get("settings")), settings.public())
     ledger.report = swarm_report(
         parts,
         duration_s=time.time() - ledger.started,
-        settings={"url": environment.host, **public},
+        settings={"url": environment.host or _host(environment), **public},
         missing_workers=missing,
     )
+
+
+def _host(environment: Environment) -> str | None:
+    """The webhook URL of the locustfile's first user class, when --host did not give one."""
+    return next((c.host for c in environment.user_classes if c.host), None)
 
 
 def _settings(environment: Environment) -> SwarmSettings:
@@ -262,11 +284,3 @@ def deactivated(target: SwarmTarget) -> None:
 
 
 _told: set[SwarmTarget] = set()
-
-
-def wait(seconds: float) -> bool:
-    """Wait ``seconds`` with gevent; False when the swarm started stopping meanwhile."""
-    if seconds <= 0:
-        gevent.sleep(0)
-        return not ledger.stopping.is_set()
-    return not ledger.stopping.wait(seconds)

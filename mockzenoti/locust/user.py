@@ -41,7 +41,8 @@ class ZenotiUser(FastHttpUser):
     ``seed`` of the run, built-in ``scenario`` (``soak``), world ``sizes``,
     signing ``secret`` (zenoti signature) or ``secrets`` and ``signing``,
     ``retry`` policy (``zenoti``) and ``retry_scale``, attempt ``timeout``
-    (seconds) and ``deactivate_after`` (dead deliveries in a row).
+    (seconds), ``drain`` (seconds the stop lets events under way finish their
+    retries) and ``deactivate_after`` (dead deliveries in a row).
     ``wait_time`` paces events (``constant(0)``: as fast as the receiver
     answers); set it as for any Locust user, e.g. ``constant_throughput(50)``.
 
@@ -61,6 +62,7 @@ class ZenotiUser(FastHttpUser):
     retry: ClassVar[str] = "zenoti"
     retry_scale: ClassVar[float] = 1.0
     timeout: ClassVar[float] = 10.0
+    drain: ClassVar[float] = 10.0
     deactivate_after: ClassVar[int] = 20
 
     shard: Shard
@@ -101,7 +103,7 @@ class ZenotiUser(FastHttpUser):
         """Send the shard's next event to its end; rest once the swarm stops or has no more."""
         ledger = hooks.ledger
         if not ledger.stopping.is_set():
-            if self.player.play(self._post, hooks.wait) is not None:
+            if self.player.play(self._post, ledger.wait) is not None:
                 if ledger.stopping.is_set():
                     ledger.rest()
                 return
@@ -165,6 +167,7 @@ def settings_for(user_class: type[ZenotiUser], environment: Environment) -> Swar
         "retry": user_class.retry,
         "retry_scale": user_class.retry_scale,
         "timeout": user_class.timeout,
+        "drain": user_class.drain,
         "deactivate_after": user_class.deactivate_after,
     }
     options = vars(environment.parsed_options) if environment.parsed_options else {}

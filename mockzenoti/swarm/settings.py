@@ -46,6 +46,8 @@ ARGUMENTS: tuple[Argument, ...] = (
     Argument("scale_retry_after", "--mockzenoti-scale-retry-after", "flag",
              "Scale a receiver's Retry-After too."),
     Argument("timeout", "--mockzenoti-timeout", "float", "Seconds each attempt may take."),
+    Argument("drain", "--mockzenoti-drain", "float",
+             "Seconds the stop lets events under way finish their retries (default 10)."),
     Argument("deactivate_after", "--mockzenoti-deactivate-after", "int",
              "Dead deliveries in a row that deactivate the webhook in a worker (0: never)."),
     Argument("report", "--mockzenoti-report", "text",
@@ -68,6 +70,7 @@ class SwarmSettings:
     retry_scale: float = 1.0
     scale_retry_after: bool = False
     timeout: float = 10.0
+    drain: float = 10.0
     deactivate_after: int = 20
     report: str | None = None
     expect: bool = False
@@ -112,6 +115,7 @@ class SwarmSettings:
             "retry": self.retry,
             "retry_scale": self.retry_scale,
             "timeout": self.timeout,
+            "drain": self.drain,
             "deactivate_after": self.deactivate_after,
         }
 
