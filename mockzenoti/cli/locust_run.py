@@ -27,7 +27,7 @@ from mockzenoti.cli._delivery_options import parse_duration_option
 from mockzenoti.cli._world_options import size_options, sizes_from
 from mockzenoti.errors import MockZenotiError
 
-__all__ = ["locust_command", "locust_argv"]
+__all__ = ["locust_argv", "locust_command"]
 
 _SCENARIOS = ["soak", "day-in-the-life", "class-lifecycle", "appointment-lifecycle",
               "guest-lifecycle", "membership-lifecycle", "package-lifecycle"]  # fmt: skip
@@ -99,40 +99,118 @@ def locust_argv(
     "locust",
     context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
 )
-@click.option("--url", default=None, metavar="URL",
-              help="Webhook URL every user posts to (not on a --worker).")  # fmt: skip
-@click.option("--users", "-u", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Locust users: one shard of the organization each.")  # fmt: skip
-@click.option("--spawn-rate", "-r", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Users started per second [default: all at once].")  # fmt: skip
-@click.option("--run-time", "-t", default=None, metavar="DURATION",
-              help="Stop after this long (Locust's form: 30s, 5m, 1h30m) [default: Ctrl-C].")  # fmt: skip
-@click.option("--processes", type=int, default=None,
-              help="Worker processes on this machine (Locust forks them; -1: one per core).")  # fmt: skip
-@click.option("--seed", "-s", default="0", show_default=True,
-              help="Seed of the run: each user's shard is seeded from it and its indexes.")  # fmt: skip
-@click.option("--scenario", type=click.Choice(_SCENARIOS), default="soak", show_default=True,
-              help="Built-in scenario each user plays at its center.")  # fmt: skip
+@click.option(
+    "--url",
+    default=None,
+    metavar="URL",
+    help="Webhook URL every user posts to (not on a --worker).",
+)
+@click.option(
+    "--users",
+    "-u",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Locust users: one shard of the organization each.",
+)
+@click.option(
+    "--spawn-rate",
+    "-r",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Users started per second [default: all at once].",
+)
+@click.option(
+    "--run-time",
+    "-t",
+    default=None,
+    metavar="DURATION",
+    help="Stop after this long (Locust's form: 30s, 5m, 1h30m) [default: Ctrl-C].",
+)
+@click.option(
+    "--processes",
+    type=int,
+    default=None,
+    help="Worker processes on this machine (Locust forks them; -1: one per core).",
+)
+@click.option(
+    "--seed",
+    "-s",
+    default="0",
+    show_default=True,
+    help="Seed of the run: each user's shard is seeded from it and its indexes.",
+)
+@click.option(
+    "--scenario",
+    type=click.Choice(_SCENARIOS),
+    default="soak",
+    show_default=True,
+    help="Built-in scenario each user plays at its center.",
+)
 @size_options
-@click.option("--secret", "secrets", multiple=True, envvar="MOCKZENOTI_SECRET",
-              help="Signing secret (repeatable; env MOCKZENOTI_SECRET).")  # fmt: skip
-@click.option("--signing", type=click.Choice(["zenoti", "standard", "none"]), default=None,
-              help="Signature scheme [default: zenoti with --secret, else none].")  # fmt: skip
-@click.option("--retry", default="zenoti", show_default=True, callback=_retry, metavar="POLICY",
-              help="zenoti, fast, standard, none, or waits such as 1s,5s,30s.")  # fmt: skip
-@click.option("--retry-scale", type=click.FloatRange(min=0), default=1.0, show_default=True,
-              help="Multiply the policy's waits (0.001: minutes become ms).")  # fmt: skip
-@click.option("--scale-retry-after", is_flag=True, default=False,
-              help="Scale a receiver's Retry-After by --retry-scale too.")  # fmt: skip
-@click.option("--timeout", default="10s", show_default=True, metavar="DURATION",
-              callback=parse_duration_option, help="Time allowed per attempt.")  # fmt: skip
-@click.option("--drain", default="10s", show_default=True, metavar="DURATION",
-              callback=parse_duration_option,
-              help="At the stop, events under way may finish their retries for this long.")  # fmt: skip
-@click.option("--deactivate-after", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Dead deliveries in a row that deactivate the webhook in a worker (0: never).")  # fmt: skip
-@click.option("--report", type=click.Path(dir_okay=False), default=None,
-              help="Write the swarm's JSON report here (counts, workers, expected state).")  # fmt: skip
+@click.option(
+    "--secret",
+    "secrets",
+    multiple=True,
+    envvar="MOCKZENOTI_SECRET",
+    help="Signing secret (repeatable; env MOCKZENOTI_SECRET).",
+)
+@click.option(
+    "--signing",
+    type=click.Choice(["zenoti", "standard", "none"]),
+    default=None,
+    help="Signature scheme [default: zenoti with --secret, else none].",
+)
+@click.option(
+    "--retry",
+    default="zenoti",
+    show_default=True,
+    callback=_retry,
+    metavar="POLICY",
+    help="zenoti, fast, standard, none, or waits such as 1s,5s,30s.",
+)
+@click.option(
+    "--retry-scale",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Multiply the policy's waits (0.001: minutes become ms).",
+)
+@click.option(
+    "--scale-retry-after",
+    is_flag=True,
+    default=False,
+    help="Scale a receiver's Retry-After by --retry-scale too.",
+)
+@click.option(
+    "--timeout",
+    default="10s",
+    show_default=True,
+    metavar="DURATION",
+    callback=parse_duration_option,
+    help="Time allowed per attempt.",
+)
+@click.option(
+    "--drain",
+    default="10s",
+    show_default=True,
+    metavar="DURATION",
+    callback=parse_duration_option,
+    help="At the stop, events under way may finish their retries for this long.",
+)
+@click.option(
+    "--deactivate-after",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Dead deliveries in a row that deactivate the webhook in a worker (0: never).",
+)
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the swarm's JSON report here (counts, workers, expected state).",
+)
 @click.pass_context
 def locust_command(ctx: click.Context, /, url: str | None, users: int, spawn_rate: float | None,
                    run_time: str | None, processes: int | None, seed: str, scenario: str,
@@ -199,7 +277,8 @@ def _check(url: str | None, seed: str, scenario: str, sizes: dict[str, Any],
     try:
         WorldSizes().with_overrides(sizes)
     except MockZenotiError as exc:
-        raise MockZenotiError(exc.message, field="--" + (exc.field or "").replace("_", "-"))
+        flag = "--" + (exc.field or "").replace("_", "-")
+        raise MockZenotiError(exc.message, field=flag) from None
     del seed, scenario  # any text is a seed; click checked the scenario
 
 

@@ -189,7 +189,7 @@ class ShardPlayer:
                               scale_retry_after=target.scale_retry_after)  # fmt: skip
             tally.possible_duplicates += decision.possible_duplicate
             target.settle(decision)
-            kind = decision.kind
+            kind: str = decision.kind
             if kind == "retry":
                 assert decision.at is not None
                 if wait(max(0.0, decision.at - self.clock())):

@@ -20,6 +20,8 @@ from mockzenoti.world.records import SECTIONS
 __all__ = ["REPORT_FORMAT", "merge_truths", "render_summary", "swarm_report", "worker_part"]
 
 REPORT_FORMAT = 1
+_WORKER_KEYS = ("index", "users", "events", "delivered", "retried", "dead", "held",
+                "interrupted", "attempts")  # fmt: skip
 
 
 def _instant(timestamp: str) -> tuple[str, str]:
@@ -130,12 +132,7 @@ def swarm_report(
         "possible_duplicates": counts["possible_duplicates"],
         "outcomes": counts["outcomes"],
         "events_per_s": round(counts["delivered"] / duration_s, 1) if duration_s > 0 else None,
-        "workers": [
-            {"index": p["index"], "users": p["users"], "events": p["events"],
-             "delivered": p["delivered"], "retried": p["retried"], "dead": p["dead"],
-             "held": p["held"], "interrupted": p["interrupted"], "attempts": p["attempts"]}
-            for p in ordered
-        ],  # fmt: skip
+        "workers": [{k: p[k] for k in _WORKER_KEYS} for p in ordered],
         "missing_workers": list(missing_workers),
         "conflicts": conflicts,
         "undelivered": [u for p in ordered for u in p["undelivered"]],
@@ -157,6 +154,7 @@ def render_summary(report: Mapping[str, Any]) -> list[str]:
         problems = ", ".join(f"{n:,} {k}" for k, n in bad.items()) or "events undelivered"
         head = f"swarm finished with {problems}"
     rate = report["events_per_s"]
+    speed = "-" if rate is None else f"{rate:,.1f} events/s over {report['duration_s']:.1f} s"
     rows = [
         ("events", f"{report['events']:,} from {report['users']:,} users"),
         ("delivered", f"{report['delivered']:,}"),
@@ -164,8 +162,8 @@ def render_summary(report: Mapping[str, Any]) -> list[str]:
         ("dead", f"{report['dead']:,}"),
         ("held", f"{report['held']:,}"),
         ("interrupted", f"{report['interrupted']:,}"),
-        ("rate", "-" if rate is None else f"{rate:,.1f} events/s over {report['duration_s']:,.1f} s"),
+        ("rate", speed),
         ("workers", f"{len(workers)}: delivered {busy}"),
-    ]  # fmt: skip
+    ]
     width = max(len(k) for k, _ in rows)
     return [head, *(f"  {k.ljust(width)}  {v}" for k, v in rows)]

@@ -112,8 +112,9 @@ def shard_simulation(
     """
     chosen = BUILTINS.get(scenario)
     if chosen is None:
+        known = ", ".join(BUILTINS)
         raise MockZenotiError(
-            f"a swarm plays a built-in scenario, not {scenario!r}; built-ins: {', '.join(BUILTINS)}",
+            f"a swarm plays a built-in scenario, not {scenario!r}; built-ins: {known}",
             field="scenario",
         )
     world = chosen.new_world(shard.seed, sizes, catalog, track_truth)

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from mockzenoti.cli import cli
-from mockzenoti.cli import locust_run
+from mockzenoti.cli import cli, locust_run
 from mockzenoti.scenarios.builtin import BUILTINS
 
 URL = "http://127.0.0.1:9/hook"
@@ -67,7 +66,9 @@ def test_bad_input_exits_2_naming_the_option(args: list[str], said: str) -> None
     assert said in result.output
 
 
-def test_without_locust_installed_it_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_locust_installed_it_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(locust_run, "find_spec", lambda name: None)
     result = CliRunner().invoke(cli, ["locust", "--url", URL])
     assert result.exit_code == 2
@@ -98,7 +99,8 @@ def test_options_become_locusts_and_the_swarms_and_the_rest_passes_through(
     assert cmd[3:5] == ["-f", str(locust_run.locustfile())]
     assert locust_run.locustfile().is_file()
     text = " ".join(cmd)
-    for part in ("--processes 2", "--master-bind-host 127.0.0.1 --master-bind-port", "--headless -u 6 -r 6", f"--host {URL}", "-t 30s",
+    for part in ("--processes 2", "--master-bind-host 127.0.0.1 --master-bind-port",
+                 "--headless -u 6 -r 6", f"--host {URL}", "-t 30s",
                  "--mockzenoti-seed s", "--mockzenoti-secret a --mockzenoti-secret b",
                  "--mockzenoti-retry fast", '--mockzenoti-sizes {"centers": 4}',
                  "--mockzenoti-scale-retry-after"):  # fmt: skip

@@ -24,9 +24,7 @@ GRID = list(itertools.product(range(64), range(256)))
 def test_every_worker_and_user_pair_has_its_own_slot_and_small_pairs_small_slots() -> None:
     slots = [slot_of(w, u) for w, u in GRID]
     assert len(set(slots)) == len(GRID)
-    assert sorted(slot_of(w, u) for w in range(4) for u in range(4) if w + u < 4) == list(
-        range(10)
-    )
+    assert sorted(slot_of(w, u) for w in range(4) for u in range(4) if w + u < 4) == list(range(10))
     assert slot_of(0, 0) == 0 and slot_of(1, 0) == 1 and slot_of(0, 1) == 2
 
 
