@@ -13,8 +13,6 @@ their own), signs like Zenoti with the shared secret, retries like Zenoti
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from locust import constant_throughput
 
 from mockzenoti.locust import ZenotiUser
@@ -23,9 +21,9 @@ from mockzenoti.locust import ZenotiUser
 class SpaChainWebhooks(ZenotiUser):
     """Six day spas in six time zones; each user one spa, at 100 events/s at most."""
 
-    host = "http://127.0.0.1:8080/webhooks/zenoti"
-    seed: ClassVar[str | int] = "spa-chain"
-    sizes: ClassVar[dict[str, Any]] = {"centers": 6, "kind": "spa"}
-    secret: ClassVar[str | None] = "change-me"  # your consumer's webhook secret
-    retry: ClassVar[str] = "fast"
-    wait_time = constant_throughput(100)
+    host = "http://127.0.0.1:8080/webhooks/zenoti"  # the webhook URL (--host wins)
+    seed = "spa-chain"
+    sizes = {"centers": 6, "kind": "spa"}
+    secret = "change-me"  # your consumer's webhook secret
+    retry = "fast"
+    wait_time = constant_throughput(100)  # at most 100 events/s per user
