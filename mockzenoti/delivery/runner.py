@@ -27,7 +27,7 @@ from mockzenoti.delivery.clock import Clock
 from mockzenoti.delivery.engine import Engine
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
-from mockzenoti.delivery.outbox.queries import Outbox
+from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.targets import Target
 from mockzenoti.event import Event

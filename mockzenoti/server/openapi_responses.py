@@ -99,6 +99,8 @@ def responses() -> dict[str, Schema]:
             "latency_ms": NNUM,
             "response": NSTR,
             "chaos": {"type": ["object", "null"]},
+            "wait": NNUM,
+            "wait_from": {"enum": ["policy", "retry-after", None]},
         },
     )
     entry_props: dict[str, Schema] = {

@@ -12,22 +12,22 @@ import pytest
 from mockzenoti.delivery import DeliveryOptions, Outbox, Target, run_stream
 from mockzenoti.delivery.outbox.checkpoint import AUTOCHECKPOINT_PAGES, ENGINE_AUTOCHECKPOINT_PAGES
 from mockzenoti.delivery.testing import synthetic_events
-from mockzenoti.delivery.writer import InlineWriter
+from mockzenoti.delivery.committer import Committer
 from mockzenoti.sink import Sink
 
 
 def autocheckpoint(box: Outbox) -> int:
-    pages: int = box._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    pages: int = box.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     return pages
 
 
 @pytest.mark.asyncio
-async def test_the_inline_writer_checkpoints_on_a_thread_and_restores_the_default(
+async def test_the_committer_checkpoints_on_a_thread_and_restores_the_default(
     tmp_path: Path,
 ) -> None:
     box = Outbox(tmp_path / "o.sqlite")
     try:
-        writer = InlineWriter(box)
+        writer = Committer(box, 0.02, lambda exc: None)
         checkpointer = writer._checkpointer
         assert checkpointer is not None
         await writer.start()
@@ -46,7 +46,7 @@ async def test_the_inline_writer_checkpoints_on_a_thread_and_restores_the_defaul
 
 def test_a_memory_outbox_has_no_checkpoint_thread() -> None:
     with Outbox(":memory:") as box:
-        assert InlineWriter(box)._checkpointer is None
+        assert Committer(box, 0.02, lambda exc: None)._checkpointer is None
 
 
 @pytest.mark.asyncio
