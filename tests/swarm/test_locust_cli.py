@@ -18,7 +18,7 @@ URL = "http://127.0.0.1:9/hook"
 ASYNC = ("aiohttp", "uvloop", "mockzenoti.server", "mockzenoti.sink", "mockzenoti.testing",
          "mockzenoti.pytest_plugin", "mockzenoti.delivery.engine", "mockzenoti.delivery.send",
          "mockzenoti.delivery.runner", "mockzenoti.delivery.http1", "mockzenoti.delivery.outbox",
-         "mockzenoti.scenarios.feed")  # fmt: skip
+         "mockzenoti.scenarios.feed", "mockzenoti.scenarios.offload")  # fmt: skip
 
 
 def _modules(code: str) -> list[str]:
