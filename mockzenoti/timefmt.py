@@ -8,6 +8,9 @@ Three written forms appear in Zenoti's payloads:
   ``2022-03-22T12:36:45.390915Z``);
 - datetimes inside ``data``: no offset, no fraction (``2024-07-25T09:15:00``);
 - the empty date ``0001-01-01T00:00:00``.
+
+Durations as people write them (``parse_seconds``) have one grammar for every
+option and file: ``500ms``, ``1.5s``, ``1m30s``, ``2h``, ``3d``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ __all__ = [
     "local_naive",
     "naive",
     "parse_dotnet_utc",
+    "parse_seconds",
     "to_datetime",
     "utc_second",
     "zone",
@@ -35,6 +39,9 @@ TICKS_PER_SECOND = 10_000_000
 EMPTY_DATE = "0001-01-01T00:00:00"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*(ms|d|h|m|s)\s*", re.IGNORECASE)
+_BARE_SECONDS = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DOTNET_UTC = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,7}))?Z$")
 
 
@@ -120,3 +127,31 @@ def zone(name: str) -> ZoneInfo:
 def local_naive(ticks: int, tz_name: str) -> str:
     """The wall-clock time in zone ``tz_name`` at instant ``ticks``, written naive."""
     return naive(to_datetime(ticks).astimezone(zone(tz_name)))
+
+
+def parse_seconds(text: str, *, field: str = "duration", bare: bool = False) -> float:
+    """The seconds of a duration: ``500ms``, ``1.5s``, ``1m30s``, ``2h``, ``3d``.
+
+    One or more parts, each a number and a unit (``ms``, ``s``, ``m``, ``h``,
+    ``d``; any case; spaces allowed). With ``bare``, a number alone is seconds
+    (``--timeout 10``). Anything else raises ``ConfigError`` naming ``field``;
+    whether 0 is allowed is the caller's to say.
+    """
+    from mockzenoti.errors import ConfigError
+
+    if not isinstance(text, str):
+        raise ConfigError(f"a duration is a text such as 1m30s (got {text!r})", field=field)
+    if bare and (m := _BARE_SECONDS.fullmatch(text)) is not None:
+        return float(m.group(1))
+    pos, seconds = 0, 0.0
+    while pos < len(text):
+        m = _DURATION_PART.match(text, pos)
+        if m is None:
+            break
+        seconds += float(m.group(1)) * _UNIT_SECONDS[m.group(2).lower()]
+        pos = m.end()
+    if pos == 0 or pos < len(text):
+        raise ConfigError(
+            f"{text!r} is not a duration; write e.g. 500ms, 1.5s, 1m30s, 2h or 3d", field=field
+        )
+    return seconds

@@ -140,7 +140,13 @@ def target_options(command: F) -> F:
             type=click.FloatRange(min=0),
             default=1.0,
             show_default=True,
-            help="Multiply every retry wait (0.001: minutes become ms).",
+            help="Multiply the retry policy's waits (0.001: minutes become ms).",
+        ),
+        _option(
+            "--scale-retry-after",
+            is_flag=True,
+            help="Scale a receiver's Retry-After by --retry-scale too [default: honoured "
+            "as sent, at most the policy's longest wait].",
         ),
         _option(
             "--signing",

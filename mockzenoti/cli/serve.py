@@ -46,7 +46,14 @@ __all__ = ["serve_command"]
     type=click.FloatRange(0),
     default=1.0,
     show_default=True,
-    help="Scale the retry waits of POST /events and redeliveries.",
+    help="Scale the retry policy's waits of POST /events and redeliveries (runs: "
+    "their retry_scale field).",
+)
+@click.option(
+    "--scale-retry-after",
+    is_flag=True,
+    help="Scale a receiver's Retry-After by --retry-scale too (runs: their "
+    "scale_retry_after field).",
 )
 @click.option(
     "--shutdown-grace",
@@ -66,6 +73,7 @@ def serve_command(
     config_path: str | None,
     concurrency: int,
     retry_scale: float,
+    scale_retry_after: bool,
     shutdown_grace: float,
     verbose: bool,
 ) -> None:
@@ -97,6 +105,7 @@ def serve_command(
         catalog=catalog_from_context(ctx),
         concurrency=concurrency,
         retry_scale=retry_scale,
+        scale_retry_after=scale_retry_after,
         shutdown_grace=shutdown_grace,
     )
 

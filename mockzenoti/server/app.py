@@ -66,6 +66,7 @@ async def _engine(app: web.Application) -> AsyncIterator[None]:
     options = DeliveryOptions(
         concurrency=settings.concurrency,
         retry_scale=settings.retry_scale,
+        scale_retry_after=settings.scale_retry_after,
         shutdown_grace=settings.shutdown_grace,
     )
     engine = ServerEngine(

@@ -64,6 +64,7 @@ def _run() -> Schema:
         "ordering": STR,
         "chaos": OBJ,
         "retry_scale": NNUM,
+        "scale_retry_after": {"type": ["boolean", "null"]},
         "rate": NNUM,
         "track_truth": {"type": ["boolean", "null"]},
         "spec": ANY,

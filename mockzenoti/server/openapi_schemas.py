@@ -162,6 +162,7 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
                 "ordering": {"type": "string", "enum": ["none", "per-entity"]},
                 "chaos": chaos,
                 "retry_scale": {"type": "number", "minimum": 0, "maximum": 1000},
+                "scale_retry_after": BOOL,
                 "rate": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
                 "track_truth": BOOL,
             },

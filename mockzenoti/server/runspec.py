@@ -45,13 +45,18 @@ class RunSpec:
     ordering: str = "none"
     chaos: dict[str, Any] = field(default_factory=dict)
     retry_scale: float | None = None
+    scale_retry_after: bool | None = None
     rate: float | None = None
     track_truth: bool | None = None
     nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_spec(self) -> dict[str, Any]:
-        """The JSON stored as the run's spec."""
-        return {"kind": KIND, **asdict(self)}
+        """The JSON stored as the run's spec (``scale_retry_after`` only when given:
+        a run stored before it existed keeps its identity)."""
+        spec = {"kind": KIND, **asdict(self)}
+        if spec["scale_retry_after"] is None:
+            del spec["scale_retry_after"]
+        return spec
 
     @classmethod
     def from_spec(cls, spec: Any) -> RunSpec | None:
@@ -77,13 +82,17 @@ class RunSpec:
         digest = hashlib.sha256(str(self.seed).encode("utf-8")).digest()
         return int.from_bytes(digest[:8], "big") >> 1
 
-    def options(self, concurrency: int, retry_scale: float, grace: float) -> DeliveryOptions:
-        """The run's engine options."""
+    def options(
+        self, concurrency: int, retry_scale: float, grace: float, scale_retry_after: bool = False
+    ) -> DeliveryOptions:
+        """The run's engine options (the server's scales unless the run gives its own)."""
+        scale_ra = scale_retry_after if self.scale_retry_after is None else self.scale_retry_after
         return DeliveryOptions(
             concurrency=concurrency,
             rate=self.rate,
             pace=parse_pace(self.pace),
             retry_scale=retry_scale if self.retry_scale is None else self.retry_scale,
+            scale_retry_after=scale_ra,
             ordering="per-entity" if self.ordering == "per-entity" else "none",
             chaos=Chaos(
                 duplicate=self.chaos.get("duplicate", 0.0),
@@ -139,6 +148,13 @@ def _chaos(body: Fields) -> dict[str, Any]:
     return out
 
 
+def _flag(body: Fields, name: str) -> bool | None:
+    value = body.raw(name)
+    if value is not None and not isinstance(value, bool):
+        raise ApiError.invalid(f"{name} must be true or false", name)
+    return value
+
+
 def parse_run_request(body: Fields) -> RunSpec:
     """Check a ``POST /runs`` body (the caller checks targets); ``ApiError`` names the field."""
     scenario = body.string("scenario")
@@ -172,6 +188,7 @@ def parse_run_request(body: Fields) -> RunSpec:
         ordering=body.string("ordering", "none", choices=ORDERINGS),
         chaos=_chaos(body),
         retry_scale=body.number("retry_scale", maximum=1000),
+        scale_retry_after=_flag(body, "scale_retry_after"),
         rate=body.number("rate", minimum=0.001, maximum=1_000_000),
         track_truth=body.raw("track_truth"),
     )

@@ -33,7 +33,8 @@ class ServerSettings:
       under ``/sink/`` needs ``Authorization: Bearer <token>``.
     - ``catalog``: the configured catalog (renames from ``mockzenoti.toml``).
     - ``concurrency``: requests in flight per engine; ``retry_scale``: scales the
-      retry waits of events sent with ``POST /events`` and of redeliveries.
+      retry policy's waits of events sent with ``POST /events`` and of
+      redeliveries; ``scale_retry_after``: scales a receiver's ``Retry-After`` too.
     - ``shutdown_grace``: seconds attempts in flight get to finish on shutdown.
     - ``snapshot_interval``: seconds between counter snapshots on ``/stream``;
       ``heartbeat``: seconds of silence before a keep-alive comment;
@@ -48,6 +49,7 @@ class ServerSettings:
     catalog: Catalog = field(default_factory=load_catalog)
     concurrency: int = 64
     retry_scale: float = 1.0
+    scale_retry_after: bool = False
     shutdown_grace: float = 5.0
     snapshot_interval: float = 1.0
     heartbeat: float = 15.0
@@ -71,6 +73,8 @@ class ServerSettings:
             raise ConfigError("retry_scale must be a number", field="retry_scale")
         if not (self.retry_scale >= 0 and math.isfinite(self.retry_scale)):
             raise ConfigError("retry_scale must be a non-negative number", field="retry_scale")
+        if not isinstance(self.scale_retry_after, bool):
+            raise ConfigError("scale_retry_after must be true or false", field="scale_retry_after")
         for name in ("shutdown_grace", "snapshot_interval", "heartbeat"):
             _positive(getattr(self, name), name)
         if isinstance(self.stream_queue, bool) or not isinstance(self.stream_queue, int):

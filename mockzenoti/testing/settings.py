@@ -48,6 +48,10 @@ class ZenotiSettings:
       for ``fast`` and ``none`` and, for any other policy, the scale that makes
       its longest wait ``AUTO_SCALE_LONGEST`` seconds (Zenoti's 30 s becomes
       2.5 ms). Give ``1.0`` to wait in real time.
+    - ``scale_retry_after``: a receiver's ``Retry-After`` is scaled like the
+      policy's waits (True, the default here: a test never waits a minute
+      because the consumer's rate limiter said so). ``False`` honours it as
+      sent, capped at the policy's longest wait, as the CLI and the server do.
     - ``signing`` and ``secret``: the signature scheme (``zenoti``,
       ``standard``, ``none``; default ``zenoti`` when a secret is set). The
       sink verifies with the same secret.
@@ -65,6 +69,7 @@ class ZenotiSettings:
     seed: int | str = 0
     retry: str = "fast"
     retry_scale: float | None = None
+    scale_retry_after: bool = True
     signing: str | None = None
     secret: str | None = None
     ordering: str = "none"
@@ -85,6 +90,11 @@ class ZenotiSettings:
             )
         if self.retry_scale is not None:
             _number(self.retry_scale, "retry_scale")
+        if not isinstance(self.scale_retry_after, bool):
+            raise ConfigError(
+                f"scale_retry_after is true or false (got {self.scale_retry_after!r})",
+                field="scale_retry_after",
+            )
         if self.signing is not None and self.signing not in _SIGNINGS:
             raise ConfigError(
                 f"signing {self.signing!r} is not one of {', '.join(_SIGNINGS)}", field="signing"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from mockzenoti.delivery import DeliveryOptions, Outbox, Target, run_stream
+from mockzenoti.delivery.committer import Committer
 from mockzenoti.delivery.outbox.checkpoint import AUTOCHECKPOINT_PAGES, ENGINE_AUTOCHECKPOINT_PAGES
 from mockzenoti.delivery.testing import synthetic_events
-from mockzenoti.delivery.committer import Committer
 from mockzenoti.sink import Sink
 
 

@@ -37,6 +37,7 @@ def test_defaults_are_fast_unsigned_and_unordered() -> None:
         ({"seed": 1.5}, "seed"),
         ({"retry": ""}, "retry"),
         ({"retry_scale": -1}, "retry_scale"),
+        ({"scale_retry_after": "yes"}, "scale_retry_after"),
         ({"signing": "hmac"}, "signing"),
         ({"signing": "zenoti"}, "secret"),
         ({"secret": ""}, "secret"),
@@ -95,6 +96,9 @@ def test_what_the_settings_become() -> None:
     options = build_options(s, target.policy)
     assert (options.retry_scale, options.ordering, options.concurrency) == (0.5, "per-entity", 3)
     assert options.chaos.duplicate == 0.5 and options.seed == s.seed_number
+    assert options.scale_retry_after is True  # a test never waits for a consumer's limiter
+    honoured = build_options(ZenotiSettings(scale_retry_after=False), target.policy)
+    assert honoured.scale_retry_after is False
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,9 @@ Tables:
   (target 0 keeps the event's ``id``), ``state``, ``attempts`` (requests sent),
   ``round_base`` (attempts before the current round, so a redelivery gets a
   fresh retry budget), ``next_at`` (due time of a retry), last status or
-  error, ``possible_duplicates`` (times it was found mid-attempt after a crash).
+  error, ``possible_duplicates`` (times it was sent again after the receiver may have
+  read it: found mid-attempt after a crash, or its connection closed after the
+  whole request was written).
 - ``attempts``: the attempt log: delivery, number, time, outcome, status,
   error, latency, response snippet, chaos applied (JSON), and the wait before
   the next attempt with what set it (``policy`` or ``retry-after``).
