@@ -124,7 +124,9 @@ class Ledger:
         return part
 
     def begin(self) -> None:
-        """A test starts (again): users may take events."""
+        """A test starts (again, from the web UI): new users, an active webhook, new counts."""
+        self.players.clear()
+        self.targets.clear()
         self.stopping.clear()
         self.running.set()
         self.parts.clear()
@@ -202,6 +204,7 @@ def _init(environment: Environment, **_: Any) -> None:
 @events.test_start.add_listener
 def _start(environment: Environment, **_: Any) -> None:
     ledger.begin()
+    _told.clear()
 
 
 @events.test_stopping.add_listener
