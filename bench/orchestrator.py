@@ -28,6 +28,7 @@ from typing import Any
 
 import bench.locust_soak
 import bench.mz
+import bench.mz_cpu
 import bench.mz_pending
 import bench.refs
 from bench.builder import DEFAULT_EVENT_BYTES
@@ -59,12 +60,13 @@ ORDER = (
     "delivery_soak",
     "locust_1_process",
     "locust_2_processes",
+    "delivery_cpu",
     "rate_1000",
     "memory_soak",
 )
 
 # imported for their registrations
-assert bench.mz and bench.mz_pending and bench.refs and bench.locust_soak
+assert bench.mz and bench.mz_cpu and bench.mz_pending and bench.refs and bench.locust_soak
 
 
 def _select(only: str | None) -> list[Measurement]:

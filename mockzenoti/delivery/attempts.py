@@ -221,13 +221,14 @@ class AttemptLoop:
         at, result = await self._send(job, target)
         retry = job.attempts - job.round_base
         now = self.clock.now()
+        seed, delivery_id = self.options.seed, job.delivery_id
         decision = decide(
             result,
             retry,
             target.target.policy,
             target.state(),
             now,
-            rng=attempt_rng(self.options.seed, job.delivery_id, retry, "jitter"),
+            rng=lambda: attempt_rng(seed, delivery_id, retry, "jitter"),
             retry_scale=self.options.retry_scale,
             scale_retry_after=self.options.scale_retry_after,
         )

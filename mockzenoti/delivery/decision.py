@@ -42,6 +42,7 @@ receiver: the decision flags it ``possible_duplicate``.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Literal, NamedTuple
 
@@ -137,6 +138,9 @@ class Decision(NamedTuple):
     possible_duplicate: bool = False
 
 
+_DELIVERED = Decision("delivered", failures=0)
+
+
 def classify(status: int, retry_statuses: frozenset[int] = frozenset()) -> tuple[str, bool]:
     """``(outcome, retried)`` for an HTTP status."""
     if 200 <= status < 300:
@@ -188,7 +192,7 @@ def decide(
     target: TargetState,
     now: float,
     *,
-    rng: random.Random | None = None,
+    rng: random.Random | Callable[[], random.Random] | None = None,
     retry_scale: float = 1.0,
     scale_retry_after: bool = False,
 ) -> Decision:
@@ -202,16 +206,17 @@ def decide(
     - ``target``: the target's ``TargetState`` (active, consecutive failures,
       deactivation threshold, statuses retried anyway);
     - ``now``: the time (clock seconds) the retry is counted from;
-    - ``rng``: draws the policy's jitter (seed it for repeatable waits);
+    - ``rng``: draws the policy's jitter (seed it for repeatable waits), or a
+      function that makes one, called only when a policy wait is drawn;
     - ``retry_scale``: multiplies the policy's waits; a ``Retry-After`` only
       with ``scale_retry_after``.
 
     Returns a ``Decision``; see the module docstring for the rules.
     """
+    if result.outcome == "success":
+        return _DELIVERED
     if attempts < 1:
         raise ValueError("attempts counts the attempt just made: at least 1")
-    if result.outcome == "success":
-        return Decision("delivered", failures=0)
     duplicate = result.outcome == "connection" and result.written
     if retryable(result.outcome, result.status, target.retry_statuses) and (
         attempts <= policy.max_retries
@@ -225,7 +230,8 @@ def decide(
             if scale_retry_after:
                 wait *= retry_scale
         else:
-            wait = policy.base_wait(attempts, rng) * retry_scale
+            draws = rng() if callable(rng) else rng
+            wait = policy.base_wait(attempts, draws) * retry_scale
             wait_from = "policy"
         return Decision(
             "retry",

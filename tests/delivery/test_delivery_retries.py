@@ -23,7 +23,7 @@ from mockzenoti.sink import Sink
 
 def expected_zenoti_waits(delivery_id: str, seed: int = 0, scale: float = 1.0) -> list[float]:
     return [
-        ZENOTI.wait(k, attempt_rng(seed, delivery_id, k, "jitter"), scale=scale)
+        ZENOTI.base_wait(k, attempt_rng(seed, delivery_id, k, "jitter")) * scale
         for k in range(1, 6)
     ]
 
