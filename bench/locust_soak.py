@@ -13,7 +13,10 @@ the same total of users (``USERS``), signing on and no retries:
 The figure is events/s at the receiver once the users are up (arrivals
 after the first ``WARMUP_S`` seconds; the world each user builds costs a
 tenth of a second of CPU). ``sender_cpu_s`` is the CPU of the command and
-every Locust process; ``events_per_cpu_s`` divides the events by it.
+every Locust process (``sender_cpu_pct`` over the run: 100 = one core);
+``events_per_cpu_s`` divides the events by it. A swarm below one core per
+worker process with the receiver far from one core was held back by the
+CPU that other processes left it.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ def _swarm(ctx: Context, processes: int) -> Outcome:
         "receiver_cpu_pct": round(receiver_pct, 1),
         "receiver_bound": int(receiver_pct >= RECEIVER_BOUND_PCT),
         "sender_cpu_s": done.cpu_s,
+        "sender_cpu_pct": round(done.cpu_s / done.elapsed * 100, 1) if done.elapsed > 0 else 0.0,
         "events_per_cpu_s": len(arrivals) / done.cpu_s if done.cpu_s > 0 else 0.0,
     }
     bound = "the receiver is the bottleneck" if details["receiver_bound"] else ""
