@@ -36,12 +36,14 @@ from locust.runners import MasterRunner, WorkerRunner
 from mockzenoti.swarm import ShardPlayer, SwarmTarget, render_summary, swarm_report, worker_part
 from mockzenoti.swarm.settings import ARGUMENTS, SwarmSettings
 
-__all__ = ["FINISH", "GATHER_GRACE", "PART", "Ledger", "deactivated", "ledger"]
+__all__ = ["CHECK", "FINISH", "GATHER_GRACE", "PART", "Ledger", "deactivated", "ledger"]
 
 FINISH = "mockzenoti:finish"
 PART = "mockzenoti:part"
 #: Seconds the stop waits for attempts under way beyond their timeout, and for parts.
 GATHER_GRACE = 30.0
+#: Seconds between two looks at which workers are still connected, while gathering.
+CHECK = 0.5
 
 log = logging.getLogger("mockzenoti.locust")
 
@@ -69,6 +71,7 @@ class Ledger:
         self.settings: SwarmSettings | None = None
         self.started = time.time()
         self.drain_until = 0.0
+        self.sent = False  # a worker sent its part of this test
         self.report: dict[str, Any] | None = None
 
     def next_user(self) -> int:
@@ -130,6 +133,7 @@ class Ledger:
         self.stopping.clear()
         self.running.set()
         self.parts.clear()
+        self.sent = False
         self.report = None
         self.started = time.time()
 
@@ -187,11 +191,22 @@ def _init(environment: Environment, **_: Any) -> None:
     runner = environment.runner
     if isinstance(runner, WorkerRunner):
 
+        def send_part() -> None:
+            if not ledger.sent:
+                ledger.sent = True
+                runner.send_message(PART, ledger.finish(runner.worker_index))
+
         def on_finish(environment: Environment, msg: Any, **_: Any) -> None:
-            part = ledger.finish(runner.worker_index)
-            runner.send_message(PART, part)
+            send_part()
+
+        def on_quitting(environment: Environment, **_: Any) -> None:
+            # Ctrl-C reaches the workers --processes forked too: each sends its part
+            # before Locust tells the master it quits (this listener runs first).
+            if ledger.players:
+                send_part()
 
         runner.register_message(FINISH, on_finish, concurrent=True)
+        environment.events.quitting.add_listener(on_quitting)
     elif isinstance(runner, MasterRunner):
 
         def on_part(environment: Environment, msg: Any, **_: Any) -> None:
@@ -215,14 +230,19 @@ def _gather(environment: Environment, **_: Any) -> None:
     settings = _settings(environment)
     missing: list[int] = []
     if isinstance(runner, MasterRunner):
-        expected = {runner.get_worker_index(c.id) for c in runner.clients.all}
-        ledger.arrived.clear()
+
+        def connected() -> set[int]:
+            return {runner.get_worker_index(c.id) for c in runner.clients.all}
+
+        expected = connected()
         runner.send_message(FINISH)
         deadline = time.monotonic() + settings.drain + settings.timeout + 2 * GATHER_GRACE
-        while not expected <= set(ledger.parts) and time.monotonic() < deadline:
+        # Wait for a part from every worker still connected (one that quit without
+        # sending its part is given up); Locust says nothing when a worker goes, so
+        # the wait wakes at each part and at least every CHECK seconds.
+        while not connected() <= set(ledger.parts) and time.monotonic() < deadline:
             ledger.arrived.clear()
-            if not expected <= set(ledger.parts):
-                ledger.arrived.wait(max(0.0, deadline - time.monotonic()))
+            ledger.arrived.wait(min(CHECK, max(0.0, deadline - time.monotonic())))
         missing = sorted(expected - set(ledger.parts))
         parts = [ledger.parts[i] for i in sorted(ledger.parts)]
     else:

@@ -12,6 +12,8 @@ arrivals ends with.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections import Counter, defaultdict
@@ -129,3 +131,29 @@ def test_a_dead_receiver_ends_in_a_report_that_keeps_every_event(tmp_path: Path)
     assert kept == sorted((json.loads(c.body) for c in calls), key=lambda e: e["event_id"])
     assert f"swarm finished with {len(calls)} dead" in done.stdout
     assert "deactivated after" in done.stderr
+
+
+def test_ctrl_c_stops_the_swarm_with_every_workers_counts(sink: ThreadSink, tmp_path: Path) -> None:
+    sink.configure(fail_first=0)
+    report_path = tmp_path / "report.json"
+    cmd = [sys.executable, "-m", "mockzenoti", "locust", "--url", sink.url, "--users", "2",
+           "--processes", "2", "--seed", SEED, "--secret", SECRET, "--report", str(report_path),
+           "--only-summary"]  # fmt: skip
+    # Its own process group, as a terminal's foreground job: Ctrl-C reaches every process.
+    proc = subprocess.Popen(cmd, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)  # fmt: skip
+    try:
+        sink.wait_for(300, timeout=60, accepted=True)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=90)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+    assert proc.returncode == 0, out[-2000:] + err[-2000:]
+    report = json.loads(report_path.read_text())
+    accepted = [c for c in sink.calls if 200 <= c.status < 300]
+    assert report["ok"] and report["missing_workers"] == []
+    assert [w["index"] for w in report["workers"]] == [0, 1]
+    assert report["delivered"] == report["attempts"] == len(accepted) >= 300
+    assert f"swarm finished: all {len(accepted):,} events delivered" in out
