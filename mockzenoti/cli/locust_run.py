@@ -234,7 +234,7 @@ def locust_command(ctx: click.Context, /, url: str | None, users: int, spawn_rat
         raise MockZenotiError("give the webhook --url (only a --worker goes without)",
                               field="--url")  # fmt: skip
     chosen = sizes_from(sizes)
-    _check(url, seed, scenario, chosen, secrets, signing)
+    _check(url, chosen, secrets, signing)
     swarm = {
         "--mockzenoti-seed": seed,
         "--mockzenoti-scenario": scenario,
@@ -264,8 +264,9 @@ def _free_port() -> int:
     return port
 
 
-def _check(url: str | None, seed: str, scenario: str, sizes: dict[str, Any],
-           secrets: tuple[str, ...], signing: str | None) -> None:  # fmt: skip
+def _check(
+    url: str | None, sizes: dict[str, Any], secrets: tuple[str, ...], signing: str | None
+) -> None:
     """Refuse bad input now, naming the option, rather than in every Locust process."""
     from mockzenoti.delivery.signing import Signer
     from mockzenoti.world import WorldSizes
@@ -279,13 +280,14 @@ def _check(url: str | None, seed: str, scenario: str, sizes: dict[str, Any],
     except MockZenotiError as exc:
         flag = "--" + (exc.field or "").replace("_", "-")
         raise MockZenotiError(exc.message, field=flag) from None
-    del seed, scenario  # any text is a seed; click checked the scenario
 
 
 def _run(cmd: list[str]) -> int:
-    """Run Locust until it exits; Ctrl-C reaches it too (it stops the swarm and reports).
+    """Run Locust until it exits; its exit code is the command's.
 
-    A second Ctrl-C, or SIGTERM, stops it at once.
+    Ctrl-C reaches Locust's processes too (they stop the swarm and report); a
+    second one kills Locust's master at once. SIGTERM is passed on to the master,
+    which stops as for Ctrl-C.
     """
     proc = subprocess.Popen(cmd)
 
