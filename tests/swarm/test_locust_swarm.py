@@ -57,8 +57,12 @@ def run_swarm(tmp_path: Path, url: str, *extra: str) -> tuple[subprocess.Complet
 
 
 def test_two_worker_processes_send_one_consistent_stream(sink: ThreadSink, tmp_path: Path) -> None:
-    done, report = run_swarm(tmp_path, sink.url + "zenoti", "--processes", "2")
+    done, report = run_swarm(tmp_path, sink.url + "zenoti", "--processes", "2",
+                             "--csv", "stats", "--html", "locust.html")  # fmt: skip
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    # Locust's own options went through: its CSV statistics and HTML report, per event type
+    assert "Class.Booking.Created" in (tmp_path / "stats_stats.csv").read_text()
+    assert "Guest.Created" in (tmp_path / "locust.html").read_text()
     calls = sink.calls
     accepted = [c for c in calls if 200 <= c.status < 300]
     payloads = [json.loads(c.body) for c in accepted]
