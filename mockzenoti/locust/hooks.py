@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -186,9 +187,21 @@ def _options(parser: Any) -> None:
         parser.add_argument(arg.flag, help=arg.help, include_in_web_ui=not secret, **extra)
 
 
+def _interrupt() -> None:
+    """Ctrl-C: raise ``KeyboardInterrupt`` in the main greenlet only (Locust stops from there).
+
+    Python raises it in whatever greenlet runs when the signal comes, which may
+    be a user in the middle of an event; gevent runs this handler in a greenlet
+    of its own instead.
+    """
+    gevent.get_hub().parent.throw(KeyboardInterrupt)
+
+
 @events.init.add_listener
 def _init(environment: Environment, **_: Any) -> None:
     runner = environment.runner
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        gevent.signal_handler(signal.SIGINT, _interrupt)
     if isinstance(runner, WorkerRunner):
 
         def send_part() -> None:

@@ -153,6 +153,8 @@ class ShardPlayer:
         self.undelivered: list[dict[str, Any]] = []
         self.busy = False
         self.ended = False  # the stream has no more events (a finite scenario)
+        self._tries = 0  # attempts of the event under way, and its last result
+        self._last: AttemptResult | None = None
         self._rng = random.Random(f"mockzenoti:retries:{shard.stream_seed}")
 
     def play(self, post: Post, wait: Wait) -> str | None:
@@ -173,14 +175,25 @@ class ShardPlayer:
             self.busy = False
 
     def _deliver(self, event: Event, post: Post, wait: Wait) -> str:
+        self.tally.events += 1
+        self._tries, self._last = 0, None
+        try:
+            return self._attempts(event, post, wait)
+        except BaseException:
+            # Killed in the middle (a user stopped at once, Ctrl-C): the event is
+            # interrupted, and the receiver may have its last request.
+            self._give_up(event, "interrupted", self._tries, self._last,
+                          error="stopped while sending")  # fmt: skip
+            raise
+
+    def _attempts(self, event: Event, post: Post, wait: Wait) -> str:
         tally, target = self.tally, self.target
-        tally.events += 1
         body = event.body()
         attempts = 0
         while True:
-            attempts += 1
+            attempts = self._tries = attempts + 1
             headers = {**target.headers, **target.signer.headers(body, event.id, self.clock())}
-            result = post(event, body, headers)
+            result = self._last = post(event, body, headers)
             tally.attempts += 1
             tally.retried += attempts > 1
             tally.outcomes[result.outcome] = tally.outcomes.get(result.outcome, 0) + 1
@@ -201,7 +214,8 @@ class ShardPlayer:
                 self._give_up(event, kind, attempts, result)
             return kind
 
-    def _give_up(self, event: Event, kind: str, attempts: int, result: AttemptResult) -> None:
+    def _give_up(self, event: Event, kind: str, attempts: int, result: AttemptResult | None,
+                 *, error: str | None = None) -> None:  # fmt: skip
         assert kind in _UNDELIVERED
         setattr(self.tally, kind, getattr(self.tally, kind) + 1)
         self.undelivered.append({
@@ -211,7 +225,7 @@ class ShardPlayer:
             "id": event.id,
             "event_type": event.event_type,
             "attempts": attempts,
-            "last_status": result.status,
-            "last_error": result.error,
+            "last_status": result.status if result is not None else None,
+            "last_error": error or (result.error if result is not None else None),
             "envelope": event.payload,
         })  # fmt: skip

@@ -172,3 +172,25 @@ def test_standard_webhooks_signatures_carry_the_delivery_id() -> None:
     event, body, headers = script.requests[0]
     assert headers["webhook-id"] == event.id
     assert verify("standard", [secret], body, headers, now=clock.now)
+
+
+class Killed(BaseException):
+    """What gevent raises in a greenlet killed at once (GreenletExit is a BaseException)."""
+
+
+def test_a_user_killed_in_the_middle_of_an_event_leaves_it_interrupted_and_kept() -> None:
+    clock = Clock()
+    p = player(clock)
+
+    def post(event: Event, body: bytes, headers: dict[str, str]) -> AttemptResult:
+        if p.tally.attempts:
+            raise Killed
+        return status(503)
+
+    with pytest.raises(Killed):
+        p.play(post, clock.wait)
+    assert not p.busy
+    assert (p.tally.events, p.tally.interrupted, p.tally.attempts) == (1, 1, 1)
+    (kept,) = p.undelivered
+    assert kept["state"] == "interrupted" and kept["attempts"] == 2
+    assert kept["last_status"] == 503 and kept["last_error"] == "stopped while sending"
