@@ -89,8 +89,18 @@ class Lines:
 
 
 def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> None:
-    done = run_process("demo", "--seconds", "3", "--port", "0", "--progress", "lines",
-                       "--no-linger", cwd=tmp_path, timeout=120)  # fmt: skip
+    done = run_process(
+        "demo",
+        "--seconds",
+        "3",
+        "--port",
+        "0",
+        "--progress",
+        "lines",
+        "--no-linger",
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert URL.match(lines[0]), lines[0]

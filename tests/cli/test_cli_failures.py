@@ -36,9 +36,17 @@ class Clocks:
 
 def shown(mode: str, **extra: Any) -> tuple[Progress, Metrics, Clocks, io.StringIO]:
     metrics, clocks, out = Metrics(), Clocks(), io.StringIO()
-    progress = Progress(metrics, mode=mode, stream=out, total=lambda: 100,  # type: ignore[arg-type]
-                        clock=lambda: clocks.mono, wall=lambda: clocks.wall, width=200,
-                        urls={"t": URL}, **extra)  # fmt: skip
+    progress = Progress(
+        metrics,
+        mode=mode,
+        stream=out,
+        total=lambda: 100,  # type: ignore[arg-type]
+        clock=lambda: clocks.mono,
+        wall=lambda: clocks.wall,
+        width=200,
+        urls={"t": URL},
+        **extra,
+    )
     return progress, metrics, clocks, out
 
 
@@ -76,8 +84,10 @@ def test_one_warning_once_the_first_attempts_all_fail() -> None:
     refused(metrics, clocks, 2)
     assert progress.warnings() == []  # two failures: not yet
     refused(metrics, clocks, 1)
-    warning = (f"warning: the first 3 attempts to {URL} failed: connection refused: "
-               "is anything listening on 127.0.0.1:9?")  # fmt: skip
+    warning = (
+        f"warning: the first 3 attempts to {URL} failed: connection refused: "
+        "is anything listening on 127.0.0.1:9?"
+    )
     assert progress.warnings() == [warning]
     refused(metrics, clocks, 5)
     assert progress.warnings() == []  # once
@@ -118,19 +128,34 @@ def test_hints_name_what_to_check() -> None:
 def test_a_dead_url_warns_in_plain_output() -> None:
     port = closed_port()
     url = f"http://127.0.0.1:{port}/hook"
-    result = invoke("run", "class-lifecycle", "--events", "5", "--url", url, "--retry", "none",
-                    "--progress", "lines", "--outbox", ":memory:")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--events",
+        "5",
+        "--url",
+        url,
+        "--retry",
+        "none",
+        "--progress",
+        "lines",
+        "--outbox",
+        ":memory:",
+    )
     assert result.exit_code == 1
-    assert (f"warning: the first 5 attempts to {url} failed: connection refused: "
-            f"is anything listening on 127.0.0.1:{port}?") in result.stderr  # fmt: skip
+    assert (
+        f"warning: the first 5 attempts to {url} failed: connection refused: "
+        f"is anything listening on 127.0.0.1:{port}?"
+    ) in result.stderr
     assert "\x1b" not in result.stderr
 
 
 def test_emit_says_each_attempt_and_each_wait() -> None:
     port = closed_port()
     url = f"http://127.0.0.1:{port}/"
-    result = invoke("emit", "Guest.Created", "--url", url, "--retry", "10ms,20ms",
-                    "--outbox", ":memory:")  # fmt: skip
+    result = invoke(
+        "emit", "Guest.Created", "--url", url, "--retry", "10ms,20ms", "--outbox", ":memory:"
+    )
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
     attempts = [line for line in lines if line.startswith("  attempt ")]
@@ -140,5 +165,10 @@ def test_emit_says_each_attempt_and_each_wait() -> None:
         "  waiting 10 ms before attempt 2",
         "  waiting 20 ms before attempt 3",
     ]
-    assert lines.count(f"warning: the first attempt to {url} failed: connection refused: "
-                       f"is anything listening on 127.0.0.1:{port}?") == 1  # fmt: skip
+    assert (
+        lines.count(
+            f"warning: the first attempt to {url} failed: connection refused: "
+            f"is anything listening on 127.0.0.1:{port}?"
+        )
+        == 1
+    )

@@ -38,15 +38,32 @@ def test_an_untrusted_certificate_fails_and_says_so(https_sink: ThreadSink) -> N
 
 
 def test_ca_cert_trusts_the_receiver(https_sink: ThreadSink, ca: TestCA) -> None:
-    result = invoke("emit", "Guest.Created", "--url", https_sink.url, "--ca-cert", str(ca.pem),
-                    "--retry", "none")  # fmt: skip
+    result = invoke(
+        "emit",
+        "Guest.Created",
+        "--url",
+        https_sink.url,
+        "--ca-cert",
+        str(ca.pem),
+        "--retry",
+        "none",
+    )
     assert result.exit_code == 0, result.output
     assert [c.status for c in https_sink.calls] == [200]
 
 
 def test_insecure_checks_nothing(https_sink: ThreadSink) -> None:
-    result = invoke("run", "class-lifecycle", "--events", "5", "--url", https_sink.url,
-                    "--insecure", "--retry", "none")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--events",
+        "5",
+        "--url",
+        https_sink.url,
+        "--insecure",
+        "--retry",
+        "none",
+    )
     assert result.exit_code == 0, result.output
     assert len(https_sink.calls) == 5
 
@@ -56,10 +73,23 @@ def test_ssl_cert_file_replaces_the_system_cas(
 ) -> None:
     env = subprocess_env() | {"SSL_CERT_FILE": str(ca.pem)}
     done = subprocess.run(
-        command("emit", "Guest.Created", "--url", https_sink.url, "--retry", "none",
-                "--outbox", ":memory:"),
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+        command(
+            "emit",
+            "Guest.Created",
+            "--url",
+            https_sink.url,
+            "--retry",
+            "none",
+            "--outbox",
+            ":memory:",
+        ),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert [c.status for c in https_sink.calls] == [200]
 
@@ -67,14 +97,16 @@ def test_ssl_cert_file_replaces_the_system_cas(
 def test_redeliver_with_the_ca_delivers_what_died_without_it(
     https_sink: ThreadSink, ca: TestCA
 ) -> None:
-    first = invoke("emit", "Guest.Created", "--url", https_sink.url, "--retry", "none",
-                   "--outbox", "o.sqlite")  # fmt: skip
+    first = invoke(
+        "emit", "Guest.Created", "--url", https_sink.url, "--retry", "none", "--outbox", "o.sqlite"
+    )
     assert first.exit_code == 1
     again = invoke("redeliver", "--state", "dead", "--outbox", "o.sqlite", "--ca-cert", str(ca.pem))
     assert again.exit_code == 0, again.output
     assert [c.status for c in https_sink.calls] == [200]
-    both = invoke("redeliver", "--all", "--outbox", "o.sqlite", "--ca-cert", str(ca.pem),
-                  "--insecure")  # fmt: skip
+    both = invoke(
+        "redeliver", "--all", "--outbox", "o.sqlite", "--ca-cert", str(ca.pem), "--insecure"
+    )
     assert both.exit_code == 2 and "exclude each other" in both.output
 
 
@@ -90,9 +122,20 @@ def test_ca_cert_must_be_a_readable_pem_file(sink: ThreadSink, tmp_path: Path) -
 @pytest.mark.parametrize("client", ["auto", "aiohttp"])
 def test_content_type_is_sent_as_asked_or_not_at_all(sink: ThreadSink, client: str) -> None:
     for content_type in ("application/json", "application/json; charset=utf-8", ""):
-        result = invoke("run", "class-lifecycle", "--events", "1", "--url", sink.url,
-                        "--http-client", client, "--content-type", content_type,
-                        "--outbox", ":memory:")  # fmt: skip
+        result = invoke(
+            "run",
+            "class-lifecycle",
+            "--events",
+            "1",
+            "--url",
+            sink.url,
+            "--http-client",
+            client,
+            "--content-type",
+            content_type,
+            "--outbox",
+            ":memory:",
+        )
         assert result.exit_code == 0, result.output
     sent = [c.headers.get("Content-Type") for c in sink.calls]
     assert sent == ["application/json", "application/json; charset=utf-8", None]
@@ -101,14 +144,16 @@ def test_content_type_is_sent_as_asked_or_not_at_all(sink: ThreadSink, client: s
 @pytest.mark.parametrize(
     ("url", "said"),
     [
-        ("localhost:8000/hook", "it has no http:// or https:// in front (did you mean "
-                                "http://localhost:8000/hook?)"),
+        (
+            "localhost:8000/hook",
+            "it has no http:// or https:// in front (did you mean http://localhost:8000/hook?)",
+        ),
         ("http//127.0.0.1:8000/", "the scheme needs '://' (did you mean http://127.0.0.1:8000/?)"),
         ("ftp://example.com/", "its scheme 'ftp' is not http or https"),
         ("http://127.0.0.1:99999/", "its port 99999 is not between 1 and 65535"),
         ("http://example .com/", "it has a space at position 14"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_url_says_what_is_wrong_with_it(url: str, said: str) -> None:
     result = invoke("emit", "Guest.Created", "--url", url)
     assert result.exit_code == 2

@@ -47,12 +47,30 @@ class Lines:
 def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
     sink = ThreadSink(latency=0.05)  # 30 events one at a time: the run lasts about 1.5 s
     proc = subprocess.Popen(
-        command("run", "class-lifecycle", "--seed", "3", "--events", "30", "--url", sink.url,
-                "--concurrency", "1", "--live", "127.0.0.1:0", "--linger",
-                "--progress", "lines"),
-        cwd=tmp_path, env=subprocess_env(), text=True, bufsize=1,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        command(
+            "run",
+            "class-lifecycle",
+            "--seed",
+            "3",
+            "--events",
+            "30",
+            "--url",
+            sink.url,
+            "--concurrency",
+            "1",
+            "--live",
+            "127.0.0.1:0",
+            "--linger",
+            "--progress",
+            "lines",
+        ),
+        cwd=tmp_path,
+        env=subprocess_env(),
+        text=True,
+        bufsize=1,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert proc.stderr is not None and proc.stdout is not None
         err = Lines(proc.stderr)
@@ -62,8 +80,10 @@ def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
         # while the run delivers: it is running, and the API reads the same outbox
         runs = wait_until(  # the run's row comes with its first events
             lambda: requests.get(base + "/runs", timeout=10).json()["items"],
-            timeout=30, every=0.02, what="the run in GET /runs",
-        )  # fmt: skip
+            timeout=30,
+            every=0.02,
+            what="the run in GET /runs",
+        )
         (run,) = runs
         assert (run["state"], run["scenario"], run["seed"]) == ("running", "class-lifecycle", "3")
         assert requests.get(base + "/health", timeout=10).json()["read_only"] is True
@@ -92,9 +112,13 @@ def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
 def test_without_linger_the_page_closes_with_the_run(tmp_path: Path, sink: ThreadSink) -> None:
     done = subprocess.run(
         command("run", "class-lifecycle", "--events", "5", "--url", sink.url, "--live", "0"),
-        cwd=tmp_path, env=subprocess_env(), capture_output=True, text=True, timeout=120,
+        cwd=tmp_path,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
-    )  # fmt: skip
+    )
     assert done.returncode == 0, done.stderr
     assert "live page: http://127.0.0.1:" in done.stderr and "stays up" not in done.stderr
 
@@ -108,8 +132,18 @@ def test_live_options_are_checked(sink: ThreadSink) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        busy = invoke("run", "class-lifecycle", "--events", "1", "--url", sink.url,
-                      "--live", str(port), "--outbox", ":memory:")  # fmt: skip
+        busy = invoke(
+            "run",
+            "class-lifecycle",
+            "--events",
+            "1",
+            "--url",
+            sink.url,
+            "--live",
+            str(port),
+            "--outbox",
+            ":memory:",
+        )
     assert busy.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}: in use [--live]" in busy.output
     assert sink.calls == []  # refused before anything was sent

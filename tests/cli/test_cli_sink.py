@@ -69,9 +69,15 @@ def test_the_sink_command_receives_misbehaves_lists_and_sums_up(tmp_path: Path) 
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
-    assert listing["counts"] == {"calls": 11, "accepted": 5, "rejected": 6, "unique_events": 5,
-                                 "duplicates": 0, "bad_signatures": 1,
-                                 "forgotten": 0}  # fmt: skip
+    assert listing["counts"] == {
+        "calls": 11,
+        "accepted": 5,
+        "rejected": 6,
+        "unique_events": 5,
+        "duplicates": 0,
+        "bad_signatures": 1,
+        "forgotten": 0,
+    }
     by_event: dict[str, list[tuple[int, int]]] = {}
     for c in listing["items"][:10]:
         by_event.setdefault(c["event_id"], []).append((c["attempt"], c["status"]))

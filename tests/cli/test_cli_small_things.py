@@ -25,8 +25,9 @@ def test_mockzenoti_url_is_the_default_url(sink: ThreadSink) -> None:
     result = invoke("emit", "Guest.Created", "--retry", "none", "--outbox", ":memory:", env=env)
     assert result.exit_code == 0, result.output
     assert [c.path for c in sink.calls] == ["/from-env"]
-    given = invoke("emit", "Guest.Created", "--url", sink.url + "given", "--outbox", ":memory:",
-                   env=env)  # fmt: skip
+    given = invoke(
+        "emit", "Guest.Created", "--url", sink.url + "given", "--outbox", ":memory:", env=env
+    )
     assert given.exit_code == 0, given.output
     assert [c.path for c in sink.calls] == ["/from-env", "/given"]  # --url wins
 
@@ -59,23 +60,36 @@ def test_shell_completion_lists_commands_and_options(tmp_path: Path) -> None:
         "COMP_WORDS": "mockzenoti de",
         "COMP_CWORD": "1",
     }
-    done = subprocess.run(command(), cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)  # fmt: skip
+    done = subprocess.run(
+        command(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["plain,deliveries", "plain,demo"]
     env |= {"COMP_WORDS": "mockzenoti run --ord", "COMP_CWORD": "2"}
-    done = subprocess.run(command(), cwd=tmp_path, env=env, capture_output=True, text=True,
-                          timeout=60, check=False)  # fmt: skip
+    done = subprocess.run(
+        command(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert done.stdout.split() == ["plain,--ordering"]
     env = subprocess_env() | {"_MOCKZENOTI_COMPLETE": "bash_source"}
-    script = subprocess.run(command(), cwd=tmp_path, env=env, capture_output=True, text=True,
-                            timeout=60, check=False)  # fmt: skip
+    script = subprocess.run(
+        command(), cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert "_mockzenoti_completion" in script.stdout and "complete " in script.stdout
 
 
 def test_simulate_says_what_it_wrote(tmp_path: Path) -> None:
-    result = invoke("simulate", "class-lifecycle", "--seed", "3", "--events", "12",
-                    "--out", "e.jsonl", "--expect", "t.json")  # fmt: skip
+    result = invoke(
+        "simulate",
+        "class-lifecycle",
+        "--seed",
+        "3",
+        "--events",
+        "12",
+        "--out",
+        "e.jsonl",
+        "--expect",
+        "t.json",
+    )
     assert result.exit_code == 0, result.output
     assert "wrote 12 events to e.jsonl (JSON Lines)" in result.output
     assert "wrote the expected final state to t.json" in result.output

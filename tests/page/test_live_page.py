@@ -216,8 +216,10 @@ def test_a_page_opened_late_and_reloaded_shows_the_last_minute(
         run = api.call("POST", "/runs", RUN | {"events": 60, "pace": "asap"}, 201)
         wait_until(  # every delivery settled before the page opens
             lambda: api.call("GET", f"/runs/{run['id']}")["state"] != "running",
-            timeout=TIMEOUT / 1000, every=0.05, what="the run's end",
-        )  # fmt: skip
+            timeout=TIMEOUT / 1000,
+            every=0.05,
+            what="the run's end",
+        )
         assert api.call("GET", f"/runs/{run['id']}")["counts"]["delivered"] == 60
 
         page = open_page(browser, server.base + "/", problems)

@@ -148,13 +148,27 @@ def test_a_consumer_installs_the_wheel_with_the_pytest_extra(tmp_path: Path) -> 
     assert re.search(r"\b5 passed\b", result.stdout), result.stdout
     assert "warning" not in result.stdout.lower(), result.stdout
 
-    cli = _run([str(venv / "bin" / "mockzenoti"), "simulate", "class-lifecycle", "--seed", "1",
-                "--events", "3"], project, 120)  # fmt: skip
+    cli = _run(
+        [
+            str(venv / "bin" / "mockzenoti"),
+            "simulate",
+            "class-lifecycle",
+            "--seed",
+            "1",
+            "--events",
+            "3",
+        ],
+        project,
+        120,
+    )
     assert len(cli.stdout.splitlines()) == 3
 
     # README's git form, from this repository's committed state (no dependencies: same as above)
     source = f"mockzenoti[pytest] @ git+file://localhost{REPO}"
-    _run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", source],
-         tmp_path, 600)  # fmt: skip
+    _run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", source],
+        tmp_path,
+        600,
+    )
     version = _run([str(venv / "bin" / "mockzenoti"), "--version"], project, 60)
     assert version.stdout.startswith("mockzenoti, version")

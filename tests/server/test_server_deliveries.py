@@ -173,8 +173,9 @@ async def test_force_redelivers_a_delivered_delivery(api: Api) -> None:
 @pytest.mark.asyncio
 @pytest.mark.parametrize("signing", ["zenoti", "standard"])
 async def test_a_delivery_shows_the_request_its_receiver_got(api: Api, signing: str) -> None:
-    await api.target("a", secret="whsec_c2VjcmV0LXNlY3JldA==", signing=signing,
-                     headers={"X-Tenant": "t1"})  # fmt: skip
+    await api.target(
+        "a", secret="whsec_c2VjcmV0LXNlY3JldA==", signing=signing, headers={"X-Tenant": "t1"}
+    )
     sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
     number = sent["deliveries"][0]["id"]
     await api.sink("a").wait_for(1)

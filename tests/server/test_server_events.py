@@ -171,8 +171,10 @@ async def test_get_events_lists_what_was_accepted(api: Api) -> None:
     assert page["total"] == 6 and page["next_offset"] is None
     first = page["items"][0]
     assert (first["event_id"], first["event_type"], first["run_id"]) == (
-        posted["event_id"], "Guest.Created", None
-    )  # fmt: skip
+        posted["event_id"],
+        "Guest.Created",
+        None,
+    )
     assert "payload" not in first
     of_run = await api.call("GET", f"/events?run={run['id']}&order=desc&limit=2&payloads=true")
     assert of_run["total"] == 5 and [e["seq"] for e in of_run["items"]] == [4, 3]

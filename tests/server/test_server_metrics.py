@@ -109,8 +109,9 @@ async def test_stats_counts_and_live_counters_describe_one_moment(api: Api) -> N
     # The page shows outbox + (live now - live then): the outbox must hold, at least,
     # every change the live counters of the same answer had seen (the engines commit first).
     await api.target("a")
-    run = await api.call("POST", "/runs", {"scenario": "day-in-the-life", "events": 300},
-                         expect=201)  # fmt: skip
+    run = await api.call(
+        "POST", "/runs", {"scenario": "day-in-the-life", "events": 300}, expect=201
+    )
     samples = 0
     while (await api.call("GET", f"/runs/{run['id']}"))["state"] == "running" and samples < 200:
         stats = await api.call("GET", "/stats")

@@ -183,9 +183,11 @@ async def test_received_has_one_shape_standalone_and_in_the_server(api: Api) -> 
         async with session.get(alone.url + "received?payloads=true&since=0") as resp:
             standalone = await resp.json()
     served = await api.call("GET", "/sink/one/received?payloads=true&since=0")
-    assert set(standalone) == set(served) == {
-        "name", "counts", "items", "total", "limit", "offset", "next_offset"
-    }  # fmt: skip
+    assert (
+        set(standalone)
+        == set(served)
+        == {"name", "counts", "items", "total", "limit", "offset", "next_offset"}
+    )
     assert set(standalone["counts"]) == set(served["counts"])
     assert set(standalone["items"][0]) == set(served["items"][0])
     assert standalone["items"][0]["payload"] == served["items"][0]["payload"]

@@ -208,12 +208,20 @@ async def test_an_https_target_with_its_ca_content_type_and_insecure(
     async with Sink() as receiver:
         await receiver.stop()  # serve it again with TLS
         url = await receiver.start(ssl_context=ca.server_context)
-        body = {"id": "tls", "url": url, "retry": "none", "ca_cert": str(ca.pem),
-                "content_type": None, "deactivate_after": 0}  # fmt: skip
+        body = {
+            "id": "tls",
+            "url": url,
+            "retry": "none",
+            "ca_cert": str(ca.pem),
+            "content_type": None,
+            "deactivate_after": 0,
+        }
         created = await api.call("POST", "/targets", body, expect=201)
         assert (created["ca_cert"], created["insecure"], created["content_type"]) == (
-            str(ca.pem), False, None
-        )  # fmt: skip
+            str(ca.pem),
+            False,
+            None,
+        )
         sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
         await receiver.wait_for(1)
         assert receiver.calls[0].status == 200 and "Content-Type" not in receiver.calls[0].headers
@@ -240,12 +248,16 @@ async def test_target_url_and_ca_cert_mistakes_are_named(api: Api, tmp_path: Pat
     assert bad_url["field"] == "url"
     assert "did you mean http://localhost:8000/hook?" in bad_url["message"]
     missing = await api.error(
-        "POST", "/targets", {"url": "https://127.0.0.1:9/", "ca_cert": str(tmp_path / "no.pem")},
+        "POST",
+        "/targets",
+        {"url": "https://127.0.0.1:9/", "ca_cert": str(tmp_path / "no.pem")},
         expect=422,
-    )  # fmt: skip
+    )
     assert missing["field"] == "ca_cert" and "no.pem" in missing["message"]
     both = await api.error(
-        "POST", "/targets", {"url": "https://127.0.0.1:9/", "ca_cert": __file__,
-                             "insecure": True}, expect=422,
-    )  # fmt: skip
+        "POST",
+        "/targets",
+        {"url": "https://127.0.0.1:9/", "ca_cert": __file__, "insecure": True},
+        expect=422,
+    )
     assert both["field"] == "ca_cert"
