@@ -322,10 +322,17 @@ def _run(cmd: list[str]) -> int:
     """Run Locust until it exits; its exit code is the command's.
 
     Ctrl-C reaches Locust's processes too (they stop the swarm and report); a
-    second one kills Locust's master at once. SIGTERM is passed on to the master,
-    which stops as for Ctrl-C.
+    second one kills Locust's master at once. Locust starts with SIGINT blocked,
+    so a Ctrl-C pressed while it imports waits for mockzenoti's hooks, which
+    stop the swarm cleanly (``mockzenoti.locust.hooks``). SIGTERM is passed on
+    to the master, which stops as for Ctrl-C.
     """
-    proc = subprocess.Popen(cmd)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGINT])
+    try:
+        proc = subprocess.Popen(cmd)  # inherits the blocked SIGINT, through exec
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        raise
 
     def terminate(signum: int, frame: FrameType | None) -> None:
         proc.terminate()
@@ -335,6 +342,7 @@ def _run(cmd: list[str]) -> int:
     try:
         while True:
             try:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a pending Ctrl-C lands here
                 return proc.wait()
             except KeyboardInterrupt:
                 interrupts += 1

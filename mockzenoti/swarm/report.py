@@ -154,7 +154,9 @@ def render_summary(report: Mapping[str, Any]) -> list[str]:
     workers = report["workers"]
     busy = ", ".join(f"#{w['index']} {w['delivered']:,}" for w in workers) or "none"
     bad = {k: report[k] for k in ("dead", "held", "interrupted") if report[k]}
-    if report["ok"]:
+    if report["ok"] and not workers:
+        head = "swarm stopped before any worker started: no event was sent"
+    elif report["ok"]:
         head = f"swarm finished: all {report['delivered']:,} events delivered"
     elif report["missing_workers"]:
         missing = ", ".join(f"#{i}" for i in report["missing_workers"])

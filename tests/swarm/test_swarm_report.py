@@ -74,6 +74,18 @@ def test_dead_events_and_missing_workers_make_the_report_not_ok() -> None:
     assert render_summary(missing)[0] == "swarm finished without the counts of worker #1"
 
 
+def test_a_swarm_stopped_before_any_worker_started_says_no_event_was_sent() -> None:
+    report = swarm_report([], duration_s=0.5, settings={})
+    assert report["ok"] is True and report["events"] == report["users"] == 0
+    assert report["workers"] == [] and report["expected"] is None
+    lines = render_summary(report)
+    assert lines[0] == "swarm stopped before any worker started: no event was sent"
+    assert lines[-1].split() == ["workers", "0:", "delivered", "none"]
+    # workers that started and sent nothing yet: the usual head
+    idle = swarm_report([worker_part(0, []), worker_part(1, [])], duration_s=0.5, settings={})
+    assert render_summary(idle)[0] == "swarm finished: all 0 events delivered"
+
+
 def test_a_part_without_tracked_truth_has_none() -> None:
     target = SwarmTarget("http://x/")
     shard = Shard("n", 0, 0)
