@@ -18,11 +18,15 @@ from aiohttp import web
 
 from mockzenoti.errors import closest
 from mockzenoti.jsonfast import json_type as kind_of
+from mockzenoti.limits import MAX_DEPTH, TooDeep, check_depth
 from mockzenoti.server.errors import ApiError
 
-__all__ = ["Fields", "Query", "kind_of", "read_json", "read_object"]
+__all__ = ["MAX_ITEMS", "MAX_TEXT", "Fields", "Query", "kind_of", "read_json", "read_object"]
 
 _MISSING: Any = object()
+#: Characters in a text field, and items in a list field, unless a field says otherwise.
+MAX_TEXT = 8 * 1024
+MAX_ITEMS = 1_000
 
 
 async def read_json(request: web.Request, *, optional: bool = False) -> Any:
@@ -33,9 +37,21 @@ async def read_json(request: web.Request, *, optional: bool = False) -> Any:
     if not raw.strip():
         raise ApiError(400, "missing_body", "this route expects a JSON object body", "body")
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+    except RecursionError:
+        raise _too_deep() from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "bad_json", f"the body is not valid JSON: {exc}", "body") from None
+    try:
+        return check_depth(data, "body")
+    except TooDeep:
+        raise _too_deep() from None
+
+
+def _too_deep() -> ApiError:
+    return ApiError(
+        400, "bad_json", f"the body is nested more than {MAX_DEPTH} levels deep", "body"
+    )
 
 
 async def read_object(request: web.Request, *, optional: bool = False) -> Fields:
@@ -84,7 +100,14 @@ class Fields:
             f"{self.name(key)} must be {wanted}, not {kind_of(value)}", self.name(key)
         )
 
-    def string(self, key: str, default: Any = _MISSING, *, choices: Iterable[str] = ()) -> Any:
+    def string(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        choices: Iterable[str] = (),
+        max_length: int = MAX_TEXT,
+    ) -> Any:
         """A non-empty string (required unless a default is given), optionally from ``choices``."""
         value = self.raw(key)
         if value is None:
@@ -95,6 +118,10 @@ class Fields:
             raise self._wrong(key, "a string", value)
         if not value.strip():
             raise ApiError.invalid(f"{self.name(key)} must not be empty", self.name(key))
+        if len(value) > max_length:
+            raise ApiError.invalid(
+                f"{self.name(key)} is at most {max_length:,} characters", self.name(key)
+            )
         options = list(choices)
         if options and value not in options:
             raise ApiError.invalid(
@@ -150,7 +177,9 @@ class Fields:
             raise self._wrong(key, "true or false", value)
         return value
 
-    def strings(self, key: str, *, allow_one: bool = False) -> list[str] | None:
+    def strings(
+        self, key: str, *, allow_one: bool = False, max_items: int = MAX_ITEMS
+    ) -> list[str] | None:
         """A non-empty list of non-empty strings (or one string with ``allow_one``), or None."""
         value = self.raw(key)
         if value is None:
@@ -159,10 +188,16 @@ class Fields:
             value = [value]
         if not isinstance(value, list) or not value:
             raise self._wrong(key, "a non-empty array of strings", value)
+        if len(value) > max_items:
+            raise ApiError.invalid(
+                f"{self.name(key)} holds at most {max_items:,} items", self.name(key)
+            )
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str) or not item.strip() or len(item) > MAX_TEXT:
                 name = f"{self.name(key)}[{i}]"
-                raise ApiError.invalid(f"{name} must be a non-empty string", name)
+                raise ApiError.invalid(
+                    f"{name} must be a non-empty string of at most {MAX_TEXT:,} characters", name
+                )
         return list(value)
 
     def mapping(self, key: str) -> Fields | None:

@@ -6,7 +6,7 @@ secret is given), ``secret`` (a string, or a list for the standard scheme's
 rotation), ``retry`` (a policy: ``zenoti``, ``standard``, ``none``, ``fast``,
 ``1s,5s,30s``), ``event_types``, ``center_ids``, ``headers``, ``timeout``,
 ``retry_statuses``, ``deactivate_after``. Secrets are never shown back, only
-counted (``secret_count``).
+counted (``secret_count``); a URL's password is shown as ``****``.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Outbox, Target
 from mockzenoti.delivery.outbox import TargetRecord
 from mockzenoti.errors import MockZenotiError, NotFound
+from mockzenoti.limits import MAX_URL
+from mockzenoti.secrecy import redact_url
 from mockzenoti.server.bodies import Fields
 from mockzenoti.server.errors import ApiError, from_library
 
@@ -37,6 +39,8 @@ __all__ = [
 ]
 
 MAX_TARGETS = 16
+MAX_SECRETS = 16
+MAX_HEADERS = 100
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 _ID = re.compile(ID_PATTERN)
 #: RFC 9110 field names (tokens) and values (visible characters, spaces and tabs).
@@ -79,7 +83,7 @@ def check_id(value: str, field: str = "id") -> str:
 def _secrets(body: Fields, current: tuple[str, ...] | None) -> tuple[str, ...]:
     if current is not None and body.null("secret"):
         return ()  # PATCH: null clears the secrets
-    given = body.strings("secret", allow_one=True)
+    given = body.strings("secret", allow_one=True, max_items=MAX_SECRETS)
     if given is not None:
         return tuple(given)
     return current or ()
@@ -90,10 +94,13 @@ def _headers(body: Fields, current: dict[str, str]) -> dict[str, str]:
     if fields is None:
         return current
     out: dict[str, str] = {}
-    for key, value in fields.raw_all().items():
+    given = fields.raw_all()
+    if len(given) > MAX_HEADERS:
+        raise ApiError.invalid(f"headers holds at most {MAX_HEADERS} headers", "headers")
+    for key, value in given.items():
         if not _TOKEN.fullmatch(key):
             raise ApiError.invalid(f"{key!r} is not an HTTP header name", f"headers.{key}")
-        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value) or len(value) > MAX_URL:
             raise ApiError.invalid(
                 f"header {key!r} needs a string value of printable characters", f"headers.{key}"
             )
@@ -131,7 +138,7 @@ def parse_target(
     current = base.to_dict() if base is not None else {}
     settings: dict[str, Any] = {
         "name": target_id,
-        "url": body.string("url", current.get("url")),
+        "url": body.string("url", current.get("url"), max_length=MAX_URL),
         "method": body.string("method", current.get("method", "POST")).upper(),
         "signature": body.string(
             "signing", current.get("signature"), choices=("zenoti", "standard", "none")
@@ -151,6 +158,8 @@ def parse_target(
     }
     if settings["url"] is None:
         raise ApiError.invalid("url is required", "url")
+    if base is not None and settings["url"] == redact_url(base.url):
+        settings["url"] = base.url  # a URL sent back as shown keeps its password
     try:
         return Target.from_dict(settings)
     except MockZenotiError as exc:
@@ -160,11 +169,11 @@ def parse_target(
 
 
 def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> dict[str, Any]:
-    """A stored target as the API shows it (no secrets)."""
+    """A stored target as the API shows it (no secrets; a URL's password as ``****``)."""
     t = record.target
     view: dict[str, Any] = {
         "id": t.name,
-        "url": t.url,
+        "url": redact_url(t.url),
         "method": t.method,
         "signing": t.scheme,
         "secret_count": len(t.secrets),
