@@ -46,6 +46,10 @@ def open_box(path: str, *, must_exist: bool = False, exclusive: bool = True) -> 
     """
     from mockzenoti.delivery import Outbox
 
+    if not path.strip():
+        raise MockZenotiError(
+            "the outbox needs a file name (or :memory: to keep nothing)", field="--outbox"
+        )
     if must_exist:
         if path == ":memory:":
             raise MockZenotiError("an in-memory outbox holds nothing here", field="--outbox")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from mockzenoti.cli._delivery_options import (
+    MAX_RETRY_SCALE,
     engine_options,
     outbox_option,
     progress_options,
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["drain_command", "retry_scale_option"]
 
 retry_scale_option = click.option(
-    "--retry-scale", type=click.FloatRange(min=0), default=1.0, show_default=True,
+    "--retry-scale", type=click.FloatRange(0, MAX_RETRY_SCALE), default=1.0, show_default=True,
     help="Multiply every retry wait (0.001: minutes become ms).",
 )  # fmt: skip
 

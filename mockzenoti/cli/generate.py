@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from mockzenoti.cli._world_options import overrides_option, seed_option
+from mockzenoti.limits import MAX_EVENTS
 
 __all__ = ["generate_command"]
 
@@ -17,7 +18,7 @@ __all__ = ["generate_command"]
 @click.option(
     "--count",
     "-n",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_EVENTS),
     default=1,
     show_default=True,
     help="How many events to print.",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import click
 
 from mockzenoti.cli._delivery_options import (
+    bounded_duration,
     header_option,
-    parse_duration_option,
 )
 from mockzenoti.cli._delivery_settings import named_error
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.limits import MAX_TIMEOUT
 
 __all__ = ["ping_command"]
 
@@ -34,7 +35,7 @@ __all__ = ["ping_command"]
     default="10s",
     show_default=True,
     metavar="DURATION",
-    callback=parse_duration_option,
+    callback=bounded_duration(MAX_TIMEOUT),
     help="Time allowed for the answer.",
 )
 @click.pass_context
