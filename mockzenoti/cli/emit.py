@@ -8,7 +8,7 @@ target with the outcome. Exit 0 when every target got it, 1 otherwise.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,8 +17,12 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
-from mockzenoti.cli._world_options import overrides_option, seed_option
+from mockzenoti.cli._world_options import again_option, fresh_seed_option, overrides_option
 from mockzenoti.errors import MockZenotiError
+
+if TYPE_CHECKING:
+    from mockzenoti.catalog import Catalog
+    from mockzenoti.event import Event
 
 __all__ = ["emit_command"]
 
@@ -30,31 +34,12 @@ def _describe(change: dict[str, Any]) -> str:
     return f"  attempt {change.get('n')} to {change.get('target')}: {answer}{took}"
 
 
-@click.command("emit")
-@click.argument("event_type")
-@seed_option
-@overrides_option
-@target_options
-@outbox_option
-@click.option("--quiet", "-q", is_flag=True, help="Print only the final lines.")
-@click.pass_context
-def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments: tuple[str, ...],
-                 outbox: str, quiet: bool, **opts: Any) -> None:  # fmt: skip
-    """Generate one EVENT_TYPE event and deliver it to every --url (with retries).
-
-    Prints the event id, each attempt, and each target's outcome. Exit 0 when
-    delivered everywhere, 1 when not, 2 for bad input.
-    """
-    from mockzenoti import __version__
-    from mockzenoti.cli._runtime import execute, open_box, say
-    from mockzenoti.config import settings_from_context
-    from mockzenoti.delivery import Hub, run_stream
+def _event(name: str, seed: str, assignments: tuple[str, ...], catalog: Catalog) -> Event:
+    """``generate NAME``'s first event under ``seed`` with the ``--set`` overrides."""
     from mockzenoti.generator import generate
     from mockzenoti.overrides import coerce_text, parse_assignment, resolve
 
-    settings = settings_from_context(ctx)
-    catalog = settings.catalog
-    entry = catalog.get(event_type, field="EVENT_TYPE")
+    entry = catalog.get(name)
     overrides: dict[str, Any] = {}
     try:
         if assignments:
@@ -62,21 +47,74 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
             for text in assignments:
                 path, raw = parse_assignment(text)
                 overrides[path] = coerce_text(entry, path, raw, resolve(probe, path))
-        event = generate(entry.name, seed=seed, overrides=overrides, catalog=catalog)
+        return generate(entry.name, seed=seed, overrides=overrides, catalog=catalog)
     except MockZenotiError as exc:
         raise MockZenotiError(exc.message, field="--set") from exc
+
+
+@click.command("emit")
+@click.argument("event_type")
+@fresh_seed_option
+@again_option
+@overrides_option
+@target_options
+@outbox_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only the final lines.")
+@click.pass_context
+def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again: bool,
+                 assignments: tuple[str, ...], outbox: str, quiet: bool,
+                 **opts: Any) -> None:  # fmt: skip
+    """Generate one EVENT_TYPE event and deliver it to every --url (with retries).
+
+    Prints the event id, each attempt, and each target's outcome. Without
+    --seed the event is fresh (new ids; the seed is printed); with the same
+    --seed after it was delivered, nothing is sent again unless --again. Exit
+    0 when delivered everywhere, 1 when not, 2 for bad input.
+    """
+    from mockzenoti import __version__
+    from mockzenoti.cli._runtime import execute, open_box, say
+    from mockzenoti.cli._stream import (
+        already_finished,
+        announce_leftovers,
+        hold_after_finish,
+        plan_for,
+    )
+    from mockzenoti.config import settings_from_context
+    from mockzenoti.delivery import Hub, run_stream
+    from mockzenoti.seeds import repeat_hint
+
+    settings = settings_from_context(ctx)
+    catalog = settings.catalog
+    entry = catalog.get(event_type, field="EVENT_TYPE")
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     spec = {
         "command": "emit",
         "version": __version__,
         "event_type": entry.name,
-        "seed": seed,
         "overrides": sorted(assignments),
         "renames": {"event_types": dict(settings.event_types),
                     "event_resources": dict(settings.event_resources)},
         **delivery.spec(targets),
     }  # fmt: skip
+    event = _event(entry.name, seed or "0", assignments, catalog)  # bad --set: before the outbox
+    plan = plan_for(outbox, spec, seed, again=again)
+    assert plan.seed is not None
+    chosen: str = plan.seed
+    if chosen != (seed or "0"):
+        event = _event(entry.name, chosen, assignments, catalog)
+    spec["seed"] = chosen
+    if plan.repeat:
+        assert plan.finished is not None
+        box = open_box(outbox)
+        try:
+            already_finished(box, spec, plan.seed, plan.finished)
+        finally:
+            box.close()
+        ctx.exit(0)
+    if plan.drawn and not quiet:
+        say(repeat_hint(plan.seed))
+    announce_leftovers(plan, outbox)
     click.echo(f"{event.event_type} event_id={event.event_id} id={event.id}")
     hub = Hub()
     if not quiet:
@@ -85,9 +123,16 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str, assignments:
     try:
         result, interrupted = execute(
             lambda: run_stream(
-                box, spec, lambda: [event], targets, delivery.options(seed_number(seed)), hub=hub
+                box,
+                spec,
+                lambda: [event],
+                targets,
+                delivery.options(seed_number(chosen)),
+                hub=hub,
             )
         )
+        if result is not None:
+            hold_after_finish()
         run = result.run_id if result is not None else getattr(box.find_run(spec), "id", None)
         rows = [] if run is None else box.list_deliveries(run_id=run).items
     finally:

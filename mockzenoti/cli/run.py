@@ -24,7 +24,13 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
-from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import (
+    again_option,
+    fresh_seed_option,
+    limit_options,
+    size_options,
+    sizes_from,
+)
 from mockzenoti.errors import MockZenotiError
 
 __all__ = ["run_command", "run_spec"]
@@ -42,7 +48,7 @@ def run_spec(
     *,
     scenario: str,
     name: str,
-    seed: str,
+    seed: str | None,
     events: int | None,
     duration: int | None,
     sizes: dict[str, Any],
@@ -77,7 +83,8 @@ def run_spec(
 
 @click.command("run")
 @click.argument("scenario", metavar="SCENARIO_OR_FILE")
-@seed_option
+@fresh_seed_option
+@again_option
 @limit_options(1)
 @size_options
 @target_options
@@ -101,23 +108,27 @@ def run_spec(
 )
 @progress_options
 @click.pass_context
-def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | None,
-                duration: str | None, outbox: str, report: str | None, expect: str | None,
-                offload: str, progress: str, quiet: bool,
+def run_command(ctx: click.Context, /, scenario: str, seed: str | None, again: bool,
+                events: int | None, duration: str | None, outbox: str, report: str | None,
+                expect: str | None, offload: str, progress: str, quiet: bool,
                 **opts: Any) -> None:  # fmt: skip
     """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
 
     Exit 0 when every delivery was delivered, 1 when any is dead, held or
-    undelivered at the end, 2 for bad input. Run the same command again with
-    the same --outbox to resume a run that was stopped or killed.
+    undelivered at the end, 2 for bad input. Without --seed a fresh seed is
+    drawn (and printed). Run the same command again with the same --outbox to
+    resume a run that was stopped or killed; with the same --seed after it
+    finished, nothing is sent again unless --again.
     """
     import sys
 
-    from mockzenoti.cli._stream import StreamJob, deliver_stream
+    from mockzenoti.cli._runtime import say
+    from mockzenoti.cli._stream import StreamJob, deliver_stream, plan_for, writable
     from mockzenoti.cli.progress import resolve_mode
     from mockzenoti.config import settings_from_context
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
+    from mockzenoti.seeds import repeat_hint
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
@@ -129,11 +140,13 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
     sizes = sizes_from(opts)
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
-    options = delivery.options(seed_number(seed))
+    delivery.options()  # refuse bad engine options before the outbox is touched
+    writable(report, "--report")
+    writable(expect, "--expect")
     remote = offload == "on" or (offload == "auto" and _cpus() >= 2)
     track = expect is not None or (report is not None and not chosen.endless)
     try:  # refuse bad sizes now, naming the option
-        chosen.simulate(seed, events=0, sizes=sizes, catalog=catalog)
+        chosen.simulate(seed or "0", events=0, sizes=sizes, catalog=catalog)
     except MockZenotiError as exc:
         if exc.field in sizes:
             raise MockZenotiError(exc.message, field="--" + exc.field.replace("_", "-")) from exc
@@ -144,30 +157,38 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         "event_resources": dict(settings.event_resources),
     }
 
-    def stream() -> Any:
-        if remote:
-            from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
-
-            for old in holder:
-                old.close()
-            sim: Any = RemoteSimulation(FeedJob(scenario, seed, events, duration, sizes,
-                                                renames, track))  # fmt: skip
-        else:
-            sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes,
-                                  catalog=catalog, track_truth=track)  # fmt: skip
-        holder[:] = [sim]
-        return sim
-
     spec = run_spec(
         scenario=scenario,
         name=chosen.name,
-        seed=seed,
+        seed=None,
         events=events,
         duration=ticks,
         sizes=sizes,
         renames=renames,
         delivery=delivery.spec(targets),
     )  # fmt: skip
+    plan = plan_for(outbox, spec, seed, again=again)
+    assert plan.seed is not None
+    run_seed: str = plan.seed
+    spec["seed"] = run_seed
+    if plan.drawn and not quiet:
+        say(repeat_hint(run_seed))
+    options = delivery.options(seed_number(run_seed))
+
+    def stream() -> Any:
+        if remote:
+            from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
+
+            for old in holder:
+                old.close()
+            sim: Any = RemoteSimulation(FeedJob(scenario, run_seed, events, duration, sizes,
+                                                renames, track))  # fmt: skip
+        else:
+            sim = chosen.simulate(run_seed, events=events, duration=duration, sizes=sizes,
+                                  catalog=catalog, track_truth=track)  # fmt: skip
+        holder[:] = [sim]
+        return sim
+
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
     job = StreamJob(
         spec=spec,
@@ -175,12 +196,13 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str, events: int | N
         targets=targets,
         options=options,
         outbox=outbox,
-        title=f"{chosen.name} seed {seed}" + (f", {limit}" if limit else ""),
+        title=f"{chosen.name} seed {run_seed}" + (f", {limit}" if limit else ""),
         progress=resolve_mode(progress, quiet, sys.stderr),
         events_total=events,
         report=report,
         expect=expect,
         truth=(lambda: holder[0].expected() if holder and track else None),
+        plan=plan,
     )
     try:
         code = deliver_stream(job)
