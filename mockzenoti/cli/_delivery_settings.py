@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.secrecy import redact_url
 
 if TYPE_CHECKING:
     from mockzenoti.catalog import Catalog
@@ -98,7 +99,11 @@ class DeliverySettings:
         return cls(**{k: v for k, v in opts.items() if k in fields})
 
     def targets(self, catalog: Catalog | None = None) -> list[Target]:
-        """One ``Target`` per ``--url``, in order (the first keeps the stream's ``id``)."""
+        """One ``Target`` per ``--url``, in order (the first keeps the stream's ``id``).
+
+        A target is named by its URL (with a password shown as ``****``) unless
+        ``NAME=URL`` names it.
+        """
         from mockzenoti.delivery import Target, parse_policy
         from mockzenoti.delivery.targets import validate_targets
 
@@ -110,7 +115,7 @@ class DeliverySettings:
         try:
             for text in self.urls:
                 match = _NAMED_URL.match(text)
-                name, url = (match.group(1), match.group(2)) if match else (text, text)
+                name, url = (match.group(1), match.group(2)) if match else (redact_url(text), text)
                 out.append(
                     Target(
                         url,

@@ -140,6 +140,8 @@ def validate_command(ctx: click.Context, file: str) -> None:
     if not text.strip():
         raise click.BadParameter("holds no events (it is empty)", param_hint="FILE")
     items = read_items(text)
+    if not items:
+        raise click.BadParameter("holds no events (an empty array)", param_hint="FILE")
     lines, failed = check_items(items, catalog)
     for line in lines:
         click.echo(line)

@@ -144,8 +144,9 @@ def parse_nodes(text: str, file: str) -> Node:
             f"the document is {size:,} bytes; a scenario is at most {MAX_SCENARIO_BYTES:,}",
             file=file, field="yaml",
         )  # fmt: skip
-    loader = _BoundedLoader(text, file)
+    loader: _BoundedLoader | None = None
     try:
+        loader = _BoundedLoader(text, file)  # reading starts here: a NUL is refused at once
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -155,7 +156,8 @@ def parse_nodes(text: str, file: str) -> Node:
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", file=file, field="yaml") from exc
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise ScenarioError("the file is empty", file=file, line=1)
     return _Converter(file).convert(root)

@@ -16,12 +16,22 @@ from typing import Any
 
 from aiohttp import web
 
+from mockzenoti.catalog import Catalog
 from mockzenoti.errors import closest
 from mockzenoti.jsonfast import json_type as kind_of
 from mockzenoti.limits import MAX_DEPTH, TooDeep, check_depth
 from mockzenoti.server.errors import ApiError
 
-__all__ = ["MAX_ITEMS", "MAX_TEXT", "Fields", "Query", "kind_of", "read_json", "read_object"]
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_TEXT",
+    "Fields",
+    "Query",
+    "kind_of",
+    "read_json",
+    "read_object",
+    "whole",
+]
 
 _MISSING: Any = object()
 #: Characters in a text field, and items in a list field, unless a field says otherwise.
@@ -54,12 +64,30 @@ def _too_deep() -> ApiError:
     )
 
 
-async def read_object(request: web.Request, *, optional: bool = False) -> Fields:
-    """The request body as a JSON object, wrapped in ``Fields``."""
+async def read_object(
+    request: web.Request, schema: str | None = None, *, optional: bool = False
+) -> Fields:
+    """The request body as a JSON object, wrapped in ``Fields``.
+
+    ``schema`` names its request schema in the OpenAPI document:
+    ``Fields.finish()`` checks the body against it too (``body_schemas.py``).
+    """
     data = await read_json(request, optional=optional)
     if not isinstance(data, dict):
         raise ApiError.invalid(f"the body must be a JSON object, not {kind_of(data)}", "body")
-    return Fields(data)
+    fields = Fields(data)
+    if schema is not None:
+        from mockzenoti.server.keys import SETTINGS
+
+        fields.schema = (schema, request.app[SETTINGS].catalog)
+    return fields
+
+
+def whole(value: Any) -> Any:
+    """A float with no fraction (``3.0``) as an int; anything else as it is."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
 
 
 class Fields:
@@ -69,6 +97,8 @@ class Fields:
         self.data = dict(data)
         self.prefix = prefix
         self._read: set[str] = set()
+        #: The request schema and catalog ``finish()`` checks the whole body against.
+        self.schema: tuple[str, Catalog] | None = None
 
     def name(self, key: str) -> str:
         """The field's full name in errors."""
@@ -137,8 +167,9 @@ class Fields:
         minimum: int | None = None,
         maximum: int | None = None,
     ) -> Any:
-        """A whole number within the bounds, or ``default`` when absent."""
-        value = self.raw(key)
+        """A whole number within the bounds, or ``default`` when absent (``3.0`` counts as 3,
+        as JSON Schema's ``integer`` does)."""
+        value = whole(self.raw(key))
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
@@ -224,6 +255,14 @@ class Fields:
             raise ApiError.invalid(
                 f"unknown field {self.name(key)!r}{extra}", self.name(key), "unknown_field"
             )
+        self.check_schema()
+
+    def check_schema(self) -> None:
+        """Refuse the body unless it is valid under its request schema (when it has one)."""
+        if self.schema is not None:
+            from mockzenoti.server.body_schemas import check_body
+
+            check_body(self.schema[0], self.data, self.schema[1])
 
 
 class Query:
@@ -237,6 +276,10 @@ class Query:
         """The parameter as text, or None when absent or empty."""
         value = self._query.get(key)
         return value if value else None
+
+    def given(self, key: str) -> str | None:
+        """The parameter as text, None when absent; an empty value is refused."""
+        return self._given(key)
 
     def _given(self, key: str) -> str | None:
         value = self._query.get(key)

@@ -11,7 +11,7 @@ from aiohttp import web
 from mockzenoti.delivery.live import body_for_target
 from mockzenoti.delivery.outbox import STATES, DeliveryDetail, DeliveryRecord
 from mockzenoti.errors import NotFound
-from mockzenoti.server.bodies import Fields, Query, read_object
+from mockzenoti.server.bodies import Fields, Query, read_object, whole
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import ENGINE, OUTBOX
 
@@ -21,6 +21,8 @@ routes = web.RouteTableDef()
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 #: The largest id a request may name (SQLite integers are 64-bit).
 MAX_ID = 2**62
+#: One delivery: its number or its envelope id (so that ``/deliveries/redeliver`` is no id).
+DELIVERY_PATH = "/deliveries/{id:[0-9]{1,18}|[0-9a-f]{24}}"
 
 
 def delivery_view(d: DeliveryRecord) -> dict[str, Any]:
@@ -33,11 +35,14 @@ def delivery_view(d: DeliveryRecord) -> dict[str, Any]:
 def _states(text: str | None, field: str = "state") -> list[str] | None:
     if text is None:
         return None
-    states = [s.strip() for s in text.split(",") if s.strip()]
+    states = text.split(",")
     for s in states:
         if s not in STATES:
-            raise ApiError.invalid(f"unknown state {s!r}; states are {', '.join(STATES)}", field)
-    return states or None
+            raise ApiError.invalid(
+                f"unknown state {s!r}; give states from {', '.join(STATES)}, comma-separated",
+                field,
+            )
+    return states
 
 
 @routes.get("/deliveries")
@@ -46,14 +51,14 @@ async def list_deliveries(request: web.Request) -> web.Response:
     outbox = request.app[OUTBOX]
     q = Query(request)
     run_id, alias = q.identifier("run"), q.identifier("run_id")
-    if run_id is not None and alias is not None and run_id != alias:
-        raise ApiError.invalid("run and run_id name different runs", "run_id")
-    run_id = run_id if run_id is not None else alias
     limit = q.integer("limit", 100, minimum=1, maximum=1000)
     offset = q.integer("offset", 0)
+    if run_id is not None and alias is not None and run_id != alias:
+        alias = -1  # filters combine: no delivery belongs to two runs
+    run_id = alias if alias is not None else run_id
     page = await outbox.call(
         outbox.list_deliveries,
-        state=_states(q.text("state")),
+        state=_states(q.given("state")),
         event_type=q.text("event_type"),
         run_id=run_id,
         target=q.text("target"),
@@ -102,7 +107,7 @@ def _body(detail: DeliveryDetail) -> bytes:
     return body_for_target(body, first, detail.delivery.delivery_id)
 
 
-@routes.get("/deliveries/{id}")
+@routes.get(DELIVERY_PATH)
 async def get_delivery(request: web.Request) -> web.Response:
     """One delivery with every attempt (``attempt_log``) and the payload this target gets."""
     detail = await _detail(request)
@@ -121,7 +126,7 @@ async def get_delivery(request: web.Request) -> web.Response:
     return web.json_response(view)
 
 
-@routes.get("/deliveries/{id}/body")
+@routes.get(DELIVERY_PATH + "/body")
 async def get_delivery_body(request: web.Request) -> web.Response:
     """The exact bytes sent to this delivery's target."""
     detail = await _detail(request)
@@ -130,6 +135,8 @@ async def get_delivery_body(request: web.Request) -> web.Response:
 
 def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
     ids = body.raw("ids")
+    if isinstance(ids, list):
+        ids = [whole(i) for i in ids]
     if ids is not None and (
         not isinstance(ids, list)
         or not ids
@@ -158,7 +165,7 @@ def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
 @routes.post("/deliveries/redeliver")
 async def redeliver(request: web.Request) -> web.Response:
     """Send dead or held deliveries again, by ``ids`` and/or filter (all of them when empty)."""
-    body = await read_object(request, optional=True)
+    body = await read_object(request, "Redeliver", optional=True)
     filters = _filters(body, ("dead", "held"))
     count = await request.app[ENGINE].redeliver(**filters)
     return web.json_response({"redelivered": count})
@@ -167,7 +174,7 @@ async def redeliver(request: web.Request) -> web.Response:
 @routes.post("/deliveries/discard")
 async def discard(request: web.Request) -> web.Response:
     """Mark held deliveries discarded (never sent), by ``ids`` and/or filter."""
-    body = await read_object(request, optional=True)
+    body = await read_object(request, "Discard", optional=True)
     filters = _filters(body, ("held",))
     filters.pop("states", None)
     count = await request.app[ENGINE].discard(**filters)

@@ -52,7 +52,7 @@ async def create_run(request: web.Request) -> web.Response:
     """Start a scenario run; answers at once with the run (its ``id``), state ``running``."""
     app = request.app
     runs = app[RUNS]
-    body = await read_object(request)
+    body = await read_object(request, "RunRequest")
     spec = parse_run_request(body)
     targets = await resolve_targets(app[OUTBOX], spec.targets or None)
     loop = asyncio.get_running_loop()

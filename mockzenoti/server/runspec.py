@@ -24,7 +24,7 @@ from mockzenoti.scenarios.builtin import BUILTINS
 from mockzenoti.scenarios.durations import to_ticks
 from mockzenoti.scenarios.yaml_scenario import parse_yaml_scenario
 from mockzenoti.seeds import fresh_seed
-from mockzenoti.server.bodies import Fields
+from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.world import WorldSizes
 
@@ -174,7 +174,12 @@ def parse_run_request(body: Fields) -> RunSpec:
     """
     scenario = body.string("scenario", "")
     document = body.string("scenario_yaml", None, max_length=MAX_BODY)  # 413 beyond a scenario
-    seed = body.raw("seed", None)
+    if (scenario == "") == (document is None):
+        raise ApiError.invalid(
+            "give either scenario (a built-in's name) or scenario_yaml (a scenario document)",
+            "scenario",
+        )
+    seed = whole(body.raw("seed", None))
     if seed is None:
         seed = int(fresh_seed())
     elif isinstance(seed, bool) or not isinstance(seed, int | str):
@@ -193,7 +198,7 @@ def parse_run_request(body: Fields) -> RunSpec:
     sizes_fields = body.mapping("sizes")
     sizes = None
     if sizes_fields is not None:
-        sizes = sizes_fields.raw_all()
+        sizes = {k: whole(v) for k, v in sizes_fields.raw_all().items()}
         try:
             WorldSizes().with_overrides(sizes, prefix="sizes.")
         except MockZenotiError as exc:

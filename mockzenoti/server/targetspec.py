@@ -21,8 +21,9 @@ from mockzenoti.delivery.outbox import TargetRecord
 from mockzenoti.errors import MockZenotiError, NotFound
 from mockzenoti.limits import MAX_URL
 from mockzenoti.secrecy import redact_url
-from mockzenoti.server.bodies import Fields
+from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
+from mockzenoti.server.patterns import END
 
 __all__ = [
     "HEADER_NAME_PATTERN",
@@ -41,13 +42,13 @@ __all__ = [
 MAX_TARGETS = 16
 MAX_SECRETS = 16
 MAX_HEADERS = 100
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}" + END
 _ID = re.compile(ID_PATTERN)
 #: RFC 9110 field names (tokens) and values (visible characters, spaces and tabs).
-HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
-HEADER_VALUE_PATTERN = r"^[\t\x20-\x7e]*$"
-_TOKEN = re.compile(HEADER_NAME_PATTERN[1:-1])
-_HEADER_VALUE = re.compile(HEADER_VALUE_PATTERN[1:-1])
+HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+" + END
+HEADER_VALUE_PATTERN = r"^[\t\x20-\x7e]*" + END
+_TOKEN = re.compile(HEADER_NAME_PATTERN)
+_HEADER_VALUE = re.compile(HEADER_VALUE_PATTERN)
 #: ``delivery.Target`` field -> API field, for error messages.
 _API_NAME = {"name": "id", "signature": "signing", "secrets": "secret", "policy": "retry"}
 #: API fields that configure a target (PATCH may change any of them).
@@ -112,6 +113,8 @@ def _statuses(body: Fields, current: list[int]) -> list[int]:
     value = body.raw("retry_statuses")
     if value is None:
         return current
+    if isinstance(value, list):
+        value = [whole(s) for s in value]
     if not isinstance(value, list) or any(
         isinstance(s, bool) or not isinstance(s, int) for s in value
     ):
@@ -208,6 +211,12 @@ async def resolve_records(outbox: Outbox, names: list[str] | None) -> list[Targe
         if not records:
             raise ApiError.invalid(
                 "there is no active target; create one with POST /targets", "targets", "no_target"
+            )
+        if len(records) > MAX_TARGETS:
+            raise ApiError.conflict(
+                f"{len(records)} targets are active and at most {MAX_TARGETS} receive one event: "
+                "name them in targets",
+                "targets",
             )
     else:
         records = []
