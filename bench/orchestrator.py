@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import bench.mz
+import bench.mz_cpu
 import bench.mz_pending
 import bench.refs
 from bench.builder import DEFAULT_EVENT_BYTES
@@ -56,6 +57,7 @@ ORDER = (
     "requests_loop",
     "requests_session",
     "delivery_soak",
+    "delivery_cpu",
     "rate_1000",
     "memory_soak",
 )

@@ -63,6 +63,10 @@ def stop_process(proc: subprocess.Popen[bytes], grace: float = 3.0) -> None:
     # Whatever the child left behind in its group goes too.
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+    for stream in (proc.stdout, proc.stderr):  # its pipes are ours to close
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
 
 
 @dataclass(slots=True)

@@ -154,9 +154,17 @@ def _declare(
             raise ValueError(f"measurement {name!r} declared twice")
         doc = (run.__doc__ or "").strip().splitlines()
         table[name] = Measurement(
-            name, unit, run, full, quick, doc[0] if doc else "", refs, goals, needs_receiver,
+            name,
+            unit,
+            run,
+            full,
+            quick,
+            doc[0] if doc else "",
+            refs,
+            goals,
+            needs_receiver,
             rounds,
-        )  # fmt: skip
+        )
         return run
 
     return decorate

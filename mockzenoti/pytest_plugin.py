@@ -131,7 +131,7 @@ def zenoti_config(
     """
     from dataclasses import replace
 
-    from mockzenoti.seeds import test_seed
+    from mockzenoti.scenarios.seeds import test_seed
     from mockzenoti.testing.settings import merge_markers
 
     merged = _checked(lambda: merge_markers(zenoti_settings, request.node.iter_markers("zenoti")))

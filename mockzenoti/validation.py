@@ -3,8 +3,13 @@
 ``validate(payload)`` picks the catalog entry by the payload's wire
 ``event_type`` and returns a list of ``Problem``s (empty when the payload is
 valid). Each problem names a dotted path (``data.appointments.0.room_name``)
-and says what was expected and what was found. Validators are compiled once per
-entry and reused, so validating tens of thousands of events is cheap.
+and says what was expected and what was found.
+
+Schemas are checked by ``jsonschema-rs`` (a compiled validator, about 3 µs
+for a valid event, a hundred times faster than pure-Python ``jsonschema``);
+each entry's validator is built once and reused, so validating tens of
+thousands of events is cheap. Its patterns follow JSON Schema's (ECMA 262)
+regular expressions: ``$`` does not match before a final newline.
 
 Plain synchronous Python: no asyncio, no aiohttp.
 """
@@ -12,22 +17,27 @@ Plain synchronous Python: no asyncio, no aiohttp.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.validators import extend
+import jsonschema_rs
 
-from mockzenoti._fastcheck import Check, Unsupported, compile_schema
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
+from mockzenoti.catalog.formats import FORMATS
 from mockzenoti.errors import MockZenotiError, closest
-from mockzenoti.formats import FORMATS
 from mockzenoti.jsonfast import json_type
 
-__all__ = ["InvalidPayload", "Problem", "check", "format_problems", "is_valid", "validate"]
+__all__ = [
+    "InvalidPayload",
+    "Problem",
+    "check",
+    "format_problems",
+    "is_valid",
+    "schema_at",
+    "validate",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,38 +67,25 @@ class InvalidPayload(MockZenotiError):
         self.problems = problems
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
-    # Python's ``$`` also matches before a final newline; JSON Schema's (ECMA 262)
-    # does not. Require the match of an end-anchored pattern to reach the end.
-    if not isinstance(instance, str):
-        return
-    found = _regex(pattern).search(instance)
-    if found is None or (pattern.endswith("$") and found.end() != len(instance)):
-        yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-_Validator = extend(Draft202012Validator, {"pattern": _pattern})
-_COMPILED: dict[tuple[str, str, str | None], tuple[Any, Check]] = {}
+_COMPILED: dict[tuple[str, str, str | None], Any] = {}
 _FORMAT_BY_PATTERN = {f.pattern: f for f in FORMATS.values()}
 
 
-def _compiled(entry: CatalogEntry) -> tuple[Any, Check]:
-    """The entry's jsonschema validator and fast yes/no check, built once."""
+def _compiled(entry: CatalogEntry) -> Any:
+    """The entry's compiled validator, built once."""
     key = (entry.name, entry.event_type, entry.event_resource)
     found = _COMPILED.get(key)
     if found is None:
-        validator = _Validator(entry.schema)
-        try:
-            fast = compile_schema(entry.schema)
-        except Unsupported:
-            fast = validator.is_valid
-        found = _COMPILED[key] = (validator, fast)
+        found = _COMPILED[key] = jsonschema_rs.Draft202012Validator(entry.schema)
     return found
+
+
+def schema_at(schema: dict[str, Any], path: Iterable[str | int]) -> Any:
+    """The part of ``schema`` at ``path`` (a validation error's ``schema_path``)."""
+    node: Any = schema
+    for part in path:
+        node = node[part]
+    return node
 
 
 @lru_cache(maxsize=1)
@@ -112,22 +109,19 @@ def _join(path: Iterable[Any]) -> str:
 _UNEXPECTED = "unexpected key (not in the documented shape)"
 
 
-def _problems(error: ValidationError, event_type: str | None) -> Iterator[Problem]:
-    path = list(error.absolute_path)
-    kind, expected, value = error.validator, error.validator_value, error.instance
+def _problems(error: Any, entry: CatalogEntry) -> Iterator[Problem]:
+    path = [str(p) for p in error.instance_path]
+    event_type = entry.event_type
+    kind, value = error.kind.name, error.instance
     if kind == "required":
-        missing = [k for k in expected if isinstance(value, dict) and k not in value]
-        for key in missing:
-            yield Problem(_join([*path, key]), "missing (the documented shape has it)", event_type)
+        key = error.kind.property
+        yield Problem(_join([*path, key]), "missing (the documented shape has it)", event_type)
         return
     if kind == "additionalProperties":
-        known = error.schema.get("properties", {})
-        for key in value:
-            if key not in known:
-                yield Problem(
-                    _join([*path, key]), "unexpected key (not in the documented shape)", event_type
-                )
+        for key in error.kind.unexpected:
+            yield Problem(_join([*path, key]), _UNEXPECTED, event_type)
         return
+    expected = schema_at(entry.schema, error.schema_path)  # the keyword's value
     if kind == "type":
         wanted = " or ".join(expected) if isinstance(expected, list) else expected
         message = f"expected {wanted}, got {_got(value)}"
@@ -147,13 +141,13 @@ def _problems(error: ValidationError, event_type: str | None) -> Iterator[Proble
 
 
 def _check_entry(payload: dict[str, Any], entry: CatalogEntry) -> list[Problem]:
-    validator, fast = _compiled(entry)
-    if fast(payload):
+    validator = _compiled(entry)
+    if validator.is_valid(payload):
         return []
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for error in validator.iter_errors(payload):
-        for problem in _problems(error, entry.event_type):
+        for problem in _problems(error, entry):
             if (problem.path, problem.message) not in seen:
                 seen.add((problem.path, problem.message))
                 problems.append(problem)

@@ -10,12 +10,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-STATUS_STATE = {0: "new", 4: "confirmed", 2: "checked-in", 1: "closed", -1: "cancelled",
-                -2: "noshow"}  # fmt: skip
-BOOKING_END = {"Cancelled": "cancelled", "Deleted": "deleted", "NoShow": "noshow",
-               "Approved": "approved", "Rejected": "rejected"}  # fmt: skip
-MEMBERSHIP_STATE = {"Freeze": "frozen", "Unfreeze": "active", "Cancelled": "cancelled",
-                    "Reinstate": "active"}  # fmt: skip
+STATUS_STATE = {
+    0: "new",
+    4: "confirmed",
+    2: "checked-in",
+    1: "closed",
+    -1: "cancelled",
+    -2: "noshow",
+}
+BOOKING_END = {
+    "Cancelled": "cancelled",
+    "Deleted": "deleted",
+    "NoShow": "noshow",
+    "Approved": "approved",
+    "Rejected": "rejected",
+}
+MEMBERSHIP_STATE = {
+    "Freeze": "frozen",
+    "Unfreeze": "active",
+    "Cancelled": "cancelled",
+    "Reinstate": "active",
+}
 
 
 class Consumer:
@@ -23,11 +38,21 @@ class Consumer:
 
     def __init__(self, setup: dict[str, Any]) -> None:
         self.tables: dict[str, dict[str, dict[str, Any]]] = {
-            s: {} for s in ("sessions", "bookings", "appointment_groups", "invoices",
-                            "memberships", "packages", "guests", "employees")
-        }  # fmt: skip
-        self.class_ids = {(c["id"], k["name"]): k["class_id"]
-                          for c in setup["centers"] for k in c["classes"]}  # fmt: skip
+            s: {}
+            for s in (
+                "sessions",
+                "bookings",
+                "appointment_groups",
+                "invoices",
+                "memberships",
+                "packages",
+                "guests",
+                "employees",
+            )
+        }
+        self.class_ids = {
+            (c["id"], k["name"]): k["class_id"] for c in setup["centers"] for k in c["classes"]
+        }
 
     def take(self, body: bytes) -> None:
         event = json.loads(body)
@@ -46,20 +71,27 @@ class Consumer:
             "state": {"Cancelled": "cancelled", "Deleted": "deleted"}.get(action, "scheduled"),
             "center_id": d["center_id"],
             "class_id": self.class_ids[(d["center_id"], d["class_name"])],
-            "class_name": d["class_name"], "start_time": d["start_time"],
-            "end_time": d["end_time"], "duration_in_mins": d["duration_in_mins"],
-            "capacity": d["capacity"], "web_capacity": d["web_capacity"],
+            "class_name": d["class_name"],
+            "start_time": d["start_time"],
+            "end_time": d["end_time"],
+            "duration_in_mins": d["duration_in_mins"],
+            "capacity": d["capacity"],
+            "web_capacity": d["web_capacity"],
             "seats_taken": old["seats_taken"],
-        }  # fmt: skip
+        }
 
     def _class_booking(self, action: str, d: dict[str, Any]) -> None:
         rid, sid = str(d["registration_id"]), str(d["session_id"])
         bookings, session = self.tables["bookings"], self.tables["sessions"][sid]
         if action == "Created":
             waitlist = d["waitlist"]
-            bookings[rid] = {"state": "waitlisted" if waitlist else "booked", "session_id":
-                             d["session_id"], "guest_id": d["guest_id"],
-                             "center_id": d["center_id"], "waitlist": waitlist}  # fmt: skip
+            bookings[rid] = {
+                "state": "waitlisted" if waitlist else "booked",
+                "session_id": d["session_id"],
+                "guest_id": d["guest_id"],
+                "center_id": d["center_id"],
+                "waitlist": waitlist,
+            }
             session["seats_taken"] += 0 if waitlist else 1
             return
         b = bookings[rid]
@@ -77,19 +109,33 @@ class Consumer:
         gid = d["appointment_group_id"]
         if action == "Created":
             groups[gid] = {
-                "state": "new", "status": 0, "center_id": d["center_id"],
-                "guest_id": d["guest"]["id"], "invoice_id": d["invoice_id"],
-                "appointments": [{"id": a["id"], "service_id": a["service_id"],
-                                  "therapist_id": a["therapist_id"], "start_time": a["start_time"],
-                                  "end_time": a["end_time"], "progress": 0}
-                                 for a in d["appointments"]],
+                "state": "new",
+                "status": 0,
+                "center_id": d["center_id"],
+                "guest_id": d["guest"]["id"],
+                "invoice_id": d["invoice_id"],
+                "appointments": [
+                    {
+                        "id": a["id"],
+                        "service_id": a["service_id"],
+                        "therapist_id": a["therapist_id"],
+                        "start_time": a["start_time"],
+                        "end_time": a["end_time"],
+                        "progress": 0,
+                    }
+                    for a in d["appointments"]
+                ],
                 "feedback_version": None,
-            }  # fmt: skip
+            }
             self.tables["invoices"][d["invoice_id"]] = {
-                "state": "open", "appointment_group_id": gid, "guest_id": d["guest"]["id"],
-                "center_id": d["center_id"], "invoice_number": d["invoice_number"],
-                "receipt_number": None, "total": None,
-            }  # fmt: skip
+                "state": "open",
+                "appointment_group_id": gid,
+                "guest_id": d["guest"]["id"],
+                "center_id": d["center_id"],
+                "invoice_number": d["invoice_number"],
+                "receipt_number": None,
+                "total": None,
+            }
             return
         groups[gid]["status"] = d["appointment_group_status"]
         groups[gid]["state"] = STATUS_STATE[d["appointment_group_status"]]
@@ -111,8 +157,11 @@ class Consumer:
     def _invoice(self, action: str, d: dict[str, Any]) -> None:
         inv = d["invoice"]
         row = self.tables["invoices"][inv["id"]]
-        row.update(state="closed", receipt_number=inv["receipt_number"],
-                   total=inv["total_price"]["sum_total"])  # fmt: skip
+        row.update(
+            state="closed",
+            receipt_number=inv["receipt_number"],
+            total=inv["total_price"]["sum_total"],
+        )
 
     # -- people -----------------------------------------------------------------------
 
@@ -124,10 +173,14 @@ class Consumer:
             return
         info, prefs = d["personal_info"], d["preferences"]
         old = guests.get(d["id"])
-        current = old["preferences"] if old else {
-            c: {ch: "opted-in" for ch in ("email", "sms", "whatsapp")}
-            for c in ("marketing", "transactional")
-        }  # fmt: skip
+        current = (
+            old["preferences"]
+            if old
+            else {
+                c: {ch: "opted-in" for ch in ("email", "sms", "whatsapp")}
+                for c in ("marketing", "transactional")
+            }
+        )
 
         def flag(on: bool) -> str:
             return "opted-in" if on else "opted-out"
@@ -138,18 +191,25 @@ class Consumer:
         current["transactional"]["sms"] = flag(prefs["receive_transactional_sms"])
         current["transactional"]["whatsapp"] = flag(prefs["receive_transactional_whatsapp"])
         guests[d["id"]] = {
-            "state": "deleted" if action == "Deleted" else "exists", "center_id": d["center_id"],
-            "code": d["code"], "first_name": info["first_name"], "last_name": info["last_name"],
-            "email": info["email"], "preferences": current,
-        }  # fmt: skip
+            "state": "deleted" if action == "Deleted" else "exists",
+            "center_id": d["center_id"],
+            "code": d["code"],
+            "first_name": info["first_name"],
+            "last_name": info["last_name"],
+            "email": info["email"],
+            "preferences": current,
+        }
 
     def _employee(self, action: str, d: dict[str, Any]) -> None:
         info = d["personal_info"]
         self.tables["employees"][d["id"]] = {
-            "state": "deleted" if action == "Deleted" else "active", "center_id": d["center_id"],
-            "first_name": info["first_name"], "last_name": info["last_name"],
-            "email": info["email"], "job_name": d["job_info"]["job_name"],
-        }  # fmt: skip
+            "state": "deleted" if action == "Deleted" else "active",
+            "center_id": d["center_id"],
+            "first_name": info["first_name"],
+            "last_name": info["last_name"],
+            "email": info["email"],
+            "job_name": d["job_info"]["job_name"],
+        }
 
     # -- sales ------------------------------------------------------------------------
 
@@ -157,11 +217,15 @@ class Consumer:
         rows = self.tables["memberships"]
         if action == "Created":
             rows[d["user_membership_id"]] = {
-                "state": "active", "guest_id": d["guest_id"], "center_id": d["center"]["id"],
-                "plan_id": d["membership"]["id"], "plan_name": d["membership"]["name"],
-                "invoice_id": d["group_user_membership_id"], "expiry_date": d["expiry_date"],
+                "state": "active",
+                "guest_id": d["guest_id"],
+                "center_id": d["center"]["id"],
+                "plan_id": d["membership"]["id"],
+                "plan_name": d["membership"]["name"],
+                "invoice_id": d["group_user_membership_id"],
+                "expiry_date": d["expiry_date"],
                 "guestpass_balance": d["membership"]["guestpass_balance"],
-            }  # fmt: skip
+            }
             return
         rows[d["user_membership_id"]]["state"] = MEMBERSHIP_STATE[action]
 
@@ -173,13 +237,23 @@ class Consumer:
         pid = d["user_package_id"]
         if action == "Creation":
             rows[pid] = {
-                "state": "sold", "guest_id": None, "center_id": d["center"]["id"],
-                "plan_id": d["package"]["id"], "plan_name": d["package"]["name"],
-                "invoice_id": d["invoice"]["id"], "end": d["date"]["end"],
-                "balances": [{"service_id": s["service_type_info"]["id"], "total": s["total"],
-                              "used": s["used"], "balance": s["balance"]}
-                             for s in d["services"]],
-            }  # fmt: skip
+                "state": "sold",
+                "guest_id": None,
+                "center_id": d["center"]["id"],
+                "plan_id": d["package"]["id"],
+                "plan_name": d["package"]["name"],
+                "invoice_id": d["invoice"]["id"],
+                "end": d["date"]["end"],
+                "balances": [
+                    {
+                        "service_id": s["service_type_info"]["id"],
+                        "total": s["total"],
+                        "used": s["used"],
+                        "balance": s["balance"],
+                    }
+                    for s in d["services"]
+                ],
+            }
             return
         row = rows[pid]
         if action in ("StatusUpdate", "ValidityUpdate"):

@@ -47,11 +47,15 @@ def test_bad_set_exits_2_naming_the_path() -> None:
 
 def test_set_values_are_read_by_type() -> None:
     code, out, _ = run(
-        "generate", "Guest.Created",
-        "--set", "data._id=42",
-        "--set", "data.personal_info.first_name=007",
-        "--set", "data.personal_info.dob_incomplete_year=null",
-    )  # fmt: skip
+        "generate",
+        "Guest.Created",
+        "--set",
+        "data._id=42",
+        "--set",
+        "data.personal_info.first_name=007",
+        "--set",
+        "data.personal_info.dob_incomplete_year=null",
+    )
     assert code == 0
     data = json.loads(out)["data"]
     assert data["_id"] == 42

@@ -30,8 +30,18 @@ def test_simulate_prints_the_api_stream_as_json_lines() -> None:
 
 
 def test_sizes_and_duration_reach_the_simulation() -> None:
-    code, out, _ = run("simulate", "day-in-the-life", "-s", "3", "--duration", "2h",
-                       "--centers", "2", "--appointments-per-day", "5")  # fmt: skip
+    code, out, _ = run(
+        "simulate",
+        "day-in-the-life",
+        "-s",
+        "3",
+        "--duration",
+        "2h",
+        "--centers",
+        "2",
+        "--appointments-per-day",
+        "5",
+    )
     assert code == 0
     sim = load_scenario("day-in-the-life").simulate(
         "3", duration="2h", sizes={"centers": 2, "appointments_per_day": 5}
@@ -41,8 +51,9 @@ def test_sizes_and_duration_reach_the_simulation() -> None:
 
 def test_expect_writes_the_truth_and_out_writes_a_file(tmp_path: Path) -> None:
     out, truth = tmp_path / "events.jsonl", tmp_path / "truth.json"
-    code, stdout, _ = run("simulate", "appointment-lifecycle", "-s", "5", "--out", str(out),
-                          "--expect", str(truth))  # fmt: skip
+    code, stdout, _ = run(
+        "simulate", "appointment-lifecycle", "-s", "5", "--out", str(out), "--expect", str(truth)
+    )
     assert code == 0 and stdout == ""
     sim = load_scenario("appointment-lifecycle").simulate("5")
     assert out.read_bytes() == b"".join(e.body() + b"\n" for e in sim)
@@ -75,7 +86,10 @@ def test_a_yaml_file_runs_from_the_command_line(tmp_path: Path) -> None:
     code, out, _ = run("simulate", str(story), "-s", "2")
     assert code == 0
     assert [json.loads(line)["event_type"] for line in out.splitlines()] == [
-        "Guest.Created", "Guest.OptedOut", "Guest.Deleted"]  # fmt: skip
+        "Guest.Created",
+        "Guest.OptedOut",
+        "Guest.Deleted",
+    ]
 
 
 def test_configured_renames_flow_into_the_events(tmp_path: Path) -> None:
@@ -92,8 +106,9 @@ def test_scenarios_lists_every_builtin_on_one_line() -> None:
     assert code == 0
     lines = out.splitlines()
     for scenario in builtin_scenarios():
-        assert any(line.startswith(scenario.name + " ") and scenario.description in line
-                   for line in lines)  # fmt: skip
+        assert any(
+            line.startswith(scenario.name + " ") and scenario.description in line for line in lines
+        )
     assert "no-show-after-cancel.yaml" in out
 
 
@@ -120,8 +135,9 @@ def test_simulate_as_a_real_process_writes_events_and_truth(tmp_path: Path) -> N
         "    assert 'aiohttp' not in sys.modules, 'simulate imported aiohttp'\n"
         "    raise\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(truth)], capture_output=True,
-                          timeout=120, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(truth)], capture_output=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stderr.decode()
     lines = done.stdout.splitlines()
     assert len(lines) == 500

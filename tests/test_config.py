@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mockzenoti.config import ENV_VAR, Settings, find_config, load_settings
+from mockzenoti.catalog.config import ENV_VAR, Settings, find_config, load_settings
 from mockzenoti.errors import ConfigError
 
 

@@ -7,8 +7,8 @@ import weakref
 
 import pytest
 
-from mockzenoti.cycles import CyclePause
 from mockzenoti.scenarios import builtin_scenarios, load_scenario
+from mockzenoti.scenarios.cycles import CyclePause
 
 
 class _Node:

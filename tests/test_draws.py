@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from mockzenoti import draws
+from mockzenoti.factory import draws
 
 
 @pytest.mark.parametrize("seed", [0, 1, "mockzenoti:world:7"])

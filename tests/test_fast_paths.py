@@ -12,16 +12,23 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from mockzenoti.clock import at_local, local_date
 from mockzenoti.envelope import EventStream
 from mockzenoti.ids import ObjectIdFactory
 from mockzenoti.model.sales import round_cents
 from mockzenoti.render._common import local, local_day, midnight_utc, money, utc, utc_z
-from mockzenoti.timefmt import TICKS_PER_SECOND, dotnet_utc, utc_second, zone
+from mockzenoti.timefmt import TICKS_PER_SECOND, at_local, dotnet_utc, local_date, utc_second, zone
 from mockzenoti.world.rules import RULES, TransitionError, permits, require
 
-ZONES = ("Pacific/Honolulu", "Europe/London", "Australia/Sydney", "Asia/Kolkata",
-         "America/New_York", "Asia/Kathmandu", "Pacific/Chatham", "America/Santiago")  # fmt: skip
+ZONES = (
+    "Pacific/Honolulu",
+    "Europe/London",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "America/New_York",
+    "Asia/Kathmandu",
+    "Pacific/Chatham",
+    "America/Santiago",
+)
 
 
 def instants(seed: int, count: int) -> list[int]:
@@ -99,8 +106,10 @@ def test_permits_agrees_with_require_on_every_rule_state_and_time() -> None:
 def test_money_fast_paths_match_round() -> None:
     rng = random.Random(3)
     amounts = [0, 0.0, -0.0, 7, 120.0, -35.0, 0.005, 0.015, 2.675, 1.005, 5.12, -1.125, 1e15 + 0.5]
-    amounts += [rng.randrange(-50_000, 50_000) / rng.choice((1, 4, 8, 10, 100, 1000, 3))
-                for _ in range(20_000)]  # fmt: skip
+    amounts += [
+        rng.randrange(-50_000, 50_000) / rng.choice((1, 4, 8, 10, 100, 1000, 3))
+        for _ in range(20_000)
+    ]
     amounts += [a * r for a in amounts[:2_000] for r in (0.1, 0.0825, 0.2)]
     for a in amounts:
         rounded = round(a, 2)

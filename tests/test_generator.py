@@ -1,4 +1,4 @@
-"""generate() and generate_many(): determinism, seeds, pinned time, and the envelope's fidelity."""
+"""generate() and generate_many(): played by the world; determinism, seeds, time, the envelope."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ import pytest
 from mockzenoti.catalog import load_catalog
 from mockzenoti.envelope import EventStream
 from mockzenoti.errors import MockZenotiError, UnknownEventType
-from mockzenoti.generator import PERIOD_DAYS, PERIOD_START, generate, generate_many
+from mockzenoti.generator import PERIOD_DAYS, PERIOD_START, generate, generate_many, play
+from mockzenoti.generator.play import RECIPES, recipe_for
 from mockzenoti.ids import objectid_second
+from mockzenoti.scenarios.invariants import check_stream
 from mockzenoti.timefmt import TICKS_PER_SECOND, parse_dotnet_utc, to_datetime
 from mockzenoti.validation import validate
 from mockzenoti.vocab import SITES
+from mockzenoti.world import World
 
 CATALOG = load_catalog()
 NAMES = CATALOG.names
@@ -82,7 +85,8 @@ def test_timestamps_have_a_dotnet_fraction_and_never_go_back(name: str) -> None:
     stamps = [parse_dotnet_utc(e.timestamp) for e in events]
     assert all(DOTNET_UTC.match(e.timestamp) for e in events)
     assert stamps == sorted(stamps)
-    assert [e.seq for e in events] == list(range(60))
+    seqs = [e.seq for e in events]  # positions in the world's stream: increasing
+    assert seqs == sorted(set(seqs))
     # 7 fraction digits unless the fraction ends in zeros
     assert any(len(e.timestamp) == len("2025-01-01T00:00:00.1234567Z") for e in events)
 
@@ -99,13 +103,15 @@ def test_default_moments_fall_in_business_hours_of_the_period() -> None:
         assert 6 <= local.hour < 21
 
 
-def test_at_pins_the_first_event_and_must_be_aware() -> None:
+def test_at_starts_the_events_at_that_instant_and_must_be_aware() -> None:
     at = datetime(2024, 7, 25, 14, 52, 6, tzinfo=UTC)
-    event = generate("AppointmentGroup.Created", seed=1, at=at)
-    assert event.timestamp.startswith("2024-07-25T14:52:06.")
-    assert event.payload["data"]["appointments"][0]["creation_date"] == "2024-07-25T14:52:06"
+    events = list(generate_many("AppointmentGroup.Created", 3, seed=1, at=at))
+    first = to_datetime(parse_dotnet_utc(events[0].timestamp))
+    assert at <= first < at + timedelta(days=1)  # the first one at or after ``at``
+    created = events[0].payload["data"]["appointments"][0]["creation_date"]
+    assert created == events[0].timestamp[:19]
     other_zone = at.astimezone(timezone(timedelta(hours=-7)))
-    assert generate("AppointmentGroup.Created", seed=1, at=other_zone).body() == event.body()
+    assert generate("AppointmentGroup.Created", seed=1, at=other_zone).body() == events[0].body()
     with pytest.raises(MockZenotiError) as info:
         generate("Guest.Created", at=datetime(2024, 7, 25, 14, 52))
     assert info.value.field == "at"
@@ -151,3 +157,23 @@ def test_event_stream_keeps_given_fractions_and_orders_equal_instants() -> None:
     b = stream.stamp(whole)
     assert whole + 1234568 <= a < whole + TICKS_PER_SECOND
     assert b > a
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_generate_plays_the_world(name: str) -> None:
+    """Every type generate makes comes out of a world's stream, and validates."""
+    entry = CATALOG.get(name)
+    sim = play(entry, "w", catalog=CATALOG)
+    assert isinstance(sim.world, World)
+    made = next(e for e in sim if e.name == name)  # the world's own first event of the type
+    assert made.body() == generate(name, seed="w", catalog=CATALOG).body()
+    assert not validate(made.payload, CATALOG)
+    assert made.seq == sim.emitted - 1  # the stream's event, in its place
+
+
+@pytest.mark.parametrize("recipe", sorted(RECIPES))
+def test_the_worlds_generate_plays_keep_the_stream_invariants(recipe: str) -> None:
+    name = next(n for n in NAMES if recipe_for(n) is RECIPES[recipe])
+    sim = play(CATALOG.get(name), 5, catalog=CATALOG)
+    events = [event for _, event in zip(range(3000), sim, strict=False)]
+    assert check_stream(events, sim.world.setup()) == []

@@ -3,10 +3,11 @@
 Hypothesis feeds every body-taking route of the control API, and the files
 the CLI reads (``validate``, ``replay``, a scenario for ``run`` and
 ``simulate``, ``--config``), with random bytes, random JSON, JSON and YAML
-nested far beyond any limit, and YAML alias bombs. The API answers JSON (a 4xx
-for what it refuses, never a 500 or a traceback); the CLI exits 2 naming what is wrong (``validate``
-counts a bad document as invalid: 1), never with a traceback. Examples are
-bounded per test.
+nested far beyond any limit, YAML alias bombs, and escapes of lone
+surrogates. The API answers JSON (a 4xx for what it refuses, never a 500 or
+a traceback); the CLI exits 2 naming what is wrong (``validate`` counts a
+bad document as invalid: 1), never with a traceback. Examples are bounded
+per test.
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ DOCUMENTS: st.SearchStrategy[bytes] = st.one_of(
     DEEP_JSON.map(str.encode),
     DEEP_YAML.map(str.encode),
     st.just(BOMB.encode()),
+    st.sampled_from(  # JSON escapes of lone surrogates: valid JSON, but no text
+        [
+            b'{"url": "http://127.0.0.1/\\ud800"}',
+            b'["\\udfff"]',
+            b'{"\\ud800": 1}',
+            b'{"scenario_yaml": "a: \\ud800"}',
+            b'{"event_type": "Guest.Created", "seed": "\\ud800"}',
+        ]
+    ),
 )
 FEW = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -76,8 +86,11 @@ BODY_ROUTES = [
 def server() -> Iterator[ServerThread]:
     """A server with one target, for every example of the module."""
     with ServerThread() as running:
-        created = requests.post(f"{running.base}/targets", timeout=10, json={
-            "id": "t1", "url": f"{running.base}/sink/s1", "retry": "none"})  # fmt: skip
+        created = requests.post(
+            f"{running.base}/targets",
+            timeout=10,
+            json={"id": "t1", "url": f"{running.base}/sink/s1", "retry": "none"},
+        )
         assert created.status_code == 201, created.text
         yield running
 
@@ -88,8 +101,13 @@ def test_the_api_answers_any_body_with_json_never_a_500(
     server: ServerThread, route: tuple[str, str], body: bytes
 ) -> None:
     method, path = route
-    answer = requests.request(method, server.base + path, data=body, timeout=60,
-                              headers={"Content-Type": "application/json"})  # fmt: skip
+    answer = requests.request(
+        method,
+        server.base + path,
+        data=body,
+        timeout=60,
+        headers={"Content-Type": "application/json"},
+    )
     assert answer.status_code < 500, (path, answer.status_code, answer.text[:300])
     assert "Traceback" not in answer.text
     if answer.status_code >= 400:  # an empty body or {} is a valid request to some routes
@@ -124,7 +142,10 @@ def test_the_cli_refuses_any_file_with_exit_2_never_a_traceback(
     result = CliRunner().invoke(cli, _args(command, path))
     unexpected: Any = result.exception
     assert unexpected is None or isinstance(unexpected, SystemExit), (
-        command, data[:200], repr(unexpected))  # fmt: skip
+        command,
+        data[:200],
+        repr(unexpected),
+    )
     assert "Traceback" not in result.output
     if command == "config" and result.exit_code == 0:
         return  # a random document can be valid TOML with nothing mockzenoti reads

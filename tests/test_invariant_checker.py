@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from mockzenoti.clock import MINUTE_TICKS as MIN
 from mockzenoti.event import Event
 from mockzenoti.scenarios.invariants import check_stream
+from mockzenoti.timefmt import MINUTE_TICKS as MIN
 from mockzenoti.world import World
 
 
@@ -76,8 +76,11 @@ def early_no_show(events: list[Event]) -> list[Event]:
 
 def over_capacity(events: list[Event]) -> list[Event]:
     i = index(events, "Class.Schedule.Created")
-    return [*events[:i], edited(events[i], lambda p: p["data"].update(capacity=1)),
-            *events[i + 1 :]]  # fmt: skip
+    return [
+        *events[:i],
+        edited(events[i], lambda p: p["data"].update(capacity=1)),
+        *events[i + 1 :],
+    ]
 
 
 def time_goes_back(events: list[Event]) -> list[Event]:
@@ -88,8 +91,11 @@ def time_goes_back(events: list[Event]) -> list[Event]:
 
 def registration_goes_back(events: list[Event]) -> list[Event]:
     i = index(events, "Class.Booking.Created", 1)
-    return [*events[:i], edited(events[i], lambda p: p["data"].update(registration_id=1)),
-            *events[i + 1 :]]  # fmt: skip
+    return [
+        *events[:i],
+        edited(events[i], lambda p: p["data"].update(registration_id=1)),
+        *events[i + 1 :],
+    ]
 
 
 def wrong_local_time(events: list[Event]) -> list[Event]:
@@ -122,8 +128,7 @@ def invoice_elsewhere(events: list[Event]) -> list[Event]:
 def missing_guest_key(events: list[Event]) -> list[Event]:
     i = index(events, "Class.Booking.Created")
     e = events[i]
-    return [*events[:i], Event(e.name, e.payload, e.keys[:2], e.seq, e.center_id),
-            *events[i + 1 :]]  # fmt: skip
+    return [*events[:i], Event(e.name, e.payload, e.keys[:2], e.seq, e.center_id), *events[i + 1 :]]
 
 
 def session_ended_with_live_bookings(events: list[Event]) -> list[Event]:
@@ -137,8 +142,11 @@ def session_ended_with_live_bookings(events: list[Event]) -> list[Event]:
 
 def renamed_guest(events: list[Event]) -> list[Event]:
     i = index(events, "AppointmentGroup.Created")
-    return [*events[:i], edited(events[i], lambda p: p["data"]["guest"].update(first_name="X")),
-            *events[i + 1 :]]  # fmt: skip
+    return [
+        *events[:i],
+        edited(events[i], lambda p: p["data"]["guest"].update(first_name="X")),
+        *events[i + 1 :],
+    ]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,13 @@ import pytest
 from mockzenoti.catalog import load_catalog
 from mockzenoti.errors import OverrideError
 from mockzenoti.generator import generate, generate_many
-from mockzenoti.overrides import Overrides, coerce_text, parse_assignment, resolve, set_path
+from mockzenoti.generator.overrides import (
+    Overrides,
+    coerce_text,
+    parse_assignment,
+    resolve,
+    set_path,
+)
 from mockzenoti.validation import validate
 
 CATALOG = load_catalog()
@@ -69,15 +75,19 @@ def test_list_index_out_of_range_and_non_index_are_refused() -> None:
 @pytest.mark.parametrize(
     ("name", "path", "value", "reason"),
     [
-        ("AppointmentGroup.Created", "data.appointments.0.service_duration_in_minutes", "sixty",
-         "integer"),
+        (
+            "AppointmentGroup.Created",
+            "data.appointments.0.service_duration_in_minutes",
+            "sixty",
+            "integer",
+        ),
         ("Guest.Created", "data.personal_info.mobile_phone", "555-0100", "null"),
         ("AppointmentGroup.Created", "data.appointments.0.room_id", "Suite 2", "GUID"),
         ("Class.Booking.Created", "data.session_id", 1.5, "integer"),
         ("Guest.Created", "event_type", "Guest.Made", "unknown event type"),
         ("Invoice.Closed", "data.invoice.guest", {"id": "x"}, ""),
     ],
-)  # fmt: skip
+)
 def test_values_that_break_the_schema_are_refused_naming_path_and_reason(
     name: str, path: str, value: object, reason: str
 ) -> None:

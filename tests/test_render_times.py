@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mockzenoti.clock import add_local_days, at_local
 from mockzenoti.factory import EntityFactory
 from mockzenoti.model import Center
 from mockzenoti.render import RENDERERS
@@ -20,7 +19,7 @@ from mockzenoti.render.guest import guest_created
 from mockzenoti.render.invoice import invoice_closed
 from mockzenoti.render.membership import membership_freeze
 from mockzenoti.render.package import package_redemption
-from mockzenoti.timefmt import from_datetime
+from mockzenoti.timefmt import add_local_days, at_local, from_datetime
 from mockzenoti.vocab import SITES, Site
 
 MINUTE = 600_000_000
@@ -49,8 +48,9 @@ def test_appointment_group_matches_the_documented_bellevue_example() -> None:
     booked = ticks("2024-07-25T14:52:06")
     factory, center = make_center(BELLEVUE, booked)
     laser = next(s for s in center.services if s.name == "Laser Hair - Male")
-    group = factory.appointment_group(center, factory.guest(center, booked), start, booked,
-                                      services=[laser])  # fmt: skip
+    group = factory.appointment_group(
+        center, factory.guest(center, booked), start, booked, services=[laser]
+    )
     data = appointment_group_created(group)
     appt = data["appointments"][0]
     assert data["center_Name"] == "Bellevue"

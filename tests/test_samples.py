@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 from mockzenoti.catalog import load_catalog
-from mockzenoti.formats import matches
-from mockzenoti.samples import COMPLETIONS, REPAIRS
+from mockzenoti.catalog.formats import matches
+from mockzenoti.catalog.samples import COMPLETIONS, REPAIRS
 
 CATALOG = load_catalog()
 

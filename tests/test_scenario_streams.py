@@ -40,11 +40,20 @@ def stream(name: str, seed: int) -> tuple[tuple[Event, ...], dict]:  # type: ign
     events=st.integers(1, 1_500),
 )
 def test_every_stream_keeps_the_invariants(
-    name: str, seed: int, centers: int, guests: int, sessions: int, appointments: int,
+    name: str,
+    seed: int,
+    centers: int,
+    guests: int,
+    sessions: int,
+    appointments: int,
     events: int,
-) -> None:  # fmt: skip
-    sizes = {"centers": centers, "guests": guests, "sessions_per_day": sessions,
-             "appointments_per_day": appointments}  # fmt: skip
+) -> None:
+    sizes = {
+        "centers": centers,
+        "guests": guests,
+        "sessions_per_day": sessions,
+        "appointments_per_day": appointments,
+    }
     sim = load_scenario(name).simulate(seed, events=events, sizes=sizes)
     produced = list(sim)
     assert len(produced) <= events
@@ -86,22 +95,48 @@ def test_every_event_of_every_builtin_validates_against_its_schema(name: str, se
 def test_finite_builtins_end_on_their_own_and_cover_their_lifecycle(name: str) -> None:
     kinds = {e.name for seed in (3, 17, 2024) for e in stream(name, seed)[0]}
     expected = {
-        "class-lifecycle": {"Class.Schedule.Created", "Class.Booking.Created",
-                            "Class.Booking.Cancelled", "Class.Booking.NoShow"},
-        "appointment-lifecycle": {"AppointmentGroup.Created", "AppointmentGroup.Status",
-                                  "Appointment.Started", "Appointment.Completed",
-                                  "Invoice.Closed"},
-        "guest-lifecycle": {"Guest.Created", "Guest.Updated", "Guest.OptedOut", "Guest.Deleted",
-                            "Employee.Created"},
-        "membership-lifecycle": {"Guest.Membership.Created", "Guest.Membership.Freeze",
-                                 "Guest.Membership.Unfreeze", "Guest.Membership.Cancelled",
-                                 "Guest.Membership.Reinstate", "Guestpass.redeemed"},
-        "package-lifecycle": {"Guest.Package.Creation", "Guest.Package.StatusUpdate",
-                              "Guest.Package.Redemption", "Guest.Package.RedemptionReversal",
-                              "Guest.Package.ValidityUpdate"},
-        "day-in-the-life": {"Class.Booking.Created", "AppointmentGroup.Created",
-                            "Invoice.Closed", "Guest.Created"},
-    }[name]  # fmt: skip
+        "class-lifecycle": {
+            "Class.Schedule.Created",
+            "Class.Booking.Created",
+            "Class.Booking.Cancelled",
+            "Class.Booking.NoShow",
+        },
+        "appointment-lifecycle": {
+            "AppointmentGroup.Created",
+            "AppointmentGroup.Status",
+            "Appointment.Started",
+            "Appointment.Completed",
+            "Invoice.Closed",
+        },
+        "guest-lifecycle": {
+            "Guest.Created",
+            "Guest.Updated",
+            "Guest.OptedOut",
+            "Guest.Deleted",
+            "Employee.Created",
+        },
+        "membership-lifecycle": {
+            "Guest.Membership.Created",
+            "Guest.Membership.Freeze",
+            "Guest.Membership.Unfreeze",
+            "Guest.Membership.Cancelled",
+            "Guest.Membership.Reinstate",
+            "Guestpass.redeemed",
+        },
+        "package-lifecycle": {
+            "Guest.Package.Creation",
+            "Guest.Package.StatusUpdate",
+            "Guest.Package.Redemption",
+            "Guest.Package.RedemptionReversal",
+            "Guest.Package.ValidityUpdate",
+        },
+        "day-in-the-life": {
+            "Class.Booking.Created",
+            "AppointmentGroup.Created",
+            "Invoice.Closed",
+            "Guest.Created",
+        },
+    }[name]
     assert expected <= kinds
 
 
@@ -139,8 +174,9 @@ def test_events_lift_a_builtins_natural_length_and_duration_bounds_it() -> None:
     assert [e.body() for e in longer[: len(natural)]] == [e.body() for e in natural]
     short = day.simulate(4, duration="3h")
     first = parse_dotnet_utc(natural[0].timestamp)
-    assert all(parse_dotnet_utc(e.timestamp) - short.world.start <= 3 * 36_000_000_000
-               for e in short)  # fmt: skip
+    assert all(
+        parse_dotnet_utc(e.timestamp) - short.world.start <= 3 * 36_000_000_000 for e in short
+    )
     assert first >= short.world.start
 
 

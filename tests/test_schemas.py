@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from mockzenoti._paths import fixtures_dir
 from mockzenoti.catalog import CatalogEntry, load_catalog
+from mockzenoti.catalog.fixtures import fixtures_dir
 from tools.build_schemas import build
 
 CATALOG = load_catalog()
@@ -153,11 +153,22 @@ def test_string_forms_are_referenced_from_defs(name: str, dotted: str, ref: str)
 
 def test_documented_enums_and_consts() -> None:
     assert _field("AppointmentGroup.Status", "appointment_group_status")["enum"] == [
-        -2, -1, 0, 1, 2, 4, 10, 11, 20, 21,
-    ]  # fmt: skip
+        -2,
+        -1,
+        0,
+        1,
+        2,
+        4,
+        10,
+        11,
+        20,
+        21,
+    ]
     assert _field("Appointment.Completed", "appointments.*.appointment_progress")["enum"] == [
-        0, 1, 2,
-    ]  # fmt: skip
+        0,
+        1,
+        2,
+    ]
     assert _field("Appointment.Feedback.V1", "version")["const"] == 1
     assert _field("Appointment.Feedback.V2", "version")["const"] == 2
     assert _field("Guest.OptedIn", "current_preferences.marketing.sms")["enum"] == [

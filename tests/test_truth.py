@@ -17,8 +17,16 @@ from mockzenoti.scenarios.truth import truth_bytes
 from mockzenoti.world.rules import STATUS_NAMES
 
 NAMES = [s.name for s in builtin_scenarios()]
-SECTIONS = ("sessions", "bookings", "appointment_groups", "invoices", "memberships",
-            "packages", "guests", "employees")  # fmt: skip
+SECTIONS = (
+    "sessions",
+    "bookings",
+    "appointment_groups",
+    "invoices",
+    "memberships",
+    "packages",
+    "guests",
+    "employees",
+)
 
 
 def comparable(truth: dict[str, Any]) -> dict[str, Any]:
@@ -32,8 +40,9 @@ def comparable(truth: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def replay(name: str, seed: int, events: int | None, sizes: dict[str, Any] | None = None
-           ) -> tuple[dict[str, Any], dict[str, Any], list[bytes]]:  # fmt: skip
+def replay(
+    name: str, seed: int, events: int | None, sizes: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any], list[bytes]]:
     sim = load_scenario(name).simulate(seed, events=events, sizes=sizes, track_truth=True)
     consumer = Consumer(sim.world.setup())
     bodies = []

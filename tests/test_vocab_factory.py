@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mockzenoti import people
-from mockzenoti.clock import MINUTE_TICKS
-from mockzenoti.factory import EntityFactory
+from mockzenoti.factory import EntityFactory, people
 from mockzenoti.model import Center
+from mockzenoti.timefmt import MINUTE_TICKS
 from mockzenoti.vocab import (
     CENTER_KINDS,
     CLASSES,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mockzenoti.clock import MINUTE_TICKS as MIN
 from mockzenoti.model import Center, ClassSession
+from mockzenoti.timefmt import MINUTE_TICKS as MIN
 from mockzenoti.validation import validate
 from mockzenoti.world import TransitionError, World
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from mockzenoti._paths import fixtures_dir
+from mockzenoti.catalog.fixtures import fixtures_dir
 from mockzenoti.scenarios import ScenarioError, load_scenario
+from mockzenoti.scenarios.files import parse_yaml_scenario
 from mockzenoti.scenarios.invariants import check_stream
-from mockzenoti.scenarios.yaml_scenario import parse_yaml_scenario
 from mockzenoti.validation import validate
 
 EXAMPLES = sorted((fixtures_dir() / "scenarios").glob("*.yaml"))
@@ -51,8 +51,11 @@ def test_no_show_after_cancel_tells_its_story_with_the_pinned_values() -> None:
     maya = next(g for g in created if g["personal_info"]["first_name"] == "Maya")
     assert maya["personal_info"]["email"] == "maya.okafor@example.com"
     story = [e.name for e in events if e.name.startswith("Class.")]
-    assert story[-3:] == ["Class.Booking.Cancelled", "Class.Booking.Approved",
-                          "Class.Booking.NoShow"]  # fmt: skip
+    assert story[-3:] == [
+        "Class.Booking.Cancelled",
+        "Class.Booking.Approved",
+        "Class.Booking.NoShow",
+    ]
     no_show = events[-1].payload["data"]
     assert no_show["guest_id"] == maya["id"]
     schedule = events[0].payload["data"]
@@ -117,12 +120,18 @@ steps:
   - wait: 2h
   - no-show: b
 """
-    endings = {tuple(e.name for e in run(text, seed) if e.name.startswith("Class.Booking.")
-                     and e.name != "Class.Booking.Created") for seed in range(12)}  # fmt: skip
+    endings = {
+        tuple(
+            e.name
+            for e in run(text, seed)
+            if e.name.startswith("Class.Booking.") and e.name != "Class.Booking.Created"
+        )
+        for seed in range(12)
+    }
     assert endings == {("Class.Booking.Cancelled",), ("Class.Booking.NoShow",)}
 
 
-def test_a_refusal_only_the_world_can_see_stops_the_run_at_its_line() -> None:
+def test_a_refusal_the_world_makes_is_found_by_the_dry_run_at_its_line() -> None:
     text = """
 steps:
   - create: session
@@ -131,11 +140,59 @@ steps:
   - book: s
   - book: s
 """
-    scenario = parse_yaml_scenario(text, "full.yaml")
-    with pytest.raises(ScenarioError) as caught:
-        list(scenario.simulate(1))
+    with pytest.raises(ScenarioError) as caught:  # at load: the dry run asked the world
+        list(parse_yaml_scenario(text, "full.yaml").simulate(1))
     assert caught.value.file == "full.yaml" and caught.value.line == 7
     assert "seats taken" in str(caught.value) and "steps[2].book" in str(caught.value)
+
+
+def test_a_refusal_only_the_run_can_see_stops_it_at_the_parameters_line() -> None:
+    text = """
+steps:
+  - create: guest
+  - wait: 1h
+  - create: guest
+    center: 2
+"""
+    scenario = parse_yaml_scenario(text, "third.yaml")  # three centers by default: it loads
+    sim = scenario.simulate(1, sizes={"centers": 1})
+    with pytest.raises(ScenarioError) as caught:
+        list(sim)
+    assert (caught.value.file, caught.value.line, caught.value.field) == (
+        "third.yaml",
+        6,
+        "steps[2].center",
+    )
+    assert "no center 2" in str(caught.value) and sim.emitted == 1
+
+
+def test_a_lenient_step_the_world_refuses_either_way_is_refused_at_load() -> None:
+    text = """
+steps:
+  - create: session
+    as: s
+  - book: s
+    as: b
+  - with_probability: 0.5
+    steps:
+      - cancel: b
+  - approve: b
+"""
+    error = refusal(text)
+    assert (error.line, error.field) == (10, "steps[3].approve")
+    assert "needs waitlisted" in str(error)
+
+
+def test_names_a_kind_offers_load_when_the_kind_is_left_to_the_seed() -> None:
+    text = "steps:\n  - create: session\n    class: Spin 45\n"
+    scenario = parse_yaml_scenario(text, "spin.yaml")
+    assert scenario.plan.kind is None
+    with pytest.raises(ScenarioError, match="not offered"):
+        parse_yaml_scenario(
+            "steps:\n  - create: session\n    class: Spin 45\n"
+            "  - create: appointment\n    services: [Signature Facial]\n",
+            "both.yaml",
+        )
 
 
 def test_clock_times_stay_text_and_pinned_start_is_local() -> None:

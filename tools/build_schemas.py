@@ -1,7 +1,7 @@
 """Write ``fixtures/schemas/<Name>.schema.json`` for every catalog entry.
 
 The schemas are inferred from the catalog's samples (documented, enveloped,
-completed and repaired: ``mockzenoti/samples.py``) plus the hand decisions in
+completed and repaired: ``mockzenoti/catalog/samples.py``) plus the hand decisions in
 ``tools/schema_overlay.py``. Run from the repository root::
 
     python -m tools.build_schemas          # write the files
@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # run as a script: make ``tools`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
-from mockzenoti.formats import FORMATS
+from mockzenoti.catalog.formats import FORMATS
 from mockzenoti.jsonfast import json_type
 from tools.schema_overlay import (
     FAMILIES,

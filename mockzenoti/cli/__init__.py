@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "events": ("mockzenoti.cli.events:events", "List the catalog of event types."),
     "generate": (
         "mockzenoti.cli.generate:generate_command",
-        "Print standalone events of one type as JSON Lines.",
+        "Print events of one type, played by a small world, as JSON Lines.",
     ),
     "serve": (
         "mockzenoti.cli.serve:serve_command",

@@ -45,8 +45,7 @@ def deliver_backlog(box: Outbox, job: Backlog) -> int:
 
     writable(job.report, "--report")
     hub = Hub()
-    progress = Progress(hub.metrics, mode=job.progress, stream=sys.stderr,
-                        total=lambda: job.total)  # fmt: skip
+    progress = Progress(hub.metrics, mode=job.progress, stream=sys.stderr, total=lambda: job.total)
     start = time.perf_counter()
     loaded, interrupted = execute(lambda: job.work(hub), progress)
     states = dict(hub.metrics.states)

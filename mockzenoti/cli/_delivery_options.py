@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from mockzenoti.errors import MockZenotiError
-from mockzenoti.limits import MAX_CONCURRENCY, MAX_TIMEOUT
+from mockzenoti.security.limits import MAX_CONCURRENCY, MAX_TIMEOUT
 
 __all__ = [
     "DEFAULT_OUTBOX",
@@ -111,16 +111,24 @@ def _option(*names: str, **kwargs: Any) -> Callable[[F], F]:
 def header_option(command: F) -> F:
     """``--header NAME:VALUE`` (repeatable), parsed into ``headers``."""
     return _option(
-        "--header", "headers", multiple=True, metavar="NAME:VALUE",
-        callback=parse_headers_option, help="Extra request header (repeatable).",
-    )(command)  # fmt: skip
+        "--header",
+        "headers",
+        multiple=True,
+        metavar="NAME:VALUE",
+        callback=parse_headers_option,
+        help="Extra request header (repeatable).",
+    )(command)
 
 
 def report_option(contents: str = "") -> Callable[[F], F]:
     """``--report FILE``: where the command writes its JSON summary (``contents`` says what)."""
     what = f" ({contents})" if contents else ""
-    return _option("--report", type=click.Path(dir_okay=False), default=None,
-                   help=f"Write a JSON summary here{what}.")  # fmt: skip
+    return _option(
+        "--report",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=f"Write a JSON summary here{what}.",
+    )
 
 
 def target_options(command: F) -> F:
@@ -164,7 +172,13 @@ def target_options(command: F) -> F:
             type=click.FloatRange(0, MAX_RETRY_SCALE),
             default=1.0,
             show_default=True,
-            help="Multiply every retry wait (0.001: minutes become ms).",
+            help="Multiply the retry policy's waits (0.001: minutes become ms).",
+        ),
+        _option(
+            "--scale-retry-after",
+            is_flag=True,
+            help="Scale a receiver's Retry-After by --retry-scale too [default: honoured "
+            "as sent, at most the policy's longest wait].",
         ),
         _option(
             "--signing",
@@ -267,9 +281,13 @@ def engine_options(command: F) -> F:
 def pace_option(command: F) -> F:
     """``--pace asap|realtime|FACTOR``."""
     return _option(
-        "--pace", default="asap", show_default=True, callback=_pace, metavar="PACE",
+        "--pace",
+        default="asap",
+        show_default=True,
+        callback=_pace,
+        metavar="PACE",
         help="asap, realtime, or a speed factor such as 60 (simulated time 60x faster).",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def outbox_path_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -288,17 +306,24 @@ def outbox_path_option(ctx: click.Context, param: click.Parameter, value: Any) -
 def outbox_option(command: F) -> F:
     """``--outbox FILE`` (``:memory:`` keeps nothing)."""
     return _option(
-        "--outbox", default=DEFAULT_OUTBOX, show_default=True, envvar="MOCKZENOTI_OUTBOX",
-        metavar="FILE", callback=outbox_path_option,
+        "--outbox",
+        default=DEFAULT_OUTBOX,
+        show_default=True,
+        envvar="MOCKZENOTI_OUTBOX",
+        metavar="FILE",
+        callback=outbox_path_option,
         help="SQLite outbox (env MOCKZENOTI_OUTBOX; :memory: keeps nothing).",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def progress_options(command: F) -> F:
     """``--progress auto|bar|lines|none`` and ``--quiet``."""
     command = _option("--quiet", "-q", is_flag=True, help="No progress output.")(command)
     return _option(
-        "--progress", type=click.Choice(["auto", "bar", "lines", "none"]), default="auto",
-        envvar="MOCKZENOTI_PROGRESS", show_default=True,
+        "--progress",
+        type=click.Choice(["auto", "bar", "lines", "none"]),
+        default="auto",
+        envvar="MOCKZENOTI_PROGRESS",
+        show_default=True,
         help="bar on a terminal, plain lines otherwise (env MOCKZENOTI_PROGRESS).",
-    )(command)  # fmt: skip
+    )(command)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mockzenoti.errors import MockZenotiError
-from mockzenoti.secrecy import redact_url
+from mockzenoti.security.secrecy import redact_url
 
 if TYPE_CHECKING:
     from mockzenoti.catalog import Catalog
@@ -42,6 +42,7 @@ OPTION_OF = {
     "rate": "--rate",
     "pace": "--pace",
     "retry_scale": "--retry-scale",
+    "scale_retry_after": "--scale-retry-after",
     "ordering": "--ordering",
     "http_client": "--http-client",
     "chaos.duplicate": "--chaos-duplicate",
@@ -78,6 +79,7 @@ class DeliverySettings:
     timeout: float = 10.0
     retry: str = "zenoti"
     retry_scale: float = 1.0
+    scale_retry_after: bool = False
     signing: str | None = None
     secrets: tuple[str, ...] = ()
     deactivate_after: int = 20
@@ -146,6 +148,7 @@ class DeliverySettings:
                 rate=self.rate,
                 pace=self.pace,
                 retry_scale=self.retry_scale,
+                scale_retry_after=self.scale_retry_after,
                 ordering=self.ordering,  # type: ignore[arg-type]
                 http_client=self.http_client,  # type: ignore[arg-type]
                 chaos=chaos,
@@ -157,7 +160,8 @@ class DeliverySettings:
     def spec(self, targets: list[Target]) -> dict[str, Any]:
         """What identifies the delivery in a run's spec: targets (secrets hashed), ordering, chaos.
 
-        Concurrency, rate, pace and the retry scale change only timing, so a run
+        Concurrency, rate, pace and the retry scale (of Retry-After too) change only
+        timing, so a run
         resumed with other values is the same run.
         """
         described = []

@@ -142,9 +142,13 @@ class Demo:
         loop = asyncio.get_running_loop()
         the_plan = await loop.run_in_executor(None, plan, o.seed, o.catalog)
         settings = ServerSettings(
-            host=o.host, port=o.port, outbox=":memory:", catalog=o.catalog,
-            retry_scale=RETRY_SCALE, shutdown_grace=2.0,
-        )  # fmt: skip
+            host=o.host,
+            port=o.port,
+            outbox=":memory:",
+            catalog=o.catalog,
+            retry_scale=RETRY_SCALE,
+            shutdown_grace=2.0,
+        )
         app = create_app(settings)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
         await runner.setup()
@@ -202,14 +206,21 @@ class Demo:
         o = self.options
         base = self.url
         sink = {
-            "secret": SECRET, "fail_first": 1, "fail_share": o.fail_share,
-            "fail_status": FAIL_STATUS, "seed": _seed_number(o.seed),
-        }  # fmt: skip
+            "secret": SECRET,
+            "fail_first": 1,
+            "fail_share": o.fail_share,
+            "fail_status": FAIL_STATUS,
+            "seed": _seed_number(o.seed),
+        }
         target = {"id": TARGET, "url": f"{base}/sink/{SINK}", "secret": SECRET, "retry": "zenoti"}
         body = {
-            "scenario": SCENARIO, "seed": o.seed, "events": the_plan.events,
-            "pace": the_plan.pace(o.seconds), "retry_scale": RETRY_SCALE, "targets": [TARGET],
-        }  # fmt: skip
+            "scenario": SCENARIO,
+            "seed": o.seed,
+            "events": the_plan.events,
+            "pace": the_plan.pace(o.seconds),
+            "retry_scale": RETRY_SCALE,
+            "targets": [TARGET],
+        }
         await _send(client, "PUT", f"{base}/sinks/{SINK}", sink)
         await _send(client, "POST", f"{base}/targets", target)
         run = await _send(client, "POST", f"{base}/runs", body)
@@ -217,9 +228,12 @@ class Demo:
         started = time.perf_counter()
         handle = app[RUNS].handles.get(run_id)
         progress = Progress(
-            app[HUB].metrics, mode=o.progress, stream=sys.stderr,
-            total=lambda: the_plan.events, events_total=the_plan.events,
-        )  # fmt: skip
+            app[HUB].metrics,
+            mode=o.progress,
+            stream=sys.stderr,
+            total=lambda: the_plan.events,
+            events_total=the_plan.events,
+        )
         ticker = asyncio.create_task(progress.run())
         stopped = False
         try:

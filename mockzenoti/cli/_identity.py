@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockzenoti.seeds import fresh_seed
+from mockzenoti.scenarios.seeds import fresh_seed
 
 if TYPE_CHECKING:
     from mockzenoti.delivery import Outbox

@@ -34,7 +34,7 @@ from mockzenoti.cli._runtime import execute, open_box, say
 from mockzenoti.cli.progress import Mode, Progress
 from mockzenoti.cli.summary import render_run, run_report
 from mockzenoti.errors import NotFound
-from mockzenoti.secrecy import public_spec
+from mockzenoti.security.secrecy import public_spec
 
 if TYPE_CHECKING:
     from mockzenoti.delivery import DeliveryOptions, Outbox, Target
@@ -156,15 +156,20 @@ def already_finished(
     report = run_report(box, run.id, None, spec=public_spec(spec), duration=0.0, processed=0)
     counts = report["counts"]
     bad = {s: n for s, n in counts.items() if n and s != "delivered"}
-    report.update(ok=not bad, interrupted=False, already_finished=True, seed=seed,
-                  finished_at=run.finished_at)  # fmt: skip
+    report.update(
+        ok=not bad, interrupted=False, already_finished=True, seed=seed, finished_at=run.finished_at
+    )
     what = f"{counts.get('delivered', 0):,} of {report['deliveries']:,} deliveries delivered"
     if bad:
         what += " (" + ", ".join(f"{n:,} {s}" for s, n in bad.items()) + ")"
-    click.echo(f"run {run.id} of this command finished at {_when(run.finished_at)}: "
-               f"{report['accepted']:,} events, {what}; nothing was sent again")  # fmt: skip
-    click.echo("  --again sends it again as a new run (the same ids: every delivery counts as "
-               "a possible duplicate); leave out --seed for fresh events")  # fmt: skip
+    click.echo(
+        f"run {run.id} of this command finished at {_when(run.finished_at)}: "
+        f"{report['accepted']:,} events, {what}; nothing was sent again"
+    )
+    click.echo(
+        "  --again sends it again as a new run (the same ids: every delivery counts as "
+        "a possible duplicate); leave out --seed for fresh events"
+    )
     return report
 
 
@@ -173,11 +178,12 @@ def announce_leftovers(plan: Plan | None, outbox: str) -> list[dict[str, Any]]:
     out = []
     where = "" if outbox == DEFAULT_OUTBOX else f" --outbox {shlex.quote(outbox)}"
     for other in plan.others if plan is not None else []:
-        say(f"note: the outbox also holds unfinished {other.describe()} with "
+        say(
+            f"note: the outbox also holds unfinished {other.describe()} with "
             f"{other.unsettled:,} deliveries not delivered yet: run its command again to "
-            f"finish it, or `mockzenoti drain{where}` to deliver what it accepted")  # fmt: skip
-        out.append({"run_id": other.run.id, "unsettled": other.unsettled,
-                    "what": other.describe()})  # fmt: skip
+            f"finish it, or `mockzenoti drain{where}` to deliver what it accepted"
+        )
+        out.append({"run_id": other.run.id, "unsettled": other.unsettled, "what": other.describe()})
     return out
 
 
@@ -204,8 +210,10 @@ def deliver_stream(job: StreamJob) -> int:
             loaded = sum(counts[s] for s in _UNSETTLED)
             if job.progress != "none":
                 seed = "" if job.plan_seed is None else f" (seed {job.plan_seed})"
-                say(f"resuming run {previous.id}{seed}: {skipped:,} events accepted before, "
-                    f"{loaded:,} deliveries unsettled")  # fmt: skip
+                say(
+                    f"resuming run {previous.id}{seed}: {skipped:,} events accepted before, "
+                    f"{loaded:,} deliveries unsettled"
+                )
         else:
             for name in _reactivate(box, job.targets):
                 say(f"target {name} was inactive: active again for this new run")
@@ -239,8 +247,15 @@ def deliver_stream(job: StreamJob) -> int:
                 return 1
             run_id = running.id
         expected = job.truth() if result is not None and job.truth is not None else None
-        report = run_report(box, run_id, result, spec=public_spec(job.spec), duration=duration,
-                            processed=hub.metrics.accepted, expected=expected)  # fmt: skip
+        report = run_report(
+            box,
+            run_id,
+            result,
+            spec=public_spec(job.spec),
+            duration=duration,
+            processed=hub.metrics.accepted,
+            expected=expected,
+        )
         report["seed"] = job.plan_seed
         report["other_unfinished"] = leftovers
     finally:

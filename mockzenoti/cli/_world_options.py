@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import click
 
-from mockzenoti.limits import MAX_EVENTS
+from mockzenoti.security.limits import MAX_EVENTS
 
 __all__ = [
     "again_option",
@@ -35,18 +35,24 @@ _SIZES: tuple[tuple[str, str, str], ...] = (
 def seed_option(command: F) -> F:
     """``--seed/-s TEXT``: the same seed gives the same bytes."""
     return click.option(
-        "--seed", "-s", default="0", show_default=True,
+        "--seed",
+        "-s",
+        default="0",
+        show_default=True,
         help="Seed (any text): the same seed gives the same output, byte for byte.",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def fresh_seed_option(command: F) -> F:
     """``--seed/-s TEXT``, a fresh one by default (printed, and kept by a resumed run)."""
     return click.option(
-        "--seed", "-s", default=None, callback=_seed_text,
+        "--seed",
+        "-s",
+        default=None,
+        callback=_seed_text,
         help="Seed (any text): the same seed gives the same output, byte for byte "
         "[default: a fresh one, printed; a resumed run keeps its own].",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def _seed_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -58,21 +64,25 @@ def _seed_text(ctx: click.Context, param: click.Parameter, value: str | None) ->
 def again_option(command: F) -> F:
     """``--again``: send a run that finished already once more, as a new run."""
     return click.option(
-        "--again", is_flag=True,
+        "--again",
+        is_flag=True,
         help="The same command (and --seed) finished before: send it again as a new run "
         "(same ids: every delivery counts as a possible duplicate).",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def size_options(command: F) -> F:
     """The world size options (each defaults to the scenario's own size)."""
     for flag, name, text in reversed(_SIZES):
-        command = click.option(flag, name, type=click.IntRange(min=0), default=None,
-                               help=text)(command)  # fmt: skip
+        command = click.option(flag, name, type=click.IntRange(min=0), default=None, help=text)(
+            command
+        )
     return click.option(
-        "--kind", type=click.Choice(["spa", "salon", "med-spa", "fitness"]), default=None,
+        "--kind",
+        type=click.Choice(["spa", "salon", "med-spa", "fitness"]),
+        default=None,
         help="Kind of business (default: the scenario's, else chosen by the seed).",
-    )(command)  # fmt: skip
+    )(command)
 
 
 def sizes_from(options: dict[str, Any]) -> dict[str, Any]:
@@ -86,13 +96,21 @@ def limit_options(min_events: int) -> Callable[[F], F]:
 
     def decorate(command: F) -> F:
         command = click.option(
-            "--duration", "-d", metavar="SIMULATED", default=None,
+            "--duration",
+            "-d",
+            metavar="SIMULATED",
+            default=None,
             help="Stop after this much simulated time from the start, e.g. 8h, 3d, 90m.",
-        )(command)  # fmt: skip
+        )(command)
         return click.option(
-            "--events", "--count", "-n", "events", type=click.IntRange(min_events, MAX_EVENTS),
-            default=None, help="Stop after N events (a built-in goes on past its natural length).",
-        )(command)  # fmt: skip
+            "--events",
+            "--count",
+            "-n",
+            "events",
+            type=click.IntRange(min_events, MAX_EVENTS),
+            default=None,
+            help="Stop after N events (a built-in goes on past its natural length).",
+        )(command)
 
     return decorate
 
@@ -100,6 +118,9 @@ def limit_options(min_events: int) -> Callable[[F], F]:
 def overrides_option(command: F) -> F:
     """``--set PATH=VALUE`` (repeatable): overrides by dotted path, as ``assignments``."""
     return click.option(
-        "--set", "assignments", multiple=True, metavar="PATH=VALUE",
+        "--set",
+        "assignments",
+        multiple=True,
+        metavar="PATH=VALUE",
         help="Override a field by dotted path (repeatable), e.g. data.guest.first_name=Ada.",
-    )(command)  # fmt: skip
+    )(command)

@@ -61,10 +61,18 @@ def _last(d: DeliveryRecord) -> str:
 def _table(rows: list[DeliveryRecord]) -> list[str]:
     header = ("#", "STATE", "TRIES", "LAST", "RUN", "EVENT TYPE", "EVENT ID", "TARGET")
     lines = [
-        (str(d.pk), d.state, str(d.attempts), _last(d), str(d.run_id or "-"), d.event_type,
-         d.event_id, d.target)
+        (
+            str(d.pk),
+            d.state,
+            str(d.attempts),
+            _last(d),
+            str(d.run_id or "-"),
+            d.event_type,
+            d.event_id,
+            d.target,
+        )
         for d in rows
-    ]  # fmt: skip
+    ]
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header) - 1)]
     return [
         "  ".join([*(c.ljust(w) for c, w in zip(r, widths, strict=False)), r[-1]])
@@ -98,10 +106,19 @@ def _table(rows: list[DeliveryRecord]) -> list[str]:
 @click.option("--newest", is_flag=True, help="Newest first (default: oldest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def deliveries_command(ctx: click.Context, outbox: str, states: tuple[str, ...],
-                       event_type: str | None, run: str | None, target: str | None,
-                       event_id: str | None, limit: int, offset: int, newest: bool,
-                       as_json: bool) -> None:  # fmt: skip
+def deliveries_command(
+    ctx: click.Context,
+    outbox: str,
+    states: tuple[str, ...],
+    event_type: str | None,
+    run: str | None,
+    target: str | None,
+    event_id: str | None,
+    limit: int,
+    offset: int,
+    newest: bool,
+    as_json: bool,
+) -> None:
     """List the outbox's deliveries (filters combine); `deliveries show ID` for one."""
     ctx.ensure_object(dict)
     ctx.obj["outbox"] = outbox
@@ -112,15 +129,24 @@ def deliveries_command(ctx: click.Context, outbox: str, states: tuple[str, ...],
     box = open_box(outbox, must_exist=True, exclusive=False)
     try:
         page = box.list_deliveries(
-            state=list(states) or None, event_type=event_type, run_id=resolve_run(box, run),
-            target=target, event_id=event_id, limit=limit, offset=offset,
+            state=list(states) or None,
+            event_type=event_type,
+            run_id=resolve_run(box, run),
+            target=target,
+            event_id=event_id,
+            limit=limit,
+            offset=offset,
             newest_first=newest,
-        )  # fmt: skip
+        )
     finally:
         box.close()
     if as_json:
-        doc = {"total": page.total, "limit": limit, "offset": offset,
-               "deliveries": [d.to_dict() for d in page.items]}  # fmt: skip
+        doc = {
+            "total": page.total,
+            "limit": limit,
+            "offset": offset,
+            "deliveries": [d.to_dict() for d in page.items],
+        }
         click.echo(json.dumps(doc, indent=2))
         return
     if page.items:
@@ -161,8 +187,10 @@ def _show(detail: DeliveryDetail, body: bool) -> list[str]:
         latency = f"{a.latency_ms:.1f} ms" if a.latency_ms is not None else "-"
         chaos = f" chaos={json.dumps(a.chaos)}" if a.chaos else ""
         snippet = (a.response or "").replace("\n", " ")[:80]
-        lines.append(f"  {a.n:>3}  {when(a.at)}  {a.outcome:<12} {answer:<6} {latency:>10}"
-                     f"  {snippet}{chaos}".rstrip())  # fmt: skip
+        lines.append(
+            f"  {a.n:>3}  {when(a.at)}  {a.outcome:<12} {answer:<6} {latency:>10}"
+            f"  {snippet}{chaos}".rstrip()
+        )
     if not detail.attempts:
         lines.append("  (none yet)")
     if body:
@@ -178,8 +206,9 @@ def _show(detail: DeliveryDetail, body: bool) -> list[str]:
 @click.option("--body", is_flag=True, help="Print the body sent, too.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def show_command(ctx: click.Context, ident: str, outbox: str | None, body: bool,
-                 as_json: bool) -> None:  # fmt: skip
+def show_command(
+    ctx: click.Context, ident: str, outbox: str | None, body: bool, as_json: bool
+) -> None:
     """Show delivery ID (its number, or its envelope id) with every attempt."""
     from mockzenoti.cli._runtime import open_box
 

@@ -74,9 +74,9 @@ def demo_command(
     """
     import sys
 
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.cli._demo import Demo, DemoOptions
     from mockzenoti.cli.progress import resolve_mode
-    from mockzenoti.config import catalog_from_context
     from mockzenoti.delivery import run
 
     options = DemoOptions(

@@ -8,7 +8,8 @@ when every delivery drained was delivered, 1 otherwise.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -26,10 +27,24 @@ if TYPE_CHECKING:
 
 __all__ = ["drain_command", "retry_scale_option"]
 
-retry_scale_option = click.option(
-    "--retry-scale", type=click.FloatRange(0, MAX_RETRY_SCALE), default=1.0, show_default=True,
-    help="Multiply every retry wait (0.001: minutes become ms).",
-)  # fmt: skip
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def retry_scale_option(command: F) -> F:
+    """``--retry-scale`` and ``--scale-retry-after``."""
+    command = click.option(
+        "--scale-retry-after",
+        is_flag=True,
+        help="Scale a receiver's Retry-After by --retry-scale too [default: honoured as "
+        "sent, at most the policy's longest wait].",
+    )(command)
+    return click.option(
+        "--retry-scale",
+        type=click.FloatRange(0, MAX_RETRY_SCALE),
+        default=1.0,
+        show_default=True,
+        help="Multiply the retry policy's waits (0.001: minutes become ms).",
+    )(command)
 
 
 @click.command("drain")
@@ -39,8 +54,9 @@ retry_scale_option = click.option(
 @report_option()
 @progress_options
 @click.pass_context
-def drain_command(ctx: click.Context, /, outbox: str, report: str | None, progress: str,
-                  quiet: bool, **opts: Any) -> None:  # fmt: skip
+def drain_command(
+    ctx: click.Context, /, outbox: str, report: str | None, progress: str, quiet: bool, **opts: Any
+) -> None:
     """Deliver what --outbox holds pending, retrying or interrupted, and nothing else."""
     import sys
 

@@ -37,19 +37,16 @@ def _describe(change: dict[str, Any]) -> str:
 def _event(name: str, seed: str, assignments: tuple[str, ...], catalog: Catalog) -> Event:
     """``generate NAME``'s first event under ``seed`` with the ``--set`` overrides."""
     from mockzenoti.generator import generate
-    from mockzenoti.overrides import coerce_text, parse_assignment, resolve
+    from mockzenoti.generator.overrides import text_overrides
 
     entry = catalog.get(name)
-    overrides: dict[str, Any] = {}
+    event = generate(entry.name, seed=seed, catalog=catalog)
     try:
         if assignments:
-            probe = generate(entry.name, seed=seed, catalog=catalog).payload
-            for text in assignments:
-                path, raw = parse_assignment(text)
-                overrides[path] = coerce_text(entry, path, raw, resolve(probe, path))
-        return generate(entry.name, seed=seed, overrides=overrides, catalog=catalog)
+            event = text_overrides(entry, assignments, event.payload, catalog).apply(event)
     except MockZenotiError as exc:
         raise MockZenotiError(exc.message, field="--set") from exc
+    return event
 
 
 @click.command("emit")
@@ -61,9 +58,17 @@ def _event(name: str, seed: str, assignments: tuple[str, ...], catalog: Catalog)
 @outbox_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only the final lines.")
 @click.pass_context
-def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again: bool,
-                 assignments: tuple[str, ...], outbox: str, quiet: bool,
-                 **opts: Any) -> None:  # fmt: skip
+def emit_command(
+    ctx: click.Context,
+    /,
+    event_type: str,
+    seed: str | None,
+    again: bool,
+    assignments: tuple[str, ...],
+    outbox: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Generate one EVENT_TYPE event and deliver it to every --url (with retries).
 
     Prints the event id, each attempt, and each target's outcome. Without
@@ -72,6 +77,7 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again
     0 when delivered everywhere, 1 when not, 2 for bad input.
     """
     from mockzenoti import __version__
+    from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._runtime import execute, open_box, say
     from mockzenoti.cli._stream import (
         already_finished,
@@ -79,13 +85,13 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again
         hold_after_finish,
         plan_for,
     )
-    from mockzenoti.config import settings_from_context
     from mockzenoti.delivery import Hub, run_stream
-    from mockzenoti.seeds import repeat_hint
+    from mockzenoti.scenarios.seeds import repeat_hint
 
     settings = settings_from_context(ctx)
     catalog = settings.catalog
     entry = catalog.get(event_type, field="EVENT_TYPE")
+    event = _event(entry.name, seed or "0", assignments, catalog)  # bad --set: before the outbox
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     spec = {
@@ -93,11 +99,12 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again
         "version": __version__,
         "event_type": entry.name,
         "overrides": sorted(assignments),
-        "renames": {"event_types": dict(settings.event_types),
-                    "event_resources": dict(settings.event_resources)},
+        "renames": {
+            "event_types": dict(settings.event_types),
+            "event_resources": dict(settings.event_resources),
+        },
         **delivery.spec(targets),
-    }  # fmt: skip
-    event = _event(entry.name, seed or "0", assignments, catalog)  # bad --set: before the outbox
+    }
     plan = plan_for(outbox, spec, seed, again=again)
     assert plan.seed is not None
     chosen: str = plan.seed
@@ -108,12 +115,12 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again
         assert plan.finished is not None
         box = open_box(outbox)
         try:
-            already_finished(box, spec, plan.seed, plan.finished)
+            already_finished(box, spec, chosen, plan.finished)
         finally:
             box.close()
         ctx.exit(0)
     if plan.drawn and not quiet:
-        say(repeat_hint(plan.seed))
+        say(repeat_hint(chosen))
     announce_leftovers(plan, outbox)
     click.echo(f"{event.event_type} event_id={event.event_id} id={event.id}")
     hub = Hub()
@@ -123,12 +130,7 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again
     try:
         result, interrupted = execute(
             lambda: run_stream(
-                box,
-                spec,
-                lambda: [event],
-                targets,
-                delivery.options(seed_number(chosen)),
-                hub=hub,
+                box, spec, lambda: [event], targets, delivery.options(seed_number(chosen)), hub=hub
             )
         )
         if result is not None:
@@ -139,8 +141,10 @@ def emit_command(ctx: click.Context, /, event_type: str, seed: str | None, again
         box.close()
     for d in rows:
         last = d.last_status if d.last_status is not None else (d.last_error or "no answer")
-        click.echo(f"{d.target}: {d.state} after {d.attempts} attempt(s), last {last} "
-                   f"(delivery {d.pk}, id {d.delivery_id})")  # fmt: skip
+        click.echo(
+            f"{d.target}: {d.state} after {d.attempts} attempt(s), last {last} "
+            f"(delivery {d.pk}, id {d.delivery_id})"
+        )
     if interrupted:
         click.echo("interrupted: run the same command again to finish delivering")
     ctx.exit(0 if result is not None and result.ok else 1)

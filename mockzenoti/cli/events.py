@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from mockzenoti.catalog import Catalog, CatalogEntry
-from mockzenoti.config import catalog_from_context
+from mockzenoti.catalog.config import catalog_from_context
 
 __all__ = ["catalog_rows", "events"]
 

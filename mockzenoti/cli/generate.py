@@ -1,14 +1,13 @@
-"""``mockzenoti generate``: standalone events as JSON Lines on stdout."""
+"""``mockzenoti generate``: events of one type, played by a small world, as JSON Lines on stdout."""
 
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 import click
 
 from mockzenoti.cli._world_options import overrides_option, seed_option
-from mockzenoti.limits import MAX_EVENTS
+from mockzenoti.security.limits import MAX_EVENTS
 
 __all__ = ["generate_command"]
 
@@ -29,21 +28,21 @@ __all__ = ["generate_command"]
 def generate_command(
     ctx: click.Context, event_type: str, count: int, seed: str, assignments: tuple[str, ...]
 ) -> None:
-    """Print COUNT standalone events of EVENT_TYPE as JSON Lines (one envelope per line)."""
-    from mockzenoti.config import catalog_from_context
-    from mockzenoti.generator import generate, generate_many
-    from mockzenoti.overrides import coerce_text, parse_assignment, resolve
+    """Print COUNT events of EVENT_TYPE as JSON Lines (one envelope per line).
+
+    A small world plays the type's lifecycle until it has made COUNT of them.
+    """
+    from mockzenoti.catalog.config import catalog_from_context
+    from mockzenoti.generator import generate_many
+    from mockzenoti.generator.overrides import Overrides, text_overrides
 
     catalog = catalog_from_context(ctx)
     entry = catalog.get(event_type, field="EVENT_TYPE")
-    overrides: dict[str, Any] = {}
-    if assignments:
-        # Text is read by the schema's type at each path, checked on a first event.
-        probe = generate(entry.name, seed=seed, catalog=catalog).payload
-        for text in assignments:
-            path, raw = parse_assignment(text)
-            overrides[path] = coerce_text(entry, path, raw, resolve(probe, path))
     out = sys.stdout.buffer
-    for event in generate_many(entry.name, count, seed=seed, overrides=overrides, catalog=catalog):
-        out.write(event.body() + b"\n")
+    edit: Overrides | None = None
+    for event in generate_many(entry.name, count, seed=seed, catalog=catalog):
+        if assignments and edit is None:
+            # Text is read by the schema's type at each path, checked on the first event.
+            edit = text_overrides(entry, assignments, event.payload, catalog)
+        out.write((event if edit is None else edit.apply(event)).body() + b"\n")
     out.flush()

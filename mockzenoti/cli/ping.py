@@ -15,7 +15,7 @@ from mockzenoti.cli._delivery_options import (
 )
 from mockzenoti.cli._delivery_settings import named_error
 from mockzenoti.errors import MockZenotiError
-from mockzenoti.limits import MAX_TIMEOUT
+from mockzenoti.security.limits import MAX_TIMEOUT
 
 __all__ = ["ping_command"]
 
@@ -39,8 +39,9 @@ __all__ = ["ping_command"]
     help="Time allowed for the answer.",
 )
 @click.pass_context
-def ping_command(ctx: click.Context, urls: tuple[str, ...], headers: dict[str, str],
-                 timeout: float) -> None:  # fmt: skip
+def ping_command(
+    ctx: click.Context, urls: tuple[str, ...], headers: dict[str, str], timeout: float
+) -> None:
     """Send Zenoti's test request (an empty POST) to each --url; print status and latency."""
     from mockzenoti.cli._runtime import execute
     from mockzenoti.delivery import AttemptResult, Target, client_session, ping

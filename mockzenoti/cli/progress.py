@@ -184,8 +184,9 @@ class Progress:
             "held": f"{snap.held:,} held" if snap.held else "",
             "retrying": f"{snap.retrying:,} retrying",
             "events": f"events {snap.events:,}/{snap.events_total:,}"
-            if snap.events_total is not None else "",
-        }  # fmt: skip
+            if snap.events_total is not None
+            else "",
+        }
         columns = (self._width or shutil.get_terminal_size((100, 20)).columns) - 1
         fraction = snap.fraction
         for drop in ("", "events", "retrying", "held", "dead"):

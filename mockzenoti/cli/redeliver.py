@@ -42,8 +42,10 @@ def _check_ids(box: Outbox, ids: tuple[int, ...]) -> set[str]:
         except NotFound:
             raise MockZenotiError(f"no delivery {pk} in {box.path}", field="IDS") from None
         if delivery.state not in _SETTLED_FAILURES:
-            raise MockZenotiError(f"delivery {pk} is {delivery.state}; only dead and held "
-                                  "deliveries are redelivered", field="IDS")  # fmt: skip
+            raise MockZenotiError(
+                f"delivery {pk} is {delivery.state}; only dead and held deliveries are redelivered",
+                field="IDS",
+            )
         targets.add(delivery.target)
     return targets
 
@@ -90,11 +92,23 @@ def _inactive_involved(
 @report_option()
 @progress_options
 @click.pass_context
-def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple[str, ...],
-                      everything: bool, event_type: str | None, run: str | None,
-                      target: str | None, reactivate: bool, discard: bool, outbox: str,
-                      report: str | None, progress: str, quiet: bool,
-                      **opts: Any) -> None:  # fmt: skip
+def redeliver_command(
+    ctx: click.Context,
+    /,
+    ids: tuple[int, ...],
+    states: tuple[str, ...],
+    everything: bool,
+    event_type: str | None,
+    run: str | None,
+    target: str | None,
+    reactivate: bool,
+    discard: bool,
+    outbox: str,
+    report: str | None,
+    progress: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Deliver dead or held deliveries again: IDS, every one in --state, or --all.
 
     Filters (--event-type, --run, --target) narrow the choice. Exit 0 when
@@ -109,14 +123,16 @@ def redeliver_command(ctx: click.Context, /, ids: tuple[int, ...], states: tuple
     from mockzenoti.delivery import Engine
 
     if not (ids or states or everything):
-        raise MockZenotiError("say what to redeliver: IDS, --state dead|held or --all",
-                              field="--state")  # fmt: skip
+        raise MockZenotiError(
+            "say what to redeliver: IDS, --state dead|held or --all", field="--state"
+        )
     if discard and reactivate:
         raise MockZenotiError("--discard and --reactivate exclude each other", field="--discard")
     chosen = list(states) if states and not everything else list(_SETTLED_FAILURES)
     if discard and chosen != ["held"] and not ids:
-        raise MockZenotiError("only held deliveries are discarded: add --state held",
-                              field="--discard")  # fmt: skip
+        raise MockZenotiError(
+            "only held deliveries are discarded: add --state held", field="--discard"
+        )
     options = DeliverySettings.from_options({**opts, "urls": ()}).options()
     box = open_box(outbox, must_exist=True)
     try:

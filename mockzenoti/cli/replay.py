@@ -46,7 +46,7 @@ MAX_LINE = 16 * 1024 * 1024
 
 def check_line(line: bytes, number: int, *, paced: bool) -> dict[str, Any]:
     """The envelope on line ``number``, or a ``MockZenotiError`` naming the line."""
-    from mockzenoti.limits import loads_bounded
+    from mockzenoti.security.limits import loads_bounded
 
     try:
         payload = loads_bounded(line)
@@ -56,8 +56,11 @@ def check_line(line: bytes, number: int, *, paced: bool) -> dict[str, Any]:
         raise MockZenotiError(f"line {number}: not a JSON object", field="FILE")
     for key in _REQUIRED:
         if not isinstance(payload.get(key), str) or not payload[key]:
-            raise MockZenotiError(f"line {number}: no {key} (a webhook envelope has "
-                                  "event_id, id, event_type and data)", field="FILE")  # fmt: skip
+            raise MockZenotiError(
+                f"line {number}: no {key} (a webhook envelope has "
+                "event_id, id, event_type and data)",
+                field="FILE",
+            )
     if "data" not in payload:
         raise MockZenotiError(f"line {number}: no data field", field="FILE")
     if paced:
@@ -66,8 +69,10 @@ def check_line(line: bytes, number: int, *, paced: bool) -> dict[str, Any]:
         try:
             parse_dotnet_utc(payload.get("event_timestamp"))  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise MockZenotiError(f"line {number}: --pace needs an event_timestamp such as "
-                                  "2025-01-06T10:00:00.123", field="FILE") from None  # fmt: skip
+            raise MockZenotiError(
+                f"line {number}: --pace needs an event_timestamp such as 2025-01-06T10:00:00.123",
+                field="FILE",
+            ) from None
     return payload
 
 
@@ -78,8 +83,9 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
             if not raw:
                 return
             if len(raw) > MAX_LINE:
-                raise MockZenotiError(f"line {number} is longer than {MAX_LINE:,} bytes",
-                                      field="FILE")  # fmt: skip
+                raise MockZenotiError(
+                    f"line {number} is longer than {MAX_LINE:,} bytes", field="FILE"
+                )
             line = raw.strip()
             if line:
                 yield number, line
@@ -124,9 +130,17 @@ def _survey(path: Path, catalog: Catalog, paced: bool) -> tuple[int, str]:
 @report_option("counts, attempts, latency")
 @progress_options
 @click.pass_context
-def replay_command(ctx: click.Context, /, file: str, again: bool, outbox: str,
-                   report: str | None, progress: str, quiet: bool,
-                   **opts: Any) -> None:  # fmt: skip
+def replay_command(
+    ctx: click.Context,
+    /,
+    file: str,
+    again: bool,
+    outbox: str,
+    report: str | None,
+    progress: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Deliver the events of FILE (JSON Lines, e.g. from `mockzenoti simulate --out`) in order.
 
     Every line is checked first; a bad one exits 2 with its line number and
@@ -137,9 +151,9 @@ def replay_command(ctx: click.Context, /, file: str, again: bool, outbox: str,
     import sys
 
     from mockzenoti import __version__
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.cli._stream import StreamJob, deliver_stream, plan_for, writable
     from mockzenoti.cli.progress import resolve_mode
-    from mockzenoti.config import catalog_from_context
 
     path = Path(file)
     catalog = catalog_from_context(ctx)

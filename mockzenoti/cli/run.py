@@ -108,10 +108,22 @@ def run_spec(
 )
 @progress_options
 @click.pass_context
-def run_command(ctx: click.Context, /, scenario: str, seed: str | None, again: bool,
-                events: int | None, duration: str | None, outbox: str, report: str | None,
-                expect: str | None, offload: str, progress: str, quiet: bool,
-                **opts: Any) -> None:  # fmt: skip
+def run_command(
+    ctx: click.Context,
+    /,
+    scenario: str,
+    seed: str | None,
+    again: bool,
+    events: int | None,
+    duration: str | None,
+    outbox: str,
+    report: str | None,
+    expect: str | None,
+    offload: str,
+    progress: str,
+    quiet: bool,
+    **opts: Any,
+) -> None:
     """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
 
     Exit 0 when every delivery was delivered, 1 when any is dead, held or
@@ -122,18 +134,19 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str | None, again: b
     """
     import sys
 
+    from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._runtime import say
     from mockzenoti.cli._stream import StreamJob, deliver_stream, plan_for, writable
     from mockzenoti.cli.progress import resolve_mode
-    from mockzenoti.config import settings_from_context
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
-    from mockzenoti.seeds import repeat_hint
+    from mockzenoti.scenarios.seeds import repeat_hint
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
-        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
-                              "SIMULATED", field="--events")  # fmt: skip
+        raise MockZenotiError(
+            f"{chosen.name} is endless: give --events N or --duration SIMULATED", field="--events"
+        )
     ticks = None if duration is None else parse_duration(duration, field="--duration")
     settings = settings_from_context(ctx)
     catalog = settings.catalog
@@ -166,7 +179,7 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str | None, again: b
         sizes=sizes,
         renames=renames,
         delivery=delivery.spec(targets),
-    )  # fmt: skip
+    )
     plan = plan_for(outbox, spec, seed, again=again)
     assert plan.seed is not None
     run_seed: str = plan.seed
@@ -177,15 +190,22 @@ def run_command(ctx: click.Context, /, scenario: str, seed: str | None, again: b
 
     def stream() -> Any:
         if remote:
-            from mockzenoti.scenarios.feed import FeedJob, RemoteSimulation
+            from mockzenoti.scenarios.offload import RemoteSimulation, SimulationJob
 
             for old in holder:
                 old.close()
-            sim: Any = RemoteSimulation(FeedJob(scenario, run_seed, events, duration, sizes,
-                                                renames, track))  # fmt: skip
+            sim: Any = RemoteSimulation(
+                SimulationJob(scenario, run_seed, events, duration, sizes, renames, track)
+            )
         else:
-            sim = chosen.simulate(run_seed, events=events, duration=duration, sizes=sizes,
-                                  catalog=catalog, track_truth=track)  # fmt: skip
+            sim = chosen.simulate(
+                run_seed,
+                events=events,
+                duration=duration,
+                sizes=sizes,
+                catalog=catalog,
+                track_truth=track,
+            )
         holder[:] = [sim]
         return sim
 

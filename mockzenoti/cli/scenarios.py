@@ -10,7 +10,7 @@ __all__ = ["scenarios_command"]
 @click.command("scenarios")
 def scenarios_command() -> None:
     """List the built-in scenarios (one line each) and the shipped example scenario files."""
-    from mockzenoti._paths import fixtures_dir
+    from mockzenoti.catalog.fixtures import fixtures_dir
     from mockzenoti.errors import MockZenotiError
     from mockzenoti.scenarios import builtin_scenarios, load_scenario
 

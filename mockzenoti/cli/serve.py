@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from mockzenoti.binds import check_bind
 from mockzenoti.cli._delivery_options import outbox_path_option
-from mockzenoti.limits import MAX_CONCURRENCY
+from mockzenoti.security.binds import check_bind
+from mockzenoti.security.limits import MAX_CONCURRENCY
 
 __all__ = ["serve_command"]
 
@@ -75,7 +75,14 @@ __all__ = ["serve_command"]
     type=click.FloatRange(0, 1000),
     default=1.0,
     show_default=True,
-    help="Scale the retry waits of POST /events and redeliveries.",
+    help="Scale the retry policy's waits of POST /events and redeliveries (runs: "
+    "their retry_scale field).",
+)
+@click.option(
+    "--scale-retry-after",
+    is_flag=True,
+    help="Scale a receiver's Retry-After by --retry-scale too (runs: their "
+    "scale_retry_after field).",
 )
 @click.option(
     "--shutdown-grace",
@@ -97,6 +104,7 @@ def serve_command(
     config_path: str | None,
     concurrency: int,
     retry_scale: float,
+    scale_retry_after: bool,
     shutdown_grace: float,
     verbose: bool,
 ) -> None:
@@ -106,7 +114,7 @@ def serve_command(
     Stopping lets attempts in flight finish; runs left running resume when a
     server starts again on the same outbox.
     """
-    from mockzenoti.config import catalog_from_context
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.delivery import run
     from mockzenoti.server.serve import serve
     from mockzenoti.server.settings import ServerSettings
@@ -131,6 +139,7 @@ def serve_command(
         catalog=catalog_from_context(ctx),
         concurrency=concurrency,
         retry_scale=retry_scale,
+        scale_retry_after=scale_retry_after,
         shutdown_grace=shutdown_grace,
         scenario_dir=None if scenario_dir is None else Path(scenario_dir),
     )

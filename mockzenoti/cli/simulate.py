@@ -14,7 +14,7 @@ from mockzenoti.cli._world_options import (
     size_options,
     sizes_from,
 )
-from mockzenoti.cycles import CyclePause
+from mockzenoti.scenarios.cycles import CyclePause
 
 __all__ = ["simulate_command"]
 
@@ -43,9 +43,17 @@ _BATCH = 512
 )
 @size_options
 @click.pass_context
-def simulate_command(ctx: click.Context, /, scenario: str, seed: str | None, events: int | None,
-                     duration: str | None, out: str, expect: str | None,
-                     **sizes: Any) -> None:  # fmt: skip
+def simulate_command(
+    ctx: click.Context,
+    /,
+    scenario: str,
+    seed: str | None,
+    events: int | None,
+    duration: str | None,
+    out: str,
+    expect: str | None,
+    **sizes: Any,
+) -> None:
     """Simulate SCENARIO_OR_FILE (a built-in name or a YAML file) and print its events.
 
     Events come in emission order as JSON Lines. The same scenario, seed,
@@ -53,18 +61,19 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str | None, eve
     and printed on standard error. Endless scenarios (soak) need --events or
     --duration.
     """
+    from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.cli._stream import writable
-    from mockzenoti.config import catalog_from_context
     from mockzenoti.errors import MockZenotiError
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
+    from mockzenoti.scenarios.seeds import fresh_seed, repeat_hint
     from mockzenoti.scenarios.truth import write_truth
-    from mockzenoti.seeds import fresh_seed, repeat_hint
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
-        raise MockZenotiError(f"{chosen.name} is endless: give --events N or --duration "
-                              "SIMULATED", field="--events")  # fmt: skip
+        raise MockZenotiError(
+            f"{chosen.name} is endless: give --events N or --duration SIMULATED", field="--events"
+        )
     if duration is not None:
         try:
             parse_duration(duration, field="--duration")
@@ -77,9 +86,15 @@ def simulate_command(ctx: click.Context, /, scenario: str, seed: str | None, eve
     if seed is None:
         seed = fresh_seed()
         click.echo(repeat_hint(seed), err=True)
-    sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes_from(sizes),
-                          catalog=catalog, track_truth=expect is not None)  # fmt: skip
-    # This process only simulates: the cyclic collector is paused (see mockzenoti/cycles.py).
+    sim = chosen.simulate(
+        seed,
+        events=events,
+        duration=duration,
+        sizes=sizes_from(sizes),
+        catalog=catalog,
+        track_truth=expect is not None,
+    )
+    # This process only simulates: the cyclic collector is paused (see scenarios/cycles.py).
     try:
         with CyclePause() as cycles:
             if out == "-":

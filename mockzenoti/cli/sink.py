@@ -69,8 +69,9 @@ async def _serve(
     try:
         url = await sink.start(host, port, token=token)
     except OSError as exc:
-        raise MockZenotiError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-                              field="--port") from exc  # fmt: skip
+        raise MockZenotiError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", field="--port"
+        ) from exc
     click.echo(f"listening on {url} (GET {url}received lists what arrived; Ctrl-C stops)")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -183,15 +184,30 @@ async def _serve(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per request.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per request; only the summary.")
 @click.pass_context
-def sink_command(ctx: click.Context, /, host: str, port: int, secrets: tuple[str, ...],
-                 signing: str | None, fail_first: int, fail_share: float, fail_rate: float,
-                 fail_status: int,
-                 fail_by: str, status: int, latency: float, retry_after: str | None,
-                 seed: int, token: str | None, insecure_no_token: bool, as_json: bool,
-                 quiet: bool) -> None:  # fmt: skip
+def sink_command(
+    ctx: click.Context,
+    /,
+    host: str,
+    port: int,
+    secrets: tuple[str, ...],
+    signing: str | None,
+    fail_first: int,
+    fail_share: float,
+    fail_rate: float,
+    fail_status: int,
+    fail_by: str,
+    status: int,
+    latency: float,
+    retry_after: str | None,
+    seed: int,
+    token: str | None,
+    insecure_no_token: bool,
+    as_json: bool,
+    quiet: bool,
+) -> None:
     """Receive webhooks on HOST:PORT, print each request, and misbehave on request."""
-    from mockzenoti.binds import check_bind
     from mockzenoti.delivery import run
+    from mockzenoti.security.binds import check_bind
     from mockzenoti.sink import SinkSettings
 
     warning = check_bind(host, token, insecure_no_token, what="sink")
@@ -204,11 +220,18 @@ def sink_command(ctx: click.Context, /, host: str, port: int, secrets: tuple[str
         raise click.BadParameter("needs --secret to verify with", param_hint="--signing")
     try:
         settings = SinkSettings(
-            secrets=secrets, scheme=signing, status=status, fail_first=fail_first,  # type: ignore[arg-type]
-            fail_by=fail_by, fail_share=fail_share,  # type: ignore[arg-type]
-            fail_probability=fail_rate, fail_status=fail_status,
-            retry_after=retry_after, latency=latency, seed=seed,
-        )  # fmt: skip
+            secrets=secrets,
+            scheme=signing,  # type: ignore[arg-type]
+            status=status,
+            fail_first=fail_first,
+            fail_by=fail_by,  # type: ignore[arg-type]
+            fail_share=fail_share,
+            fail_probability=fail_rate,
+            fail_status=fail_status,
+            retry_after=retry_after,
+            latency=latency,
+            seed=seed,
+        )
     except MockZenotiError as exc:
         names = {"secrets": "--secret", "scheme": "--signing"}
         raise MockZenotiError(exc.message, field=names.get(exc.field or "", exc.field)) from exc

@@ -71,6 +71,7 @@ def run_report(
         "counts": counts,
         "deliveries": sum(counts.values()),
         "attempts": {"total": sum(outcomes.values()), "by_outcome": dict(sorted(outcomes.items()))},
+        "retry_waits": box.retry_waits(run_id=run_id),
         "latency_ms": box.latency_percentiles(run_id=run_id),
         "duration_s": round(duration, 3),
         "events_per_s": round(processed / duration, 1) if duration > 0 else None,
@@ -147,14 +148,38 @@ def render_run(report: Mapping[str, Any]) -> list[str]:
     attempts = report["attempts"]
     by = ", ".join(f"{n:,} {k}" for k, n in attempts["by_outcome"].items())
     rows.append(("attempts", f"{attempts['total']:,}" + (f": {by}" if by else "")))
+    waits = report.get("retry_waits") or {}
+    if sum(waits.values()):
+        rows.append(
+            (
+                "retry waits",
+                f"{sum(waits.values()):,}: {waits.get('retry-after', 0):,} set "
+                f"by the receiver's Retry-After, {waits.get('policy', 0):,} by the policy",
+            )
+        )
     lat = report["latency_ms"]
-    rows.append(("latency", " · ".join(f"{k} {_ms(lat.get(k))}" for k in ("p50", "p90", "p99"))
-                 + f" · max {_ms(lat.get('max'))}"))  # fmt: skip
+    rows.append(
+        (
+            "latency",
+            " · ".join(f"{k} {_ms(lat.get(k))}" for k in ("p50", "p90", "p99"))
+            + f" · max {_ms(lat.get('max'))}",
+        )
+    )
     rate = report["events_per_s"]
-    rows.append(("throughput", f"{report['duration_s']:.2f} s" + (
-        f", {rate:,.0f} events/s" if rate is not None else "")))  # fmt: skip
-    rows.append(("duplicates", f"{report['possible_duplicates']:,} possible "
-                 "(found mid-attempt after a crash and sent again)"))  # fmt: skip
+    rows.append(
+        (
+            "throughput",
+            f"{report['duration_s']:.2f} s"
+            + (f", {rate:,.0f} events/s" if rate is not None else ""),
+        )
+    )
+    rows.append(
+        (
+            "duplicates",
+            f"{report['possible_duplicates']:,} possible "
+            "(sent again after the receiver may have read it)",
+        )
+    )
     if report["inactive_targets"]:
         rows.append(("inactive", ", ".join(report["inactive_targets"])))
     path = report["outbox"]
@@ -166,8 +191,13 @@ def render_run(report: Mapping[str, Any]) -> list[str]:
         where = _outbox_args(path) if path != ".mockzenoti/outbox.sqlite" else ""
         left = sum(o["unsettled"] for o in others)
         names = ", ".join(str(o["run_id"]) for o in others)
-        rows.append(("elsewhere", f"unfinished run {names} of another command: {left:,} "
-                     f"deliveries not delivered (mockzenoti drain{where})"))  # fmt: skip
+        rows.append(
+            (
+                "elsewhere",
+                f"unfinished run {names} of another command: {left:,} "
+                f"deliveries not delivered (mockzenoti drain{where})",
+            )
+        )
     if path != ":memory:" and not report["interrupted"]:
         rows += _next_steps(path, bad, f" --run {run_id}", report["inactive_targets"])
     return [head, *_table(rows)]

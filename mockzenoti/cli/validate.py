@@ -19,8 +19,8 @@ from typing import Any
 import click
 
 from mockzenoti.catalog import Catalog
-from mockzenoti.config import catalog_from_context
-from mockzenoti.limits import MAX_DEPTH, TooDeep, check_depth
+from mockzenoti.catalog.config import catalog_from_context
+from mockzenoti.security.limits import MAX_DEPTH, NotText, TooDeep, all_text, check_depth
 from mockzenoti.validation import Problem, validate
 
 __all__ = ["MAX_INPUT", "Item", "check_items", "read_items", "validate_command"]
@@ -44,7 +44,10 @@ def _loads(text: str) -> Any:
         value = json.loads(text)
     except RecursionError:
         raise TooDeep(f"nested more than {MAX_DEPTH} levels deep") from None
-    return check_depth(value)
+    check_depth(value)
+    if not all_text(value):
+        raise NotText("a string holds a lone surrogate (such as \\ud800): not text")
+    return value
 
 
 def _decode_error(exc: json.JSONDecodeError, line: int | None = None) -> str:
@@ -61,7 +64,7 @@ def _json_lines(text: str) -> list[Item]:
             items.append(Item(f"line {number}", _loads(line)))
         except json.JSONDecodeError as exc:
             items.append(Item(f"line {number}", error=_decode_error(exc, number)))
-        except TooDeep as exc:
+        except (TooDeep, NotText) as exc:
             items.append(Item(f"line {number}", error=exc.message))
     return items
 
@@ -69,7 +72,7 @@ def _json_lines(text: str) -> list[Item]:
 def _parses_alone(line: str) -> bool:
     try:
         return isinstance(_loads(line), dict)
-    except (json.JSONDecodeError, TooDeep):
+    except (json.JSONDecodeError, TooDeep, NotText):
         return False
 
 
@@ -86,7 +89,7 @@ def read_items(text: str) -> list[Item]:
         if any(_parses_alone(line) for line in text.splitlines()):
             return _json_lines(text)
         return [Item("document", error=_decode_error(exc))]
-    except TooDeep as exc:
+    except (TooDeep, NotText) as exc:
         return [Item("document", error=exc.message)]
     if isinstance(document, list):
         return [Item(f"item {i}", value) for i, value in enumerate(document, start=1)]

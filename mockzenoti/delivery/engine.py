@@ -1,14 +1,24 @@
 """The delivery engine: accepts events into the outbox and delivers them.
 
 ``async with Engine(outbox, options, session=..., clock=..., hub=...) as engine``
-starts ``concurrency`` workers, the retry scheduler and the outbox writer;
+starts ``concurrency`` workers, the retry scheduler and the group committer;
 leaving the block lets attempts in flight finish (up to
 ``options.shutdown_grace`` seconds), cancels the rest and commits what is
 staged. Work the engine did not finish stays in the outbox, unsettled, for the
 next run or drain: nothing accepted is lost.
 
-How a delivery moves: core.py (state), intake.py (taking work in),
-attempts.py (sending and retrying).
+The engine is composed of parts, each held as an attribute:
+
+- ``ledger`` (transition.py): the one place a delivery changes state (job,
+  counters, outbox row, live feed) and the attempt log;
+- ``workload`` (workload.py): the unsettled jobs in memory and the queues;
+- ``intake`` (intake.py): targets in use, accepting stream events, loading
+  deliveries back from the outbox;
+- ``attempts`` (attempts.py): dispatcher, workers and retry scheduler, which
+  ask the retry decision (decision.py) after each attempt;
+- ``actions`` (actions.py): the user's reactivate, deactivate, redeliver, discard;
+- ``committer`` (committer.py): group commits to the ``outbox``;
+- the live targets come from the process's ``TargetBook`` (live.py).
 """
 
 from __future__ import annotations
@@ -23,17 +33,22 @@ from typing import Any
 
 import aiohttp
 
+from mockzenoti.delivery.actions import UserActions
+from mockzenoti.delivery.attempts import AttemptLoop
 from mockzenoti.delivery.clock import Clock, RealClock
+from mockzenoti.delivery.committer import Committer
 from mockzenoti.delivery.http1 import HttpPool
 from mockzenoti.delivery.intake import Intake
+from mockzenoti.delivery.live import TargetBook, book_for
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
-from mockzenoti.delivery.outbox.queries import Outbox
+from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.pacing import Pacer
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.send import new_session
 from mockzenoti.delivery.targets import Target
-from mockzenoti.errors import NotFound
+from mockzenoti.delivery.transition import Ledger
+from mockzenoti.delivery.workload import Alarm, Workload
 from mockzenoti.event import Event
 
 __all__ = ["Engine"]
@@ -57,15 +72,16 @@ def _wake(waiter: asyncio.Future[None]) -> None:
         waiter.set_result(None)
 
 
-class Engine(Intake):
+class Engine:
     """Delivers runs' events and the outbox's backlog; see the module docstring.
 
     Pass the process's ``ClientSession`` (``send.client_session``); without
     one the engine opens its own and closes it on exit. Requests to plain
     ``http://`` targets go through the engine's own ``HttpPool`` (at most
     ``concurrency`` connections, closed on exit) unless ``options.http_client``
-    is ``aiohttp``. ``clock`` defaults to
-    ``RealClock``; ``hub`` (changes feed and metrics) to a private ``Hub``.
+    is ``aiohttp``. ``clock`` defaults to ``RealClock``; ``hub`` (changes feed
+    and metrics) to a private ``Hub``; ``targets`` to the process's
+    ``TargetBook`` of this outbox.
     """
 
     def __init__(
@@ -76,63 +92,96 @@ class Engine(Intake):
         session: aiohttp.ClientSession | None = None,
         clock: Clock | None = None,
         hub: Hub | None = None,
+        targets: TargetBook | None = None,
     ) -> None:
-        super().__init__(outbox, options or DeliveryOptions(), clock or RealClock(), hub or Hub())
+        self.outbox = outbox
+        self.options = options = options or DeliveryOptions()
+        self.clock = clock = clock or RealClock()
+        self.hub = hub = hub or Hub()
+        self.metrics = hub.metrics
+        self.alarm = Alarm()
+        self.committer = Committer(outbox, options.flush_interval, self.alarm.fail)
+        self.ledger = Ledger(self.committer, hub, clock)
+        self.workload = Workload(options, self.ledger)
+        self.intake = Intake(
+            outbox,
+            options,
+            clock,
+            targets if targets is not None else book_for(outbox),
+            self.ledger,
+            self.workload,
+            self.committer,
+            self.metrics,
+            self.alarm,
+            self.workload.hold_waiting,
+        )
+        self.actions = UserActions(outbox, clock, hub, self.ledger, self.committer, self.intake)
+        self.attempts = AttemptLoop(
+            self.intake.targets,
+            options,
+            clock,
+            self.ledger,
+            self.workload,
+            self.committer,
+            self.alarm,
+            self.actions.deactivate_now,
+        )
         self._given_session = session
+        self._session: aiohttp.ClientSession | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._started = False
 
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Start the writer, the workers and the scheduler (``async with`` does it)."""
+        """Start the committer, the workers and the scheduler (``async with`` does it)."""
         if self._started:
             return
         self._started = True
-        if self._given_session is None:
-            self._session = new_session(self.options.concurrency)
-        else:
-            self._session = self._given_session
+        session = self._given_session or new_session(self.options.concurrency)
+        self._session = session
         lean = self.options.http_client == "auto"
-        self._pool = HttpPool(self.options.concurrency) if lean else None
+        loop = self.attempts
+        loop.session = session
+        loop.pool = HttpPool(self.options.concurrency) if lean else None
         try:
             await self.committer.start()
         except BaseException:
             self._started = False
             if self._given_session is None:
-                await self._session.close()
+                await session.close()
             raise
         self._tasks = [
-            asyncio.create_task(self._worker(), name=f"mockzenoti-worker-{i}")
+            asyncio.create_task(loop.worker(), name=f"mockzenoti-worker-{i}")
             for i in range(self.options.concurrency)
         ]
-        self._tasks.append(asyncio.create_task(self._scheduler(), name="mockzenoti-scheduler"))
-        self._tasks.append(asyncio.create_task(self._dispatcher(), name="mockzenoti-dispatcher"))
-        self.metrics.add_depth_source(id(self), lambda: len(self._live) - self._inflight)
+        self._tasks.append(asyncio.create_task(loop.scheduler(), name="mockzenoti-scheduler"))
+        self._tasks.append(asyncio.create_task(loop.dispatcher(), name="mockzenoti-dispatcher"))
+        work = self.workload
+        self.metrics.add_depth_source(id(self), lambda: len(work.live) - loop.inflight)
 
     async def close(self) -> None:
         """Let attempts in flight finish (bounded), cancel the rest, commit, clean up."""
         if not self._started:
             return
         self._started = False
-        self._closing = True
-        if self._inflight:
+        loop = self.attempts
+        loop.closing = True
+        if loop.inflight:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._drained.wait(), self.options.shutdown_grace)
+                await asyncio.wait_for(loop.drained.wait(), self.options.shutdown_grace)
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-        self._unmark()
-        self._watchdog.close()
+        loop.unmark()
+        loop.watchdog.close()
         await self.committer.close()
-        for target in self._targets.values():
-            with contextlib.suppress(ValueError):
-                target.listeners.remove(self._on_deactivated)
+        self.intake.detach_all()
         self.metrics.drop_depth_source(id(self))
-        if self._pool is not None:
-            await self._pool.close()
-        if self._given_session is None:
+        if loop.pool is not None:
+            await loop.pool.close()
+        if self._given_session is None and self._session is not None:
             await self._session.close()
 
     async def __aenter__(self) -> Engine:
@@ -155,16 +204,17 @@ class Engine(Intake):
         every delivery of the run is settled (delivered, dead) or held.
         """
         start = time.perf_counter()
-        live = await self.use_targets(targets)
+        intake, work = self.intake, self.workload
+        live = await intake.use_targets(targets)
         now = self.clock.now()
         run, resumed = await self.outbox.call(
             self.outbox.start_run, spec, [t.name for t in live], now=now
         )
-        done = self._run_done.setdefault(run.id, asyncio.Event())
+        done = work.run_done.setdefault(run.id, asyncio.Event())
         if resumed:
             found = await self.outbox.call(self.outbox.requeue_interrupted, now, run.id)
             self.metrics.possible_duplicates += found
-            await self._load(run_id=run.id)
+            await intake.load(run_id=run.id)
         stream = iter(stream_factory())
         skip = getattr(stream, "skip", None)
         if callable(skip):  # the stream drops them itself (a simulation in a child process)
@@ -175,19 +225,19 @@ class Engine(Intake):
         pacer = None if self.options.pace is None else Pacer(self.clock, self.options.pace)
         ready = getattr(stream, "ready", None)
         while True:
-            room = await self._room()
+            room = await intake.room()
             if callable(ready) and not ready():
                 await _readable(stream, ready)  # the events are still being simulated
             chunk = list(islice(stream, room)) if pacer is None else await pacer.take(stream, room)
             if not chunk:
                 break
             total += len(chunk)
-            await self._accept(run.id, chunk, live, total)
+            await intake.accept(run.id, chunk, live, total)
             await asyncio.sleep(0)
-        if self._run_open.get(run.id, 0):
+        if work.open_in_run(run.id):
             done.clear()
-            await self._until(done)
-        self._run_done.pop(run.id, None)
+            await self.alarm.until(done)
+        work.run_done.pop(run.id, None)
         await self.committer.durable()
         counts = await self.outbox.call(self.outbox.counts, run_id=run.id)
         final = await self.outbox.call(self.outbox.finish_run, run.id, counts, now=self.clock.now())
@@ -208,59 +258,37 @@ class Engine(Intake):
         """Deliver what the outbox holds unsettled (every run), with the stored targets."""
         start = time.perf_counter()
         for record in await self.outbox.call(self.outbox.list_targets):
-            self._attach(record)
+            self.intake.attach(record)
         found = await self.outbox.call(self.outbox.requeue_interrupted, self.clock.now())
         self.metrics.possible_duplicates += found
-        loaded = await self._load()
+        loaded = await self.intake.load()
         await self.idle()
         await self.committer.durable()
         counts = await self.outbox.call(self.outbox.counts)
-        inactive = tuple(sorted(n for n, t in self._targets.items() if not t.active))
+        targets = self.intake.targets
+        inactive = tuple(sorted(n for n, t in targets.items() if not t.active))
         return DrainReport(counts, loaded, found, inactive, time.perf_counter() - start)
 
     async def idle(self) -> None:
         """Wait until this engine has nothing unsettled in memory."""
-        await self._until(self._idle)
+        await self.alarm.until(self.workload.idle)
+
+    async def use_targets(self, targets: Iterable[Target]) -> None:
+        """Store (upsert) targets and deliver to them; active flags are kept."""
+        await self.intake.use_targets(targets)
 
     async def reactivate(self, name: str, *, discard: bool = False) -> int:
-        """Activate target ``name`` and deliver its held deliveries (or discard them).
-
-        Returns how many held deliveries were moved. Use ``idle()`` to wait
-        for them to be delivered.
-        """
-        target = await self._target(name)
-        if target is None:
-            raise NotFound(f"no target named {name!r}", field="target")
-        target.active, target.failures, target.deactivated_at = True, 0, None
-        self.committer.staged().targets[name] = target.row(self.clock.now())
-        await self.committer.durable()  # every "held" written before we move them
-        moved = await self.outbox.call(
-            self.outbox.reactivate_target, name, discard=discard, now=self.clock.now()
-        )
-        if self.hub.active:
-            self.hub.emit({"type": "target.reactivated", "target": name, "moved": len(moved)})
-        if not discard:
-            await self._load(pks=moved)
-        return len(moved)
+        """Activate target ``name`` and deliver (or discard) its held deliveries; how many moved."""
+        return await self.actions.reactivate(name, discard=discard)
 
     async def deactivate(self, name: str) -> None:
         """Deactivate target ``name`` by hand: its waiting deliveries are held."""
-        target = await self._target(name)
-        if target is None:
-            raise NotFound(f"no target named {name!r}", field="target")
-        if target.active:
-            self._deactivate(target)
-        await self.committer.durable()
+        await self.actions.deactivate(name)
 
     async def redeliver(self, pks: Sequence[int] | None = None, **filters: Any) -> int:
         """Redeliver dead/held deliveries by pk or filter (see ``Outbox.redeliver``)."""
-        await self.committer.durable()
-        moved = await self.outbox.call(self.outbox.redeliver, pks, now=self.clock.now(), **filters)
-        await self._load(pks=moved)
-        return len(moved)
+        return await self.actions.redeliver(pks, **filters)
 
     async def discard(self, pks: Sequence[int] | None = None, **filters: Any) -> int:
         """Discard held deliveries by pk or filter (see ``Outbox.discard``)."""
-        await self.committer.durable()
-        moved = await self.outbox.call(self.outbox.discard, pks, now=self.clock.now(), **filters)
-        return len(moved)
+        return await self.actions.discard(pks, **filters)

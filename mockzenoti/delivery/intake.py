@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from mockzenoti import jsonfast
-from mockzenoti.delivery.attempts import AttemptLoop
-from mockzenoti.delivery.live import Job, LiveTarget, body_for_target
+from mockzenoti.delivery.clock import Clock
+from mockzenoti.delivery.committer import Committer
+from mockzenoti.delivery.live import Job, LiveTarget, TargetBook, body_for_target
+from mockzenoti.delivery.observe import Metrics
+from mockzenoti.delivery.options import DeliveryOptions
+from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.outbox.records import TargetRecord
 from mockzenoti.delivery.targets import Target, validate_targets
+from mockzenoti.delivery.transition import Ledger
+from mockzenoti.delivery.workload import Alarm, Workload
 from mockzenoti.errors import ConfigError, NotFound
 from mockzenoti.event import Event
 from mockzenoti.ids import target_delivery_id
@@ -24,58 +30,98 @@ from mockzenoti.ids import target_delivery_id
 __all__ = ["Intake"]
 
 
-class Intake(AttemptLoop):
-    """Targets in use, accepting events, loading unsettled deliveries."""
+class Intake:
+    """Targets in use, accepting events, loading unsettled deliveries.
+
+    ``targets``: the live targets this engine delivers to (name -> target),
+    attached from the process's ``TargetBook``; ``on_deactivated`` is called
+    (with the name) when one of them is deactivated.
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        options: DeliveryOptions,
+        clock: Clock,
+        book: TargetBook,
+        ledger: Ledger,
+        workload: Workload,
+        committer: Committer,
+        metrics: Metrics,
+        alarm: Alarm,
+        on_deactivated: Callable[[str], None],
+    ) -> None:
+        self.outbox = outbox
+        self.options = options
+        self.clock = clock
+        self.book = book
+        self.ledger = ledger
+        self.workload = workload
+        self.committer = committer
+        self.metrics = metrics
+        self.alarm = alarm
+        self.targets: dict[str, LiveTarget] = {}
+        self._on_deactivated = on_deactivated
 
     # -- targets -------------------------------------------------------------------------------
 
-    def _attach(self, record: TargetRecord) -> LiveTarget:
-        live = self.outbox.live.get(record.target.name)
-        if live is None:
-            live = self.outbox.live[record.target.name] = LiveTarget(record)
-        else:
-            live.configure(record.target)
-            if not live.listeners:  # nobody delivers to it: the stored state is current
-                live.active, live.failures = record.active, record.consecutive_failures
-                live.deactivated_at = record.deactivated_at
-        if live.name not in self._targets:
-            self._targets[live.name] = live
+    def attach(self, record: TargetRecord) -> LiveTarget:
+        """Deliver to a stored target (its live state comes from the process's book)."""
+        live = self.book.attach(record)
+        if live.name not in self.targets:
+            self.targets[live.name] = live
             live.listeners.append(self._on_deactivated)
         return live
 
-    async def _target(self, name: str) -> LiveTarget | None:
-        if name in self._targets:
-            return self._targets[name]
+    def detach_all(self) -> None:
+        """The engine stops: its targets no longer tell it of deactivations."""
+        for target in self.targets.values():
+            if self._on_deactivated in target.listeners:
+                target.listeners.remove(self._on_deactivated)
+
+    async def target(self, name: str) -> LiveTarget | None:
+        """The live target ``name`` (attached now if stored), or None if there is none."""
+        if name in self.targets:
+            return self.targets[name]
         try:
             record = await self.outbox.call(self.outbox.get_target, name)
         except NotFound:
             return None
-        return self._attach(record)
+        return self.attach(record)
 
     async def use_targets(self, targets: Iterable[Target]) -> list[LiveTarget]:
         """Store (upsert) targets and deliver to them; active flags are kept."""
         out = []
         for target in validate_targets(targets):
             record = await self.outbox.call(self.outbox.save_target, target, now=self.clock.now())
-            out.append(self._attach(record))
+            out.append(self.attach(record))
         return out
 
     # -- accepting -----------------------------------------------------------------------------
 
-    async def _room(self) -> int:
+    async def room(self) -> int:
         """Wait until stream events may be accepted; how many at most."""
-        await self._until(self._space)
-        room = min(self.options.batch_size, self.options.max_outstanding - len(self._live))
-        if self._fast:  # accepted first attempts go straight to the workers' queue
-            while self._marked.qsize() > self._refill_at:
-                self._marked_room.clear()
-                await self._until(self._marked_room)
-            room = min(room, self._prefetch - self._marked.qsize())
+        work = self.workload
+        await self.alarm.until(work.space)
+        room = min(self.options.batch_size, self.options.max_outstanding - len(work.live))
+        if work.fast:  # accepted first attempts go straight to the workers' queue
+            while work.marked.qsize() > work.refill_at:
+                work.marked_room.clear()
+                await self.alarm.until(work.marked_room)
+            room = min(room, work.prefetch - work.marked.qsize())
         return max(1, room)
 
-    async def _accept(
-        self, run_id: int | None, events: list[Event], targets: list[LiveTarget], total: int
+    async def accept(
+        self,
+        run_id: int | None,
+        events: list[Event],
+        targets: list[LiveTarget],
+        total: int,
     ) -> None:
+        """Write a batch of stream events and their deliveries in one transaction, then send.
+
+        ``total``: the run's accepted count after this batch (None run: outside any run).
+        """
         now = self.clock.now()
         unfiltered = [(i, t) for i, t in enumerate(targets) if not t.filtered]
         filtered = [(i, t) for i, t in enumerate(targets) if t.filtered]
@@ -99,6 +145,7 @@ class Intake(AttemptLoop):
         ready: list[Job] = []
         blocked = held = 0
         dumps = jsonfast.dumps
+        register, fast_lane = self.workload.register, self.workload.fast
         for ev, hits in zip(events, matched, strict=True):
             if not hits:
                 continue
@@ -129,10 +176,10 @@ class Intake(AttemptLoop):
                 if target.active:
                     tbody = body if index == 0 else body_for_target(body, first, did)
                     job = Job(d_pk, target.name, did, event_id, etype, tbody, keys, ev.seq, run_id)
-                    if not self._register(job):
+                    if not register(job):
                         state = "pending"
                         blocked += 1
-                    elif self._fast:
+                    elif fast_lane:
                         # Written "delivering" with the accept: it goes to a worker right
                         # after this commit, without a second write to mark it.
                         state = job.state = "delivering"
@@ -162,10 +209,10 @@ class Intake(AttemptLoop):
                 )
                 d_pk += 1
             e_pk += 1
-        states = self.metrics.states
-        states["pending"] += len(ready) + blocked
-        states["delivering"] += len(fast)
-        states["held"] += held
+        ledger = self.ledger
+        ledger.entered("pending", len(ready) + blocked)
+        ledger.entered("delivering", len(fast))
+        ledger.entered("held", held)
         if run_id is not None:
             batch.runs[run_id] = (total, now, run_id)
         self.metrics.accepted += len(events)
@@ -174,40 +221,27 @@ class Intake(AttemptLoop):
         except asyncio.CancelledError:
             for job in fast:  # never handed to a worker: not "delivering" after all
                 job.attempts = 0
-                self._set_state(job, "pending")
+                ledger.move(job, "pending")
             raise
-        if self.hub.active:
-            for ev, hits in zip(events, matched, strict=True):
-                self.hub.emit(
-                    {
-                        "type": "accepted",
-                        "run_id": run_id,
-                        "seq": ev.seq,
-                        "event_id": ev.event_id,
-                        "event_type": ev.event_type,
-                        "deliveries": len(hits),
-                    }
-                )
+        ledger.accepted(run_id, events, matched)
+        work = self.workload
         for job in ready:
-            self._dispatch(job)
-        marked, targets_by_name = self._marked, self._targets
+            work.dispatch(job)
+        marked, targets_by_name = work.marked, self.targets
         for job in fast:
             marked.put_nowait((job, targets_by_name[job.target], 0))
-        if self.hub.active:
-            for job in fast:
-                self.hub.emit(job.state_change("delivering"))
+        ledger.announce(fast)
 
-    async def _load(self, *, run_id: int | None = None, pks: Sequence[int] | None = None) -> int:
-        """Take unsettled deliveries from the outbox into memory, oldest first."""
+    async def load(self, *, run_id: int | None = None, pks: Sequence[int] | None = None) -> int:
+        """Take unsettled deliveries from the outbox into memory, oldest first; how many."""
         loaded, after = 0, 0
         chunks = deque(pks[i : i + 500] for i in range(0, len(pks), 500)) if pks else None
         if pks is not None and not pks:
             return 0
+        work, ledger = self.workload, self.ledger
         while True:
-            await self._until(self._space)
-            room = max(
-                1, min(self.options.batch_size, self.options.max_outstanding - len(self._live))
-            )
+            await self.alarm.until(work.space)
+            room = work.room()
             if chunks is not None:
                 if not chunks:
                     return loaded
@@ -223,9 +257,8 @@ class Intake(AttemptLoop):
                     return loaded
                 after = rows[-1].pk
             for row in rows:
-                if row.pk in self._live:
+                if row.pk in work.live:
                     continue
-                state = "retrying" if row.state == "retrying" else "pending"
                 job = Job(
                     row.pk,
                     row.target,
@@ -236,18 +269,20 @@ class Intake(AttemptLoop):
                     tuple(jsonfast.loads(row.keys)),
                     seq=row.seq,
                     run_id=row.run_id,
-                    state=state,
+                    state=row.state,
                     attempts=row.attempts,
                     round_base=row.round_base,
                     next_at=row.next_at,
                 )
-                self.metrics.move(None, state)
+                ledger.loaded(job)
                 loaded += 1
-                target = await self._target(row.target)
+                target = await self.target(row.target)
                 if target is None:
                     job.last_error = f"target {row.target!r} no longer exists"
-                    self._set_state(job, "dead")
+                    ledger.move(job, "dead")
                 elif not target.active:
-                    self._set_state(job, "held")
+                    ledger.move(job, "held")
                 else:
-                    self._admit(job)
+                    if job.state == "delivering":  # left by an engine of this process that stopped
+                        ledger.move(job, "pending")
+                    work.admit(job)

@@ -1,16 +1,27 @@
-"""In-memory state of the delivery engine: jobs (unsettled deliveries) and live targets."""
+"""In-memory state of the delivery engine: jobs (unsettled deliveries) and live targets.
+
+``TargetBook`` holds the live targets of one outbox in this process: their
+runtime state (active, consecutive failures) and HTTP senders, shared by every
+engine delivering from that outbox (the server runs several). The outbox itself
+keeps only rows; ``book_for(outbox)`` finds the book.
+"""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockzenoti import jsonfast
+from mockzenoti.delivery.decision import TargetState
 from mockzenoti.delivery.outbox.records import TargetRecord
 from mockzenoti.delivery.send import Sender
 from mockzenoti.delivery.targets import Target
 
-__all__ = ["Job", "LiveTarget", "body_for_target"]
+if TYPE_CHECKING:
+    from mockzenoti.delivery.outbox import Outbox
+
+__all__ = ["Job", "LiveTarget", "TargetBook", "body_for_target", "book_for"]
 
 
 class Job:
@@ -127,6 +138,63 @@ class LiveTarget:
     def row(self, now: float) -> tuple[int, int, float | None, float, str]:
         """The outbox update for this target's state."""
         return (int(self.active), self.failures, self.deactivated_at, now, self.name)
+
+    def state(self) -> TargetState:
+        """What the retry decision needs to know of this target now."""
+        t = self.target
+        return TargetState(self.active, self.failures, t.deactivate_after, t.retry_statuses)
+
+
+class TargetBook:
+    """The live targets of one outbox in this process (see the module docstring)."""
+
+    __slots__ = ("__weakref__", "_live")
+
+    def __init__(self) -> None:
+        self._live: dict[str, LiveTarget] = {}
+
+    def get(self, name: str) -> LiveTarget | None:
+        """The live target ``name``, if an engine has used it."""
+        return self._live.get(name)
+
+    def attach(self, record: TargetRecord) -> LiveTarget:
+        """The live target for a stored one: made, or given the stored settings.
+
+        While no engine delivers to it, the stored state (active, failures) is
+        current and is taken too.
+        """
+        live = self._live.get(record.target.name)
+        if live is None:
+            live = self._live[record.target.name] = LiveTarget(record)
+            return live
+        live.configure(record.target)
+        if not live.listeners:
+            live.active, live.failures = record.active, record.consecutive_failures
+            live.deactivated_at = record.deactivated_at
+        return live
+
+    def configure(self, target: Target) -> None:
+        """New settings for a target (same name) that engines may be using."""
+        live = self._live.get(target.name)
+        if live is not None:
+            live.configure(target)
+
+    def forget(self, name: str) -> None:
+        """The stored target was deleted: a new one with this name starts afresh."""
+        live = self._live.get(name)
+        if live is not None:
+            live.active, live.failures, live.deactivated_at = True, 0, None
+
+
+_BOOKS: weakref.WeakKeyDictionary[Outbox, TargetBook] = weakref.WeakKeyDictionary()
+
+
+def book_for(outbox: Outbox) -> TargetBook:
+    """The ``TargetBook`` of ``outbox`` in this process (made on first use)."""
+    book = _BOOKS.get(outbox)
+    if book is None:
+        book = _BOOKS[outbox] = TargetBook()
+    return book
 
 
 def _filtered(target: Target) -> bool:

@@ -48,6 +48,7 @@ class Metrics:
         self.latency_count = 0
         self.accepted = 0
         self.possible_duplicates = 0
+        self.retry_after_waits = 0  # retries whose wait a receiver's Retry-After set
         self._depth: dict[int, Callable[[], int]] = {}
 
     def move(self, old: str | None, new: str) -> None:
@@ -92,6 +93,7 @@ class Metrics:
             },
             "accepted": self.accepted,
             "possible_duplicates": self.possible_duplicates,
+            "retry_after_waits": self.retry_after_waits,
             "queue_depth": self.queue_depth,
         }
 

@@ -12,17 +12,13 @@ from mockzenoti.errors import ConfigError
 __all__ = [
     "HTTP_CLIENTS",
     "ORDERINGS",
-    "WRITERS",
     "DeliveryOptions",
     "HttpClient",
     "Ordering",
-    "WriterKind",
 ]
 
 Ordering = Literal["none", "per-entity"]
 ORDERINGS: tuple[Ordering, ...] = ("none", "per-entity")
-WriterKind = Literal["auto", "process", "inline", "thread"]
-WRITERS: tuple[WriterKind, ...] = ("auto", "process", "inline", "thread")
 HttpClient = Literal["auto", "aiohttp"]
 HTTP_CLIENTS: tuple[HttpClient, ...] = ("auto", "aiohttp")
 
@@ -47,7 +43,9 @@ class DeliveryOptions:
     - ``rate``: attempts per second across all targets, evenly spaced (None: unlimited).
     - ``pace``: None (``asap``) or a speed factor: an event is accepted when its
       simulated time has come, scaled (1.0 is real time; see ``pacing.py``).
-    - ``retry_scale``: multiplies every retry wait (``0.001``: minutes become ms).
+    - ``retry_scale``: multiplies the retry policy's waits (``0.001``: minutes
+      become ms). A receiver's ``Retry-After`` is honoured in real time (capped
+      at the policy's longest wait) unless ``scale_retry_after`` is true.
     - ``ordering``: ``none``, or ``per-entity``: per target, an event waits until
       earlier events sharing any of its ``keys`` are delivered or dead.
     - ``chaos``: opt-in duplicates, reordering, extra delay (``Chaos``).
@@ -57,8 +55,6 @@ class DeliveryOptions:
       waiting to retry) before the stream is paused; bounds memory.
     - ``flush_interval``: how long attempt results may wait to be batched.
     - ``shutdown_grace``: on close, seconds to let attempts in flight finish.
-    - ``writer``: who commits the engine's batches: ``auto`` (= ``inline``,
-      on the event loop's thread), ``process`` or ``thread`` (see ``delivery/writer.py``).
     - ``http_client``: ``auto`` sends to plain ``http://`` URLs through the
       engine's lean HTTP/1.1 pool (``delivery/http1.py``) and to the others
       through aiohttp; ``aiohttp`` sends everything through aiohttp.
@@ -68,6 +64,7 @@ class DeliveryOptions:
     rate: float | None = None
     pace: float | None = None
     retry_scale: float = 1.0
+    scale_retry_after: bool = False
     ordering: Ordering = "none"
     chaos: Chaos = field(default_factory=Chaos)
     seed: int = 0
@@ -75,7 +72,6 @@ class DeliveryOptions:
     max_outstanding: int = 10_000
     flush_interval: float = 0.02
     shutdown_grace: float = 5.0
-    writer: WriterKind = "auto"
     http_client: HttpClient = "auto"
 
     def __post_init__(self) -> None:
@@ -85,6 +81,8 @@ class DeliveryOptions:
         if self.pace is not None:
             _seconds(self.pace, "pace", positive=True)
         _seconds(self.retry_scale, "retry_scale")
+        if not isinstance(self.scale_retry_after, bool):
+            raise ConfigError("scale_retry_after is true or false", field="scale_retry_after")
         if self.ordering not in ORDERINGS:
             raise ConfigError(
                 f"ordering {self.ordering!r} is not one of {', '.join(ORDERINGS)}",
@@ -97,10 +95,6 @@ class DeliveryOptions:
         _whole(self.max_outstanding, "max_outstanding", 1)
         _seconds(self.flush_interval, "flush_interval")
         _seconds(self.shutdown_grace, "shutdown_grace")
-        if self.writer not in WRITERS:
-            raise ConfigError(
-                f"writer {self.writer!r} is not one of {', '.join(WRITERS)}", field="writer"
-            )
         if self.http_client not in HTTP_CLIENTS:
             raise ConfigError(
                 f"http_client {self.http_client!r} is not one of {', '.join(HTTP_CLIENTS)}",

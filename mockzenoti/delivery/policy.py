@@ -9,11 +9,13 @@ The wait before retry ``k`` (``k = 1`` after the first failed attempt, up to
   where ``U(a, b)`` is ``random.uniform(a, b)`` drawn from the delivery's
   seeded generator;
 - schedule: ``schedule[k - 1]``;
-- then, if the failed answer carried ``Retry-After: r`` (seconds, or an HTTP
-  date read as the seconds from now), the wait is ``min(max(r, 0), retry_after_max)``
-  instead (``retry_after_max`` defaults to the policy's longest wait);
-- finally the wait is multiplied by the run's ``retry_scale`` (``1.0`` for
-  real time, ``0.001`` turns minutes into milliseconds; ``0`` retries at once).
+- multiplied by the run's ``retry_scale`` (``1.0`` for real time, ``0.001``
+  turns minutes into milliseconds; ``0`` retries at once).
+
+A failed answer's ``Retry-After: r`` replaces that wait with
+``min(max(r, 0), retry_after_max)`` seconds in real time (``retry_after_max``
+defaults to the policy's longest wait), scaled only when the run asks for it.
+``decision.decide`` applies the whole rule.
 
 Presets:
 
@@ -30,10 +32,10 @@ none       0         -
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass, field
 
 from mockzenoti.errors import ConfigError
+from mockzenoti.timefmt import parse_seconds
 
 __all__ = [
     "FAST",
@@ -46,21 +48,12 @@ __all__ = [
     "parse_policy",
 ]
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?\s*$")
-_UNIT = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, None: 1.0}
-
 
 def parse_duration(text: str, *, field: str = "duration") -> float:
-    """Seconds in ``text``: a number with an optional unit ``ms``, ``s``, ``m`` or ``h``.
-
-    A bare number is seconds. Negative or malformed values raise ``ConfigError``.
-    """
-    m = _DURATION.match(text)
-    if m is None:
-        raise ConfigError(
-            f"{text!r} is not a duration; write e.g. 500ms, 5s, 2m or 1h", field=field
-        )
-    return float(m.group(1)) * _UNIT[m.group(2)]
+    """Seconds in ``text`` (``timefmt.parse_seconds``' grammar: ``500ms``, ``1.5s``,
+    ``1m30s``, ``2h``, ``3d``); a bare number is seconds. Malformed text raises
+    ``ConfigError`` naming ``field``."""
+    return parse_seconds(text, field=field, bare=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,21 +98,6 @@ class RetryPolicy:
             return self.schedule[retry - 1]
         jitter = (rng or random).uniform(0.0, self.wait_jitter) if self.wait_jitter else 0.0
         return min(self.wait_max, self.wait_initial * self.wait_exp_base ** (retry - 1) + jitter)
-
-    def wait(
-        self,
-        retry: int,
-        rng: random.Random | None = None,
-        *,
-        retry_after: float | None = None,
-        scale: float = 1.0,
-    ) -> float:
-        """The seconds to wait before retry ``retry``: the full formula, scaled."""
-        if retry_after is not None:
-            base = min(max(retry_after, 0.0), self.retry_after_max)
-        else:
-            base = self.base_wait(retry, rng)
-        return base * scale
 
     def describe(self) -> str:
         """One line for humans: the spec and its waits."""

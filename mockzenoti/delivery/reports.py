@@ -15,7 +15,9 @@ class RunReport:
     - ``accepted``: stream events the run has taken in total (committed);
       ``skipped``: those a previous, interrupted process had already accepted.
     - ``counts``: the run's deliveries by state.
-    - ``possible_duplicates``: deliveries found mid-attempt after a crash and
+    - ``possible_duplicates``: requests the receiver may have read though no
+      answer came (a connection closed after the whole request was written),
+      plus deliveries found mid-attempt after a crash and
       sent again (each may have reached its target twice).
     - ``inactive_targets``: targets deactivated at the end; their remaining
       deliveries are ``held``.

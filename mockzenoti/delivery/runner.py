@@ -5,7 +5,7 @@ targets ... whatever makes the stream what it is). Running a spec whose last
 run is unfinished resumes it; a finished spec starts a new run. The stream
 must be deterministic: ``stream_factory()`` returns the same events every
 time, and a resumed run skips the first ``accepted`` of them (a stream object
-with a ``skip(n)`` method, such as ``scenarios.feed.RemoteSimulation``, is
+with a ``skip(n)`` method, such as ``scenarios.offload.RemoteSimulation``, is
 asked to drop them itself).
 
     report = run(run_stream(".mockzenoti/outbox.sqlite", {"scenario": "spa", "seed": 7},
@@ -27,7 +27,7 @@ from mockzenoti.delivery.clock import Clock
 from mockzenoti.delivery.engine import Engine
 from mockzenoti.delivery.observe import Hub
 from mockzenoti.delivery.options import DeliveryOptions
-from mockzenoti.delivery.outbox.queries import Outbox
+from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.targets import Target
 from mockzenoti.event import Event

@@ -1,18 +1,14 @@
 """One HTTP attempt: send, time it, classify the answer; the session; the test ping.
 
-Classification (``AttemptResult.outcome``):
-
-========================= ============ ==========================================
-what happened             outcome      retried?
-========================= ============ ==========================================
-2xx                       success      no (delivered)
-3xx (never followed)      redirect     no, unless listed in ``retry_statuses``
-408, 429                  client_error yes
-other 4xx                 client_error no, unless listed in ``retry_statuses``
-5xx and others            server_error yes
-no answer within timeout  timeout      yes
-refused, reset, DNS ...   connection   yes
-========================= ============ ==========================================
+Outcomes (``AttemptResult.outcome``; which are retried: ``decision.py``):
+``success`` (2xx), ``redirect`` (3xx, never followed), ``client_error``
+(4xx), ``server_error`` (5xx), ``timeout`` (no answer within the target's
+timeout), ``connection`` (refused, reset, closed before an answer: every
+request is sent once, a reused connection too) and ``protocol`` (a malformed
+answer: a bad status line, a status outside 100 to 599, a version other than
+HTTP/1.0 or 1.1, a bad ``Content-Length`` or chunk size, a NUL in a header,
+an over-long head, switching protocols). ``written`` says whether the whole
+request had been handed to the network when no answer came.
 """
 
 from __future__ import annotations
@@ -21,14 +17,14 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator
-from email.utils import parsedate_to_datetime
-from typing import NamedTuple
+from typing import Any
 
 import aiohttp
 from yarl import URL
 
 from mockzenoti import __version__
-from mockzenoti.delivery.http1 import HttpPool, ProtocolError
+from mockzenoti.delivery.decision import AttemptResult, classify, parse_retry_after, retryable
+from mockzenoti.delivery.http1 import PROOF_WAIT, HttpPool, ProtocolError, ServerDisconnected
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target
 from mockzenoti.delivery.watchdog import Watchdog
@@ -36,6 +32,7 @@ from mockzenoti.delivery.watchdog import Watchdog
 __all__ = [
     "USER_AGENT",
     "AttemptResult",
+    "PoliteConnector",
     "Sender",
     "client_session",
     "new_session",
@@ -44,56 +41,10 @@ __all__ = [
 ]
 
 USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
-ALWAYS_RETRIED = frozenset({408, 429})
 _SNIPPET = 256
 _MAX_READ = 1 << 20
 # Attempts are timed by the engine's Watchdog: no aiohttp timer (nor the session's default).
 _UNTIMED = aiohttp.ClientTimeout(total=None, sock_connect=None, sock_read=None)
-
-
-class AttemptResult(NamedTuple):
-    """What one request got: outcome, status or error, latency, answer snippet, Retry-After."""
-
-    outcome: str
-    status: int | None
-    error: str | None
-    latency: float
-    response: str | None
-    retry_after: float | None = None
-
-    @property
-    def delivered(self) -> bool:
-        """True for a 2xx answer."""
-        return self.outcome == "success"
-
-
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delta-seconds or HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - now)
-
-
-def classify(status: int, retry_statuses: frozenset[int]) -> tuple[str, bool]:
-    """``(outcome, retryable)`` for an HTTP status."""
-    if 200 <= status < 300:
-        return "success", False
-    if 300 <= status < 400:
-        return "redirect", status in retry_statuses
-    if 400 <= status < 500:
-        return "client_error", status in ALWAYS_RETRIED or status in retry_statuses
-    return "server_error", True
 
 
 @contextlib.asynccontextmanager
@@ -114,12 +65,59 @@ def new_session(limit: int) -> aiohttp.ClientSession:
     receiver's ``Set-Cookie`` is ignored (``DummyCookieJar``, which also spares
     every request a cookie lookup).
     """
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=limit, ttl_dns_cache=300),
+    session = aiohttp.ClientSession(
+        connector=PoliteConnector(limit=limit, ttl_dns_cache=300),
         headers={"User-Agent": USER_AGENT},
         auto_decompress=False,
         cookie_jar=aiohttp.DummyCookieJar(),
     )
+    # aiohttp sends an idempotent request (PUT) once more, silently, when a reused
+    # connection closes before its answer (as its own test client does, turn it off):
+    # every request must be an attempt in the log, and the retry decision decides.
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
+
+
+class PoliteConnector(aiohttp.TCPConnector):
+    """aiohttp's connector, opening at most ``connecting`` connections per host at a time.
+
+    aiohttp reuses an idle connection when it has one and otherwise opens a
+    new one at once: 64 requests at a cold start are 64 connection attempts,
+    which overflow a small listen backlog (Python's ``http.server``: 5). Here
+    a new connection counts as being opened until the first answer comes on
+    it (``proven``, called by the sender) or ``PROOF_WAIT`` seconds pass, and
+    others wait their turn: the lean pool's rule (``http1.py``).
+    """
+
+    def __init__(self, *args: Any, connecting: int = 4, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connecting = connecting
+        self._turns: dict[Any, asyncio.Semaphore] = {}
+        self._unproven: dict[Any, tuple[asyncio.Semaphore, asyncio.TimerHandle]] = {}
+
+    async def _create_connection(self, req: Any, traces: Any, timeout: Any) -> Any:
+        key = req.connection_key
+        turn = self._turns.get(key)
+        if turn is None:
+            turn = self._turns[key] = asyncio.Semaphore(self._connecting)
+        await turn.acquire()
+        try:
+            proto = await super()._create_connection(req, traces, timeout)
+        except BaseException:
+            turn.release()
+            raise
+        handle = asyncio.get_running_loop().call_later(PROOF_WAIT, self.proven, proto)
+        self._unproven[proto] = (turn, handle)
+        return proto
+
+    def proven(self, protocol: Any) -> None:
+        """An answer came on ``protocol``'s connection (or time passed): the next may open."""
+        entry = self._unproven.pop(protocol, None)
+        if entry is not None:
+            turn, handle = entry
+            handle.cancel()
+            turn.release()
 
 
 class Sender:
@@ -194,6 +192,10 @@ class Sender:
                 timeout=_UNTIMED,
                 allow_redirects=False,
             ) as resp:
+                connector = session.connector
+                if isinstance(connector, PoliteConnector):
+                    # An empty answer has already given its connection back: ask the response.
+                    connector.proven(getattr(resp, "_protocol", None))
                 length = resp.content_length
                 # Nothing to read for an empty answer (a receiver's usual 200).
                 raw = await resp.read() if length is None or 0 < length <= _MAX_READ else b""
@@ -208,9 +210,17 @@ class Sender:
         except (aiohttp.ClientError, OSError) as exc:
             if watchdog.expired(task):  # aiohttp turned the cancellation into its own error
                 return _timed_out(start)
-            return _unreachable(exc, start)
+            return _aiohttp_failure(exc, start)
         finally:
             watchdog.unwatch(task)
+        version = resp.version
+        if version is None or (version.major, version.minor) not in ((1, 0), (1, 1)):
+            shown = "?" if version is None else f"{version.major}.{version.minor}"
+            return _malformed(f"HTTP/{shown} is not HTTP/1.0 or 1.1", start)
+        if not 100 <= status <= 599:
+            return _malformed(f"status {status} is not 100 to 599", start)
+        if status == 101:
+            return _malformed("the server switched protocols", start)
         return self._answered(status, retry_after, raw, now, start)
 
     async def _send_lean(
@@ -232,8 +242,13 @@ class Sender:
             if not watchdog.expired(task):
                 raise
             return _timed_out(start)
-        except (ProtocolError, OSError) as exc:
-            return _unreachable(exc, start)
+        except ProtocolError as exc:
+            latency = time.perf_counter() - start
+            return AttemptResult("protocol", None, str(exc)[:_SNIPPET], latency, None)
+        except ServerDisconnected as exc:
+            return _unreachable(exc, start, written=exc.written)
+        except OSError as exc:
+            return _unreachable(exc, start, written=False)
         finally:
             watchdog.unwatch(task)
         return self._answered(
@@ -278,10 +293,27 @@ def _timed_out(start: float) -> AttemptResult:
     return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
 
 
-def _unreachable(exc: BaseException, start: float) -> AttemptResult:
-    """A ``connection`` result: no answer came (refused, reset, DNS, malformed answer)."""
+def _unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
+    """A ``connection`` result: no answer came (refused, reset, closed, DNS)."""
     message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
-    return AttemptResult("connection", None, message, time.perf_counter() - start, None)
+    latency = time.perf_counter() - start
+    return AttemptResult("connection", None, message, latency, None, None, written)
+
+
+def _malformed(reason: str, start: float) -> AttemptResult:
+    """A ``protocol`` result: the answer was not well-formed HTTP/1.x."""
+    message = f"malformed answer: {reason}"[:_SNIPPET]
+    return AttemptResult("protocol", None, message, time.perf_counter() - start, None)
+
+
+def _aiohttp_failure(exc: BaseException, start: float) -> AttemptResult:
+    """aiohttp's error as an attempt's result: the lean pool's outcome for the same wire."""
+    if isinstance(exc, aiohttp.ClientResponseError):  # its parser refused the answer
+        lines = [line.strip() for line in str(exc.message).splitlines() if line.strip()]
+        reason = " ".join(lines[:2]).rstrip(":") or "unreadable answer"
+        return _malformed(reason, start)
+    written = not isinstance(exc, aiohttp.ClientConnectorError)  # connecting wrote nothing
+    return _unreachable(exc, start, written=written)
 
 
 async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
@@ -310,8 +342,4 @@ async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
 
 def is_retryable(result: AttemptResult, retry_statuses: frozenset[int]) -> bool:
     """True when a failed attempt should be retried (budget permitting)."""
-    if result.outcome in ("timeout", "connection"):
-        return True
-    if result.status is None:
-        return False
-    return classify(result.status, retry_statuses)[1]
+    return retryable(result.outcome, result.status, retry_statuses)

@@ -68,6 +68,9 @@ class ClassBooking:
     state: BookingState = "booked"
     waitlist: bool = False
     booking_source: int = 0
+    # guests booked together with this one, each a registration of its own (Approved and
+    # Rejected list them as ``training_virtual_guests``)
+    companions: tuple[ClassBooking, ...] = ()
 
     @property
     def key(self) -> str:

@@ -11,9 +11,8 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from mockzenoti.clock import at_local, local_date
 from mockzenoti.model import Center
-from mockzenoti.timefmt import EMPTY_DATE, TICKS_PER_SECOND, utc_second, zone
+from mockzenoti.timefmt import EMPTY_DATE, TICKS_PER_SECOND, at_local, local_date, utc_second, zone
 
 __all__ = [
     "EMPTY_DATE",

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.clock import add_local_days
 from mockzenoti.model import GuestPackage, PackageBalance, PackageRedemption
 from mockzenoti.render._common import center_ref, local, local_day, midnight_utc, money, usage_date
 from mockzenoti.render._common import utc as utc_naive
+from mockzenoti.timefmt import add_local_days
 
 __all__ = [
     "package_creation",
@@ -143,16 +143,24 @@ def _usages(p: GuestPackage) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
         s = r.service
         info = {"service_category_type": s.category_type, "id": s.id, "name": s.name}
         services.append(
-            {"invoice": _redemption_invoice(r), "service": {"id": s.id, "name": s.name},
-             "service_type_info": info, **common}
-        )  # fmt: skip
+            {
+                "invoice": _redemption_invoice(r),
+                "service": {"id": s.id, "name": s.name},
+                "service_type_info": info,
+                **common,
+            }
+        )
     if r.product is not None:
         pr = r.product
         info = {"product_category_type": 2, "id": pr.id, "name": pr.name}
         products.append(
-            {"invoice": _redemption_invoice(r), "product": {"id": pr.id, "name": pr.name},
-             "product_type_info": info, **common}
-        )  # fmt: skip
+            {
+                "invoice": _redemption_invoice(r),
+                "product": {"id": pr.id, "name": pr.name},
+                "product_type_info": info,
+                **common,
+            }
+        )
     return services, products
 
 

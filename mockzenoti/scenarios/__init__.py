@@ -46,7 +46,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
         return BUILTINS[text]
     path = Path(name_or_path)
     if path.suffix.lower() in (".yaml", ".yml") or path.exists():
-        from mockzenoti.scenarios.yaml_scenario import load_yaml_scenario
+        from mockzenoti.scenarios.files import load_yaml_scenario
 
         return load_yaml_scenario(path)
     hint = closest(text, BUILTINS)

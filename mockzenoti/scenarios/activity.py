@@ -14,11 +14,10 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from mockzenoti import draws
-from mockzenoti.clock import MINUTE_TICKS, at_local, local_date
+from mockzenoti.factory import draws
 from mockzenoti.model import Center, GuestMembership
 from mockzenoti.scenarios.profiles import Profile
-from mockzenoti.timefmt import TICKS_PER_SECOND
+from mockzenoti.timefmt import MINUTE_TICKS, TICKS_PER_SECOND, at_local, local_date
 from mockzenoti.world import Process, World
 
 __all__ = ["Activity", "count", "once"]

@@ -64,10 +64,12 @@ class Scenario(abc.ABC):
         for finite scenarios, off for endless ones) keeps what ``expected()``
         reports. The same arguments always give the same events, byte for byte.
         """
-        if events is not None and (isinstance(events, bool) or not isinstance(events, int)
-                                   or events < 0):  # fmt: skip
-            raise MockZenotiError(f"events must be a whole number >= 0 (got {events!r})",
-                                  field="events")  # fmt: skip
+        if events is not None and (
+            isinstance(events, bool) or not isinstance(events, int) or events < 0
+        ):
+            raise MockZenotiError(
+                f"events must be a whole number >= 0 (got {events!r})", field="events"
+            )
         length = None if duration is None else to_ticks(duration, field="duration")
         track = (not self.endless) if track_truth is None else track_truth
         world, natural_end = self.build(seed, sizes, catalog, track)

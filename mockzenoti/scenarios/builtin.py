@@ -28,8 +28,11 @@ class BuiltinScenario(Scenario):
         """The world (profile sizes, then ``sizes``) with the days on its agenda."""
         chosen = WorldSizes().with_overrides(self.profile.sizes).with_overrides(sizes)
         zones = self.profile.zones
-        pins = tuple(CenterPin(time_zone=zones[i % len(zones)])
-                     for i in range(chosen.centers)) if zones else ()  # fmt: skip
+        pins = (
+            tuple(CenterPin(time_zone=zones[i % len(zones)]) for i in range(chosen.centers))
+            if zones
+            else ()
+        )
         world = World(seed, chosen, catalog=catalog, pins=pins, recording=recording)
         activity = Activity(world, self.profile)
         activity.start()

@@ -14,8 +14,12 @@ __all__ = ["HANDLERS"]
 
 Data = Mapping[str, Any]
 Handler = Callable[[StreamState, Data, int], None]
-_TERMINAL = ("Class.Booking.Cancelled", "Class.Booking.Deleted", "Class.Booking.NoShow",
-             "Class.Booking.Rejected")  # fmt: skip
+_TERMINAL = (
+    "Class.Booking.Cancelled",
+    "Class.Booking.Deleted",
+    "Class.Booking.NoShow",
+    "Class.Booking.Rejected",
+)
 
 
 def _utc(text: str) -> int:
@@ -75,8 +79,13 @@ def schedule(event: str) -> Handler:
         start = s.local_ticks(center, d["start_time"])
         if event == "Class.Schedule.Created":
             s.introduce("session", sid)
-            s.sessions[sid] = {"start": start, "capacity": d["capacity"], "seats": 0,
-                               "live": set(), "center": center}  # fmt: skip
+            s.sessions[sid] = {
+                "start": start,
+                "capacity": d["capacity"],
+                "seats": 0,
+                "live": set(),
+                "center": center,
+            }
             return
         s.ref("session", sid)
         info = s.sessions.get(sid)
@@ -84,12 +93,15 @@ def schedule(event: str) -> Handler:
             return
         info["start"], info["capacity"] = start, d["capacity"]
         if info["seats"] > d["capacity"]:
-            s.fail("capacity", f"session {sid} has {info['seats']} seated, capacity now "
-                               f"{d['capacity']}")  # fmt: skip
+            s.fail(
+                "capacity",
+                f"session {sid} has {info['seats']} seated, capacity now {d['capacity']}",
+            )
         if event in ("Class.Schedule.Cancelled", "Class.Schedule.Deleted"):
             if info["live"]:
-                s.fail("session-end", f"session {sid} ended with live bookings "
-                                      f"{sorted(info['live'])}")  # fmt: skip
+                s.fail(
+                    "session-end", f"session {sid} ended with live bookings {sorted(info['live'])}"
+                )
             s.end("session", sid)
 
     return handle
@@ -101,6 +113,8 @@ def booking(event: str) -> Handler:
         s.ref("center", d["center_id"])
         s.ref("session", sid)
         s.ref("guest", d["guest_id"])
+        for companion in d.get("training_virtual_guests") or ():  # booked together with the guest
+            s.ref("guest", companion["guest_id"])
         info = s.sessions.get(sid, {"start": None, "capacity": 0, "seats": 0, "live": set()})
         if event == "Class.Booking.Created":
             if d["registration_id"] <= s.last_registration:
@@ -131,8 +145,11 @@ def booking(event: str) -> Handler:
                 info["seats"] -= 1
                 b["seated"] = False
         if event == "Class.Booking.NoShow" and info["start"] is not None and ticks < info["start"]:
-            s.fail("noshow-timing", f"booking {rid} marked no-show before the session starts "
-                                    f"({s.at(info['start'], d['center_id'])})")  # fmt: skip
+            s.fail(
+                "noshow-timing",
+                f"booking {rid} marked no-show before the session starts "
+                f"({s.at(info['start'], d['center_id'])})",
+            )
         if info["seats"] > info["capacity"]:
             s.fail("capacity", f"session {sid} has {info['seats']} seated of {info['capacity']}")
 
@@ -154,8 +171,11 @@ def _appointment_times(s: StreamState, a: Data, start_key: str = "start_time") -
     if times is None:
         s.fail("introduced", f"appointment {a['id']} was never introduced")
     elif times != (a[start_key], a["end_time"]):
-        s.fail("same-entity", f"appointment {a['id']} times {a[start_key]}-{a['end_time']} "
-                              f"differ from {times[0]}-{times[1]}")  # fmt: skip
+        s.fail(
+            "same-entity",
+            f"appointment {a['id']} times {a[start_key]}-{a['end_time']} "
+            f"differ from {times[0]}-{times[1]}",
+        )
 
 
 def group_created(s: StreamState, d: Data, ticks: int) -> None:
@@ -179,8 +199,11 @@ def group_created(s: StreamState, d: Data, ticks: int) -> None:
             ("end_time", "end_time_in_center"),
         ):
             if local_naive(_utc(a[utc_key]), tz) != a[local_key]:
-                s.fail("local-utc", f"appointment {a['id']} {utc_key} {a[utc_key]} UTC is not "
-                                    f"{a[local_key]} in {tz}")  # fmt: skip
+                s.fail(
+                    "local-utc",
+                    f"appointment {a['id']} {utc_key} {a[utc_key]} UTC is not "
+                    f"{a[local_key]} in {tz}",
+                )
         starts.append(_utc(a["start_time"]))
     s.groups[gid] = {"invoice": d["invoice_id"], "start": min(starts) if starts else 0}
 
@@ -227,8 +250,10 @@ def invoice_closed(s: StreamState, d: Data, ticks: int) -> None:
     s.ref("group", gid)
     g = s.groups.get(gid)
     if g is None or g["invoice"] != inv["id"]:
-        s.fail("invoice-group", f"invoice {inv['id']} does not point back to the group that "
-                                f"opened it (names {gid})")  # fmt: skip
+        s.fail(
+            "invoice-group",
+            f"invoice {inv['id']} does not point back to the group that opened it (names {gid})",
+        )
     tz = s.tz.get(inv["center_id"], "UTC")
     if midnight_utc(ticks, tz) != inv["invoice_date"]:
         s.fail(
@@ -278,7 +303,7 @@ def package(event: str) -> Handler:
         ):
             for r in d.get(key) or ():
                 s.ref("employee", r["therapist"]["id"])
-                s.ref("center", r["center"]["id"])  # fmt: skip
+                s.ref("center", r["center"]["id"])
 
     return handle
 
@@ -287,12 +312,15 @@ HANDLERS: dict[str, Handler] = {
     **{n: guest_record(n) for n in ("Guest.Created", "Guest.Updated", "Guest.Deleted")},
     "Guest.OptedIn": guest_opted,
     "Guest.OptedOut": guest_opted,
-    **{n: employee_record(n) for n in ("Employee.Created", "Employee.Updated",
-                                        "Employee.Deleted")},
-    **{f"Class.Schedule.{a}": schedule(f"Class.Schedule.{a}")
-       for a in ("Created", "Updated", "Cancelled", "Deleted")},
-    **{f"Class.Booking.{a}": booking(f"Class.Booking.{a}")
-       for a in ("Created", "Cancelled", "Deleted", "NoShow", "Approved", "Rejected")},
+    **{n: employee_record(n) for n in ("Employee.Created", "Employee.Updated", "Employee.Deleted")},
+    **{
+        f"Class.Schedule.{a}": schedule(f"Class.Schedule.{a}")
+        for a in ("Created", "Updated", "Cancelled", "Deleted")
+    },
+    **{
+        f"Class.Booking.{a}": booking(f"Class.Booking.{a}")
+        for a in ("Created", "Cancelled", "Deleted", "NoShow", "Approved", "Rejected")
+    },
     "Guestpass.redeemed": guestpass,
     "AppointmentGroup.Created": group_created,
     "AppointmentGroup.Status": group_status,
@@ -301,9 +329,12 @@ HANDLERS: dict[str, Handler] = {
     "Appointment.Feedback.V1": feedback,
     "Appointment.Feedback.V2": feedback,
     "Invoice.Closed": invoice_closed,
-    **{f"Guest.Membership.{a}": membership(f"Guest.Membership.{a}")
-       for a in ("Created", "Freeze", "Unfreeze", "Cancelled", "Reinstate")},
-    **{f"Guest.Package.{a}": package(f"Guest.Package.{a}")
-       for a in ("Creation", "Redemption", "RedemptionReversal", "StatusUpdate",
-                 "ValidityUpdate")},
-}  # fmt: skip
+    **{
+        f"Guest.Membership.{a}": membership(f"Guest.Membership.{a}")
+        for a in ("Created", "Freeze", "Unfreeze", "Cancelled", "Reinstate")
+    },
+    **{
+        f"Guest.Package.{a}": package(f"Guest.Package.{a}")
+        for a in ("Creation", "Redemption", "RedemptionReversal", "StatusUpdate", "ValidityUpdate")
+    },
+}

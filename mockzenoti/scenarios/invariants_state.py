@@ -13,10 +13,14 @@ __all__ = ["StreamState"]
 
 ZERO_GUID = "00000000-0000-0000-0000-000000000000"
 _KEY_PREFIX = {
-    "guest": "guest", "session": "class-session", "booking": "class-booking",
-    "group": "appointment-group", "membership": "membership", "package": "package",
+    "guest": "guest",
+    "session": "class-session",
+    "booking": "class-booking",
+    "group": "appointment-group",
+    "membership": "membership",
+    "package": "package",
     "employee": "employee",
-}  # fmt: skip
+}
 
 
 class StreamState:
@@ -40,7 +44,7 @@ class StreamState:
                 ("plan", c["package_plans"]),
             ):
                 for item in items:
-                    self._know(kind, item["id"])  # fmt: skip
+                    self._know(kind, item["id"])
         self.sessions: dict[str, dict[str, Any]] = {}  # id -> start, capacity, seats, live
         self.bookings: dict[str, dict[str, Any]] = {}  # id -> session, seated, ended
         self.groups: dict[str, dict[str, Any]] = {}  # id -> invoice, first start

@@ -34,6 +34,7 @@ class Profile:
     session_delete: float = 0.015
     member_bookings: float = 0.15  # share of class bookings made by members with guest passes
     guestpass: float = 0.25  # a member brings a visitor on a guest pass
+    companions: float = 0.0  # share of class bookings made together with one or two others
     # appointments
     same_day: float = 0.55  # bookings for later the same day (else 1-14 days ahead)
     group_cancel: float = 0.06
@@ -76,42 +77,93 @@ class Profile:
 
 # Nothing happens unless a profile says so: the lifecycle scenarios start from this.
 _QUIET = Profile(
-    classes=0.0, appointments=0.0, walk_ins=0.0, returning_edits=0.0, hires=0.0,
-    staff_updates=0.0, memberships=0.0, packages=0.0,
-)  # fmt: skip
+    classes=0.0,
+    appointments=0.0,
+    walk_ins=0.0,
+    returning_edits=0.0,
+    hires=0.0,
+    staff_updates=0.0,
+    memberships=0.0,
+    packages=0.0,
+)
 
 PROFILES: dict[str, Profile] = {
     "day-in-the-life": Profile(),
     # Centers about eight hours apart: one of them is open at any hour of the day, so the
     # stream's simulated time moves at a steady rate instead of stopping every night.
-    "soak": Profile(zones=("America/Los_Angeles", "Europe/London", "Australia/Sydney",
-                           "America/New_York", "Asia/Kolkata", "Pacific/Honolulu")),
+    "soak": Profile(
+        zones=(
+            "America/Los_Angeles",
+            "Europe/London",
+            "Australia/Sydney",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Pacific/Honolulu",
+        )
+    ),
     "class-lifecycle": replace(
-        _QUIET, classes=1.0, sizes={"centers": 1, "kind": "fitness", "guests": 400},
-        class_fill=(0.6, 1.3), booking_cancel=0.12, booking_delete=0.04, booking_noshow=0.12,
-        session_update=0.3, session_cancel=0.12, session_delete=0.06,
+        _QUIET,
+        classes=1.0,
+        sizes={"centers": 1, "kind": "fitness", "guests": 400},
+        class_fill=(0.6, 1.3),
+        booking_cancel=0.12,
+        booking_delete=0.04,
+        booking_noshow=0.12,
+        session_update=0.3,
+        session_cancel=0.12,
+        session_delete=0.06,
     ),
     "appointment-lifecycle": replace(
-        _QUIET, appointments=1.0, sizes={"centers": 1, "kind": "spa", "guests": 400},
-        same_day=0.85, group_cancel=0.08, group_reschedule=0.1, group_noshow=0.07,
+        _QUIET,
+        appointments=1.0,
+        sizes={"centers": 1, "kind": "spa", "guests": 400},
+        same_day=0.85,
+        group_cancel=0.08,
+        group_reschedule=0.1,
+        group_noshow=0.07,
         feedback=0.5,
     ),
     "guest-lifecycle": replace(
-        _QUIET, walk_ins=30.0, returning_edits=6.0, hires=2.0, staff_updates=2.0,
+        _QUIET,
+        walk_ins=30.0,
+        returning_edits=6.0,
+        hires=2.0,
+        staff_updates=2.0,
         sizes={"centers": 1, "guests": 400},
-        guest_update=0.5, guest_opt=0.6, guest_delete=0.25, leave=0.7, leave_after=(0, 0),
+        guest_update=0.5,
+        guest_opt=0.6,
+        guest_delete=0.25,
+        leave=0.7,
+        leave_after=(0, 0),
     ),
     "membership-lifecycle": replace(
-        _QUIET, classes=1.0, memberships=2.0, days=45,
+        _QUIET,
+        classes=1.0,
+        memberships=2.0,
+        days=45,
         sizes={"centers": 1, "kind": "fitness", "guests": 600, "sessions_per_day": 1},
-        class_fill=(0.2, 0.4), booking_cancel=0.0, booking_delete=0.0, booking_noshow=0.0,
-        session_update=0.0, session_cancel=0.0, session_delete=0.0,
-        member_bookings=0.7, guestpass=0.6, membership_freeze=0.3, membership_cancel=0.3,
-        membership_reinstate=0.5, sales_gap=(1, 8),
+        class_fill=(0.2, 0.4),
+        booking_cancel=0.0,
+        booking_delete=0.0,
+        booking_noshow=0.0,
+        session_update=0.0,
+        session_cancel=0.0,
+        session_delete=0.0,
+        member_bookings=0.7,
+        guestpass=0.6,
+        membership_freeze=0.3,
+        membership_cancel=0.3,
+        membership_reinstate=0.5,
+        sales_gap=(1, 8),
     ),
     "package-lifecycle": replace(
-        _QUIET, packages=2.0, days=45,
+        _QUIET,
+        packages=2.0,
+        days=45,
         sizes={"centers": 1, "kind": "med-spa", "guests": 600},
-        package_paid=0.85, package_reverse=0.15, package_extend=0.2, sales_gap=(1, 8),
+        package_paid=0.85,
+        package_reverse=0.15,
+        package_extend=0.2,
+        sales_gap=(1, 8),
     ),
-}  # fmt: skip
+}

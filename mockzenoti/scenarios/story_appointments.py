@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from mockzenoti import draws
-from mockzenoti.clock import MINUTE_TICKS, local_date
+from mockzenoti.factory import draws
 from mockzenoti.model import AppointmentGroup, Center
+from mockzenoti.timefmt import MINUTE_TICKS, local_date
 from mockzenoti.world import Process
 
 if TYPE_CHECKING:

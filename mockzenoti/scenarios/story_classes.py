@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockzenoti.clock import MINUTE_TICKS
-from mockzenoti.model import Center, ClassOffering, ClassSession, Guest, GuestMembership
+from mockzenoti.model import (
+    Center,
+    ClassBooking,
+    ClassOffering,
+    ClassSession,
+    Guest,
+    GuestMembership,
+)
+from mockzenoti.timefmt import MINUTE_TICKS
 from mockzenoti.world import Process
 from mockzenoti.world.holds import NOSHOW_WINDOW
 from mockzenoti.world.rules import booking_state, membership_state
@@ -48,11 +55,14 @@ def _run_session(act: Activity, s: ClassSession) -> Process:
             world.agenda.spawn(act.between(world.now + MIN, last), booking(act, s))
     r = rng.random()
     change = (
-        "update" if r < p.session_update
-        else "cancel" if r < p.session_update + p.session_cancel
-        else "delete" if r < p.session_update + p.session_cancel + p.session_delete
+        "update"
+        if r < p.session_update
+        else "cancel"
+        if r < p.session_update + p.session_cancel
+        else "delete"
+        if r < p.session_update + p.session_cancel + p.session_delete
         else None
-    )  # fmt: skip
+    )
     if change is not None and s.start_ticks - 40 * MIN > world.now + 10 * MIN:
         yield act.between(world.now + 10 * MIN, s.start_ticks - 30 * MIN)
         if change == "update":
@@ -101,7 +111,10 @@ def booking(act: Activity, s: ClassSession) -> Process:
     if chosen is None:
         return
     guest, member = chosen
-    b = world.book_class(s, guest)
+    if p.companions and rng.random() < p.companions:
+        b = world.book_class(s, guest, companions=_companions(act, s))
+    else:
+        b = world.book_class(s, guest)
     if b.waitlist:
         return  # the session approves or rejects it
     if member is not None and rng.random() < p.guestpass and s.occupied < s.capacity:
@@ -128,12 +141,25 @@ def booking(act: Activity, s: ClassSession) -> Process:
             world.no_show_booking(b)
 
 
+def _companions(act: Activity, s: ClassSession) -> list[Guest]:
+    """One or two new guests booked together with another."""
+    found = (act.world.pool.fresh(s.center) for _ in range(act.rng.choice((1, 1, 2))))
+    return [g for g in found if g is not None]
+
+
+def _fits(b: ClassBooking) -> bool:
+    """True when ``b`` and its waitlisted companions fit in the seats left."""
+    s = b.session
+    waiting = sum(1 for c in b.companions if booking_state(c) == "waitlisted")
+    return s.occupied + 1 + waiting <= s.capacity
+
+
 def _seat_freed(act: Activity, s: ClassSession) -> Process:
-    """The first waitlisted booking gets the seat a cancellation freed."""
+    """The first waitlisted booking that fits gets the seat a cancellation freed."""
     world = act.world
     if s.state == "scheduled" and world.now < s.start_ticks and s.occupied < s.capacity:
         for b in s.bookings:
-            if booking_state(b) == "waitlisted":
+            if booking_state(b) == "waitlisted" and (not b.companions or _fits(b)):
                 world.approve_booking(b)
                 break
     yield from ()

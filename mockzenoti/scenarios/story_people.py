@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS
 from mockzenoti.model import Center, Guest
+from mockzenoti.timefmt import DAY_TICKS, MINUTE_TICKS
 from mockzenoti.world import Process
 from mockzenoti.world.holds import open_holds
 from mockzenoti.world.ops_people import CATEGORIES, CHANNELS

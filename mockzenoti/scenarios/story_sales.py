@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockzenoti.clock import MINUTE_TICKS, local_date
 from mockzenoti.model import Center
-from mockzenoti.timefmt import TICKS_PER_SECOND
+from mockzenoti.timefmt import MINUTE_TICKS, TICKS_PER_SECOND, local_date
 from mockzenoti.world import Process
 from mockzenoti.world.holds import is_open
 from mockzenoti.world.rules import membership_state, package_state

@@ -21,7 +21,7 @@ from aiohttp.typedefs import Middleware
 
 from mockzenoti.delivery import Clock, DeliveryOptions, Hub, Outbox, RealClock, client_session
 from mockzenoti.errors import ConfigError
-from mockzenoti.limits import MAX_BODY
+from mockzenoti.security.limits import MAX_BODY
 from mockzenoti.server import (
     routes_deliveries,
     routes_events,
@@ -72,6 +72,7 @@ async def _engine(app: web.Application) -> AsyncIterator[None]:
     options = DeliveryOptions(
         concurrency=settings.concurrency,
         retry_scale=settings.retry_scale,
+        scale_retry_after=settings.scale_retry_after,
         shutdown_grace=settings.shutdown_grace,
     )
     engine = ServerEngine(

@@ -19,7 +19,7 @@ from aiohttp import web
 from mockzenoti.catalog import Catalog
 from mockzenoti.errors import closest
 from mockzenoti.jsonfast import json_type as kind_of
-from mockzenoti.limits import MAX_DEPTH, TooDeep, check_depth
+from mockzenoti.security.limits import MAX_DEPTH, TooDeep, all_text, check_depth
 from mockzenoti.server.errors import ApiError
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 _MISSING: Any = object()
+#: A JSON escape of a UTF-16 surrogate (``\ud800``): a string may hold one alone.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 #: Characters in a text field, and items in a list field, unless a field says otherwise.
 MAX_TEXT = 8 * 1024
 MAX_ITEMS = 1_000
@@ -53,9 +55,14 @@ async def read_json(request: web.Request, *, optional: bool = False) -> Any:
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "bad_json", f"the body is not valid JSON: {exc}", "body") from None
     try:
-        return check_depth(data, "body")
+        check_depth(data, "body")
     except TooDeep:
         raise _too_deep() from None
+    if _SURROGATE.search(raw) and not all_text(data):
+        raise ApiError(
+            400, "bad_json", "the body escapes a lone surrogate (such as \\ud800): no text", "body"
+        )
+    return data
 
 
 def _too_deep() -> ApiError:

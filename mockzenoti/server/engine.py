@@ -29,17 +29,17 @@ class ServerEngine(Engine):
         the background. A target's filters apply as in runs; an inactive
         target's deliveries are held.
         """
-        live = [self._attach(record) for record in targets]
-        await self._accept(None, list(events), live, 0)
+        live = [self.intake.attach(record) for record in targets]
+        await self.intake.accept(None, list(events), live, 0)
 
     async def adopt(self, pks: Sequence[int]) -> int:
         """Deliver the unsettled deliveries ``pks`` already in the outbox; returns how many."""
-        return await self._load(pks=list(pks))
+        return await self.intake.load(pks=list(pks))
 
     async def adopt_run(self, run_id: int) -> int:
         """Deliver what a run left unsettled (its own engine stopped); returns how many."""
         await self.committer.durable()
-        return await self._load(run_id=run_id)
+        return await self.intake.load(run_id=run_id)
 
     async def recover(self, skip_runs: Collection[int], up_to: int) -> int:
         """Deliver the backlog a previous process left, except the runs that will resume.

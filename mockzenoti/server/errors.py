@@ -18,7 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from mockzenoti.errors import MockZenotiError, NotFound
-from mockzenoti.limits import MAX_BODY
+from mockzenoti.security.limits import MAX_BODY
 
 __all__ = ["ApiError", "error_middleware", "error_response"]
 

@@ -64,6 +64,7 @@ class Counters:
             "events_generated": totals[3],
             "queue_depth": m.queue_depth,
             "possible_duplicates": m.possible_duplicates,
+            "retry_after_waits": m.retry_after_waits,
             "active_runs": self._active_runs(),
             "clients": self._clients(),
             "latency": {"count": m.latency_count, "mean_ms": mean},

@@ -66,6 +66,7 @@ def _run() -> Schema:
         "ordering": STR,
         "chaos": OBJ,
         "retry_scale": NNUM,
+        "scale_retry_after": {"type": ["boolean", "null"]},
         "rate": NNUM,
         "track_truth": {"type": ["boolean", "null"]},
         "spec": ANY,
@@ -101,6 +102,8 @@ def responses() -> dict[str, Schema]:
             "latency_ms": NNUM,
             "response": NSTR,
             "chaos": {"type": ["object", "null"]},
+            "wait": NNUM,
+            "wait_from": {"enum": ["policy", "retry-after", None]},
         },
     )
     entry_props: dict[str, Schema] = {

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.limits import (
+from mockzenoti.scenarios.builtin import BUILTINS
+from mockzenoti.security.limits import (
     MAX_BODY,
     MAX_EVENTS,
     MAX_RETRY_WAITS,
     MAX_TIMEOUT,
     MAX_URL,
 )
-from mockzenoti.scenarios.builtin import BUILTINS
 from mockzenoti.server.bodies import MAX_ITEMS, MAX_TEXT
 from mockzenoti.server.patterns import (
     DURATION_PATTERN,
@@ -130,8 +130,10 @@ def _signing_rules(*, patch: bool) -> list[Schema]:
     there only a secret given with ``signing: standard`` is checked, and a
     secret removed (null) while asking for a signing scheme is refused.
     """
-    signed: Schema = {"properties": {"signing": {"enum": ["zenoti", "standard"]}},
-                      "required": ["signing"]}  # fmt: skip
+    signed: Schema = {
+        "properties": {"signing": {"enum": ["zenoti", "standard"]}},
+        "required": ["signing"],
+    }
     standard: Schema = {"properties": {"signing": {"const": "standard"}}, "required": ["signing"]}
     standard_secret = {"properties": {"secret": _secrets(_STANDARD_SECRET)}}
     if patch:
@@ -254,10 +256,13 @@ def _redeliver(states: list[str]) -> Schema:
 
 def _sizes() -> Schema:
     props: dict[str, Schema] = {
-        name: {"type": ["integer", "null"] if name.endswith("_per_day") else "integer",
-               "minimum": low, "maximum": high}
+        name: {
+            "type": ["integer", "null"] if name.endswith("_per_day") else "integer",
+            "minimum": low,
+            "maximum": high,
+        }
         for name, (low, high) in SIZE_LIMITS.items()
-    }  # fmt: skip
+    }
     props["kind"] = {"enum": [*CENTER_KINDS, None]}
     return obj([], props, closed=True)
 
@@ -332,6 +337,7 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
             "ordering": {"type": "string", "enum": ["none", "per-entity"]},
             "chaos": chaos,
             "retry_scale": {"type": "number", "minimum": 0, "maximum": 1000},
+            "scale_retry_after": BOOL,
             "rate": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
             "track_truth": BOOL,
         },

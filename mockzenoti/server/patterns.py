@@ -10,7 +10,7 @@ request body against those schemas after its own field checks
 
 from __future__ import annotations
 
-from mockzenoti.limits import MAX_RETRY_WAITS
+from mockzenoti.security.limits import MAX_RETRY_WAITS
 
 __all__ = [
     "DURATION_PATTERN",

@@ -11,8 +11,8 @@ from mockzenoti.catalog import Catalog
 from mockzenoti.errors import MockZenotiError, OverrideError
 from mockzenoti.event import Event
 from mockzenoti.generator import generate
-from mockzenoti.overrides import set_path
-from mockzenoti.seeds import fresh_seed
+from mockzenoti.generator.overrides import set_path
+from mockzenoti.scenarios.seeds import fresh_seed
 from mockzenoti.server.bodies import Fields, kind_of, read_object, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import ENGINE, OUTBOX, SETTINGS, STATS

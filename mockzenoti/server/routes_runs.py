@@ -57,9 +57,12 @@ async def create_run(request: web.Request) -> web.Response:
     targets = await resolve_targets(app[OUTBOX], spec.targets or None)
     loop = asyncio.get_running_loop()
     source = await loop.run_in_executor(  # reading and checking YAML takes a while: not here
-        runs.executor, resolve_source, spec.scenario or None, spec.scenario_yaml,
+        runs.executor,
+        resolve_source,
+        spec.scenario or None,
+        spec.scenario_yaml,
         app[SETTINGS].scenario_dir,
-    )  # fmt: skip
+    )
     spec = replace(
         spec,
         scenario=source.name,

@@ -1,4 +1,10 @@
-"""``GET /stream``: the live feed as server-sent events (see docs/api.md for names and shapes)."""
+"""``GET /stream``: the live feed as server-sent events (see docs/api.md for names and shapes).
+
+The wire protocol is ``aiohttp-sse``'s (``EventSourceResponse``): the headers,
+the ``id``/``event``/``data`` framing, a comment as heartbeat every
+``heartbeat`` seconds, a timeout for a client that stops reading. This route
+only chooses what to send: the feed's changes for this client (``feed``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ import time
 from typing import Any
 
 from aiohttp import web
+from aiohttp_sse import EventSourceResponse, sse_response
 
 from mockzenoti import __version__
 from mockzenoti.server.bodies import Query
@@ -37,10 +44,10 @@ STREAM_TYPES = (
 )
 
 
-def encode(ident: int, change: dict[str, Any]) -> bytes:
+async def send(response: EventSourceResponse, ident: int, change: dict[str, Any]) -> None:
     """One server-sent event: ``id``, ``event`` (the change's type) and JSON ``data``."""
     data = json.dumps(change, separators=(",", ":"), default=str)
-    return f"id: {ident}\nevent: {change['type']}\ndata: {data}\n\n".encode()
+    await response.send(data, id=str(ident), event=change["type"])
 
 
 def _types(request: web.Request) -> frozenset[str] | None:
@@ -65,47 +72,38 @@ async def stream(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     types = _types(request)
     duration = Query(request).number("duration", maximum=86400)
-    response = web.StreamResponse(
-        headers={
-            "Content-Type": "text/event-stream",
-            "Cache-Control": "no-cache",
-            "X-Accel-Buffering": "no",
-        }
-    )
-    await response.prepare(request)
-    client = feed.open(types)
-    hello = {
-        "type": "hello",
-        "version": __version__,
-        "time": time.time(),
-        "snapshot_interval": settings.snapshot_interval,
-        "heartbeat": settings.heartbeat,
-        "types": sorted(types) if types is not None else list(STREAM_TYPES),
-        "counters": request.app[COUNTERS].snapshot(),
-    }
     loop = asyncio.get_running_loop()
     deadline = None if duration is None else loop.time() + duration
     reason = "shutdown"
-    try:
-        await response.write(encode(next(feed.ids), hello))
-        while not client.closed:
-            wait = settings.heartbeat
-            if deadline is not None:
-                wait = min(wait, deadline - loop.time())
-                if wait <= 0:
-                    reason = "duration"
-                    break
-            await client.wait(wait)
-            items = client.take()
-            if items:
-                await response.write(b"".join(encode(next(feed.ids), c) for c in items))
-            elif not client.closed:
-                await response.write(b": keep-alive\n\n")
-        await response.write(encode(next(feed.ids), {"type": "close", "reason": reason}))
-    except ConnectionResetError:
-        pass  # the client went away
-    finally:
-        feed.leave(client)
-    with contextlib.suppress(ConnectionResetError):
-        await response.write_eof()
+    # "\n" between lines, as before the library (its default is "\r\n"; both are SSE).
+    async with sse_response(request, sep="\n", ping_interval=settings.heartbeat) as response:
+        client = feed.open(types)
+        hello = {
+            "type": "hello",
+            "version": __version__,
+            "time": time.time(),
+            "snapshot_interval": settings.snapshot_interval,
+            "heartbeat": settings.heartbeat,
+            "types": sorted(types) if types is not None else list(STREAM_TYPES),
+            "counters": request.app[COUNTERS].snapshot(),
+        }
+        try:
+            await send(response, next(feed.ids), hello)
+            while not client.closed:
+                wait = settings.heartbeat  # the library sends the heartbeats
+                if deadline is not None:
+                    wait = min(wait, deadline - loop.time())
+                    if wait <= 0:
+                        reason = "duration"
+                        break
+                await client.wait(wait)
+                for change in client.take():
+                    await send(response, next(feed.ids), change)
+            await send(response, next(feed.ids), {"type": "close", "reason": reason})
+        except (ConnectionResetError, TimeoutError):
+            pass  # the client went away, or stopped reading (the library aborted it)
+        finally:
+            feed.leave(client)
+        with contextlib.suppress(ConnectionResetError):
+            await response.write_eof()
     return response

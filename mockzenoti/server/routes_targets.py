@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from mockzenoti.delivery import ping
+from mockzenoti.delivery.live import book_for
 from mockzenoti.delivery.outbox import TargetRecord
 from mockzenoti.errors import ConfigError, NotFound
 from mockzenoti.server.bodies import read_object
@@ -98,9 +99,7 @@ async def patch_target(request: web.Request) -> web.Response:
     body.finish()
     if changed is not None:
         await outbox.call(outbox.save_target, changed)
-        live = outbox.live.get(target_id)
-        if live is not None:
-            live.configure(changed)
+        book_for(outbox).configure(changed)  # engines using it take the new settings
     if active is True:
         await engine.reactivate(target_id, discard=discard)
     elif active is False:
@@ -148,7 +147,5 @@ async def delete_target(request: web.Request) -> web.Response:
         await outbox.call(outbox.delete_target, target_id)
     except ConfigError as exc:
         raise ApiError.conflict(exc.message, "id") from None
-    live = outbox.live.get(target_id)
-    if live is not None:  # a new target may take this id: it starts afresh
-        live.active, live.failures, live.deactivated_at = True, 0, None
+    book_for(outbox).forget(target_id)  # a new target may take this id: it starts afresh
     return web.Response(status=204)

@@ -224,7 +224,10 @@ class RunsManager:
             if targets is None:
                 targets = await self._targets(handle)
             options = handle.spec.options(
-                self.settings.concurrency, self.settings.retry_scale, self.settings.shutdown_grace
+                self.settings.concurrency,
+                self.settings.retry_scale,
+                self.settings.shutdown_grace,
+                self.settings.scale_retry_after,
             )
             engine = Engine(self.outbox, options, session=self.session, clock=clock, hub=self.hub)
             async with engine:

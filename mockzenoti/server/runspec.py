@@ -18,12 +18,12 @@ from typing import Any
 from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Chaos, DeliveryOptions, parse_pace
 from mockzenoti.errors import MockZenotiError
-from mockzenoti.limits import MAX_BODY, MAX_EVENTS
 from mockzenoti.scenarios import Scenario, ScenarioError, Simulation
 from mockzenoti.scenarios.builtin import BUILTINS
 from mockzenoti.scenarios.durations import to_ticks
-from mockzenoti.scenarios.yaml_scenario import parse_yaml_scenario
-from mockzenoti.seeds import fresh_seed
+from mockzenoti.scenarios.files import parse_yaml_scenario
+from mockzenoti.scenarios.seeds import fresh_seed
+from mockzenoti.security.limits import MAX_BODY, MAX_EVENTS
 from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.world import WorldSizes
@@ -56,13 +56,18 @@ class RunSpec:
     ordering: str = "none"
     chaos: dict[str, Any] = field(default_factory=dict)
     retry_scale: float | None = None
+    scale_retry_after: bool | None = None
     rate: float | None = None
     track_truth: bool | None = None
     nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def to_spec(self) -> dict[str, Any]:
-        """The JSON stored as the run's spec."""
-        return {"kind": KIND, **asdict(self)}
+        """The JSON stored as the run's spec (``scale_retry_after`` only when given:
+        a run stored before it existed keeps its identity)."""
+        spec = {"kind": KIND, **asdict(self)}
+        if spec["scale_retry_after"] is None:
+            del spec["scale_retry_after"]
+        return spec
 
     @classmethod
     def from_spec(cls, spec: Any) -> RunSpec | None:
@@ -91,13 +96,17 @@ class RunSpec:
         digest = hashlib.sha256(str(self.seed).encode("utf-8")).digest()
         return int.from_bytes(digest[:8], "big") >> 1
 
-    def options(self, concurrency: int, retry_scale: float, grace: float) -> DeliveryOptions:
-        """The run's engine options."""
+    def options(
+        self, concurrency: int, retry_scale: float, grace: float, scale_retry_after: bool = False
+    ) -> DeliveryOptions:
+        """The run's engine options (the server's scales unless the run gives its own)."""
+        scale_ra = scale_retry_after if self.scale_retry_after is None else self.scale_retry_after
         return DeliveryOptions(
             concurrency=concurrency,
             rate=self.rate,
             pace=parse_pace(self.pace),
             retry_scale=retry_scale if self.retry_scale is None else self.retry_scale,
+            scale_retry_after=scale_ra,
             ordering="per-entity" if self.ordering == "per-entity" else "none",
             chaos=Chaos(
                 duplicate=self.chaos.get("duplicate", 0.0),
@@ -166,6 +175,13 @@ def _chaos(body: Fields) -> dict[str, Any]:
     return out
 
 
+def _flag(body: Fields, name: str) -> bool | None:
+    value = body.raw(name)
+    if value is not None and not isinstance(value, bool):
+        raise ApiError.invalid(f"{name} must be true or false", name)
+    return value
+
+
 def parse_run_request(body: Fields) -> RunSpec:
     """Check a ``POST /runs`` body; ``ApiError`` names the field.
 
@@ -216,6 +232,7 @@ def parse_run_request(body: Fields) -> RunSpec:
         ordering=body.string("ordering", "none", choices=ORDERINGS),
         chaos=_chaos(body),
         retry_scale=body.number("retry_scale", maximum=1000),
+        scale_retry_after=_flag(body, "scale_retry_after"),
         rate=body.number("rate", minimum=0.001, maximum=1_000_000),
         track_truth=body.raw("track_truth"),
     )

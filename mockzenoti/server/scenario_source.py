@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from mockzenoti.errors import MockZenotiError, closest
-from mockzenoti.limits import MAX_SCENARIO_BYTES
 from mockzenoti.scenarios.builtin import BUILTINS
-from mockzenoti.scenarios.yaml_scenario import (
-    YamlScenario,
+from mockzenoti.scenarios.files.scenario import (
+    FileScenario,
     parse_yaml_scenario,
     read_scenario_file,
 )
+from mockzenoti.security.limits import MAX_SCENARIO_BYTES
 from mockzenoti.server.errors import ApiError
 
 __all__ = ["ScenarioSource", "list_files", "resolve_source"]
@@ -104,8 +104,9 @@ def resolve_source(
         extra = (
             f"; did you mean {', '.join(hint)}?" if hint else f"; built-ins: {', '.join(BUILTINS)}"
         )
-        raise ApiError.invalid(f"no built-in scenario named {scenario!r}{extra}", "scenario",
-                               "invalid_scenario")  # fmt: skip
+        raise ApiError.invalid(
+            f"no built-in scenario named {scenario!r}{extra}", "scenario", "invalid_scenario"
+        )
     path = _file(scenario, scenario_dir)
     try:
         text = read_scenario_file(path)
@@ -114,7 +115,7 @@ def resolve_source(
     return ScenarioSource(_parse(text, scenario, "scenario", path.stem).name, text, scenario)
 
 
-def _parse(text: str, file: str, field: str, default_name: str) -> YamlScenario:
+def _parse(text: str, file: str, field: str, default_name: str) -> FileScenario:
     """The scenario in ``text`` (errors say ``file:line`` and name ``field``)."""
     try:
         return parse_yaml_scenario(text, file, default_name)

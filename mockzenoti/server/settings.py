@@ -10,7 +10,7 @@ from pathlib import Path
 from mockzenoti.catalog import Catalog, load_catalog
 from mockzenoti.delivery.outbox import DEFAULT_OUTBOX
 from mockzenoti.errors import ConfigError
-from mockzenoti.limits import MAX_CONCURRENCY
+from mockzenoti.security.limits import MAX_CONCURRENCY
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "TOKEN_ENV", "ServerSettings"]
 
@@ -35,10 +35,11 @@ class ServerSettings:
       under ``/sink/`` needs ``Authorization: Bearer <token>``.
     - ``catalog``: the configured catalog (renames from ``mockzenoti.toml``).
     - ``concurrency``: requests in flight per engine; ``retry_scale``: scales the
-      retry waits of events sent with ``POST /events`` and of redeliveries.
+      retry policy's waits of events sent with ``POST /events`` and of
+      redeliveries; ``scale_retry_after``: scales a receiver's ``Retry-After`` too.
     - ``shutdown_grace``: seconds attempts in flight get to finish on shutdown.
     - ``snapshot_interval``: seconds between counter snapshots on ``/stream``;
-      ``heartbeat``: seconds of silence before a keep-alive comment;
+      ``heartbeat``: seconds between two heartbeat comments of ``/stream``;
       ``stream_queue``: changes buffered per stream client before dropping.
     - ``resume_runs``: resume the runs a previous process left running.
     - ``scenario_dir``: the one directory whose YAML files ``POST /runs`` may
@@ -52,6 +53,7 @@ class ServerSettings:
     catalog: Catalog = field(default_factory=load_catalog)
     concurrency: int = 64
     retry_scale: float = 1.0
+    scale_retry_after: bool = False
     shutdown_grace: float = 5.0
     snapshot_interval: float = 1.0
     heartbeat: float = 15.0
@@ -76,6 +78,8 @@ class ServerSettings:
             raise ConfigError("retry_scale must be a number", field="retry_scale")
         if not (self.retry_scale >= 0 and math.isfinite(self.retry_scale)):
             raise ConfigError("retry_scale must be a non-negative number", field="retry_scale")
+        if not isinstance(self.scale_retry_after, bool):
+            raise ConfigError("scale_retry_after must be true or false", field="scale_retry_after")
         for name in ("shutdown_grace", "snapshot_interval", "heartbeat"):
             _positive(getattr(self, name), name)
         if isinstance(self.stream_queue, bool) or not isinstance(self.stream_queue, int):

@@ -19,8 +19,8 @@ from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Outbox, Target
 from mockzenoti.delivery.outbox import TargetRecord
 from mockzenoti.errors import MockZenotiError, NotFound
-from mockzenoti.limits import MAX_URL
-from mockzenoti.secrecy import redact_url
+from mockzenoti.security.limits import MAX_URL
+from mockzenoti.security.secrecy import redact_url
 from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.patterns import END

@@ -42,7 +42,7 @@ class ZenotiSettings:
 
     - ``seed``: seeds scenario runs, ``zenoti_world``, emitted events and chaos.
       None (default): ``zenoti_config`` derives a stable one per test from its
-      node id (``mockzenoti.seeds.test_seed``), so each test has its own ids
+      node id (``mockzenoti.scenarios.seeds.test_seed``), so each test has its own ids
       and every run of the suite repeats them.
     - ``retry``: the retry policy (``fast``, ``zenoti``, ``standard``, ``none``
       or a schedule such as ``"1s,5s,30s"``). ``fast`` by default: a test
@@ -51,6 +51,10 @@ class ZenotiSettings:
       for ``fast`` and ``none`` and, for any other policy, the scale that makes
       its longest wait ``AUTO_SCALE_LONGEST`` seconds (Zenoti's 30 s becomes
       2.5 ms). Give ``1.0`` to wait in real time.
+    - ``scale_retry_after``: a receiver's ``Retry-After`` is scaled like the
+      policy's waits (True, the default here: a test never waits a minute
+      because the consumer's rate limiter said so). ``False`` honours it as
+      sent, capped at the policy's longest wait, as the CLI and the server do.
     - ``signing`` and ``secret``: the signature scheme (``zenoti``,
       ``standard``, ``none``; default ``zenoti`` when a secret is set). The
       sink verifies with the same secret.
@@ -68,6 +72,7 @@ class ZenotiSettings:
     seed: int | str | None = None
     retry: str = "fast"
     retry_scale: float | None = None
+    scale_retry_after: bool = True
     signing: str | None = None
     secret: str | None = None
     ordering: str = "none"
@@ -90,6 +95,11 @@ class ZenotiSettings:
             )
         if self.retry_scale is not None:
             _number(self.retry_scale, "retry_scale")
+        if not isinstance(self.scale_retry_after, bool):
+            raise ConfigError(
+                f"scale_retry_after is true or false (got {self.scale_retry_after!r})",
+                field="scale_retry_after",
+            )
         if self.signing is not None and self.signing not in _SIGNINGS:
             raise ConfigError(
                 f"signing {self.signing!r} is not one of {', '.join(_SIGNINGS)}", field="signing"

@@ -81,7 +81,7 @@ def make_event(
         from mockzenoti.generator import generate
 
         return generate(event, seed=seed, overrides=overrides)
-    from mockzenoti.overrides import set_path
+    from mockzenoti.generator.overrides import set_path
 
     if isinstance(event, Event):
         payload = event.payload

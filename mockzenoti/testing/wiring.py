@@ -58,6 +58,7 @@ def build_options(settings: ZenotiSettings, policy: RetryPolicy) -> DeliveryOpti
     return DeliveryOptions(
         concurrency=settings.concurrency,
         retry_scale=scale,
+        scale_retry_after=settings.scale_retry_after,
         ordering=settings.ordering,  # type: ignore[arg-type]
         chaos=chaos,
         seed=settings.seed_number,

@@ -157,12 +157,19 @@ CLASSES: dict[CenterKind, tuple[ClassTemplate, ...]] = {
 }
 
 ROOMS: dict[CenterKind, tuple[str, ...]] = {
-    "spa": ("Treatment Room 1", "Treatment Room 2", "Treatment Room 3", "Couples Suite",
-            "Facial Room", "Wet Room", "Relaxation Studio"),
+    "spa": (
+        "Treatment Room 1",
+        "Treatment Room 2",
+        "Treatment Room 3",
+        "Couples Suite",
+        "Facial Room",
+        "Wet Room",
+        "Relaxation Studio",
+    ),
     "salon": ("Styling Floor", "Color Bar", "Nail Bar", "Brow Studio", "Private Suite"),
     "med-spa": ("Laser Room 1", "Laser Room 2", "Injection Suite", "Facial Room", "Consult Room"),
     "fitness": ("Studio A", "Studio B", "Cycle Studio", "Reformer Studio", "PT Zone", "Pool"),
-}  # fmt: skip
+}
 
 # Job names as Zenoti writes them (upper case), weighted by how often each kind employs them.
 # The first job of each kind is the one that performs most services.
@@ -171,7 +178,7 @@ JOBS: dict[CenterKind, tuple[str, ...]] = {
     "salon": ("STYLIST", "STYLIST", "SENIOR STYLIST", "COLORIST", "NAIL TECHNICIAN", "FRONT DESK"),
     "med-spa": ("AESTHETICIAN", "LASER TECHNICIAN", "NURSE INJECTOR", "THERAPIST", "FRONT DESK"),
     "fitness": ("INSTRUCTOR", "INSTRUCTOR", "PERSONAL TRAINER", "THERAPIST", "FRONT DESK"),
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True, slots=True)

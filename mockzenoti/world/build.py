@@ -80,35 +80,64 @@ def _center(c: Center) -> dict[str, Any]:
         "business_hours": {"opens": _hhmm(c.opens_minute), "closes": _hhmm(c.closes_minute)},
         "rooms": [{"id": r.id, "name": r.name} for r in c.rooms],
         "services": [
-            {"id": s.id, "name": s.name, "code": s.code, "minutes": s.minutes,
-             "price": s.price, "is_add_on": s.is_add_on}
+            {
+                "id": s.id,
+                "name": s.name,
+                "code": s.code,
+                "minutes": s.minutes,
+                "price": s.price,
+                "is_add_on": s.is_add_on,
+            }
             for s in c.services
         ],
         "products": [
             {"id": p.id, "name": p.name, "code": p.code, "price": p.price} for p in c.products
         ],
         "classes": [
-            {"class_id": o.class_id, "workshop_id": o.workshop_id, "name": o.name,
-             "minutes": o.template.minutes, "capacity": o.template.capacity,
-             "web_capacity": o.template.web_capacity}
+            {
+                "class_id": o.class_id,
+                "workshop_id": o.workshop_id,
+                "name": o.name,
+                "minutes": o.template.minutes,
+                "capacity": o.template.capacity,
+                "web_capacity": o.template.web_capacity,
+            }
             for o in c.classes
         ],
         "employees": [
-            {"id": e.id, "code": e.code, "first_name": e.first_name, "last_name": e.last_name,
-             "email": e.email, "job_name": e.job_name}
+            {
+                "id": e.id,
+                "code": e.code,
+                "first_name": e.first_name,
+                "last_name": e.last_name,
+                "email": e.email,
+                "job_name": e.job_name,
+            }
             for e in c.employees
         ],
         "membership_plans": [
-            {"id": m.id, "name": m.name, "code": m.code, "price": m.price, "months": m.months,
-             "guest_passes": m.guest_passes}
+            {
+                "id": m.id,
+                "name": m.name,
+                "code": m.code,
+                "price": m.price,
+                "months": m.months,
+                "guest_passes": m.guest_passes,
+            }
             for m in c.membership_plans
         ],
         "package_plans": [
-            {"id": p.id, "name": p.name, "code": p.code, "price": p.price, "days": p.days,
-             "services": [{"service_id": s.id, "sessions": n} for s, n in p.services]}
+            {
+                "id": p.id,
+                "name": p.name,
+                "code": p.code,
+                "price": p.price,
+                "days": p.days,
+                "services": [{"service_id": s.id, "sessions": n} for s, n in p.services],
+            }
             for p in c.package_plans
         ],
-    }  # fmt: skip
+    }
 
 
 def describe(org: Organization, extra: dict[str, Any]) -> dict[str, Any]:

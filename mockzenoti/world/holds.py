@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import weakref
 
-from mockzenoti.clock import DAY_TICKS, MINUTE_TICKS
 from mockzenoti.model import (
     AppointmentGroup,
     ClassBooking,
@@ -29,6 +28,7 @@ from mockzenoti.model import (
     GuestMembership,
     GuestPackage,
 )
+from mockzenoti.timefmt import DAY_TICKS, MINUTE_TICKS
 
 __all__ = ["NOSHOW_WINDOW", "REINSTATE_WINDOW", "hold", "is_open", "open_holds"]
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from mockzenoti import draws
-from mockzenoti.factory import EntityFactory, build_guest
+from mockzenoti.factory import EntityFactory, build_guest, draws
+from mockzenoti.factory.people import PersonMaker
 from mockzenoti.model import Center, Guest
-from mockzenoti.people import PersonMaker
 
 __all__ = ["GuestPool"]
 

@@ -53,118 +53,150 @@ SECTIONS = (
 
 def _session(s: ClassSession) -> Record:
     tz = s.center.tz
-    return "sessions", str(s.session_id), {
-        "state": s.state,
-        "center_id": s.center.id,
-        "class_id": s.offering.class_id,
-        "class_name": s.offering.name,
-        "start_time": local(s.start_ticks, tz),
-        "end_time": local(s.end_ticks, tz),
-        "duration_in_mins": s.minutes,
-        "capacity": s.capacity,
-        "web_capacity": s.web_capacity,
-        "seats_taken": s.occupied,
-    }  # fmt: skip
+    return (
+        "sessions",
+        str(s.session_id),
+        {
+            "state": s.state,
+            "center_id": s.center.id,
+            "class_id": s.offering.class_id,
+            "class_name": s.offering.name,
+            "start_time": local(s.start_ticks, tz),
+            "end_time": local(s.end_ticks, tz),
+            "duration_in_mins": s.minutes,
+            "capacity": s.capacity,
+            "web_capacity": s.web_capacity,
+            "seats_taken": s.occupied,
+        },
+    )
 
 
 def _booking(b: ClassBooking) -> Record:
-    return "bookings", str(b.registration_id), {
-        "state": booking_state(b),
-        "session_id": b.session.session_id,
-        "guest_id": b.guest.id,
-        "center_id": b.session.center.id,
-        "waitlist": b.waitlist,
-    }  # fmt: skip
+    return (
+        "bookings",
+        str(b.registration_id),
+        {
+            "state": booking_state(b),
+            "session_id": b.session.session_id,
+            "guest_id": b.guest.id,
+            "center_id": b.session.center.id,
+            "waitlist": b.waitlist,
+        },
+    )
 
 
 def _group(g: AppointmentGroup) -> Record:
-    return "appointment_groups", g.id, {
-        "state": group_state(g),
-        "status": g.status,
-        "status_name": STATUS_NAMES.get(g.status, str(g.status)),
-        "center_id": g.center.id,
-        "guest_id": g.guest.id,
-        "invoice_id": g.invoice.id,
-        "rescheduled_from": g.rescheduled_from,
-        "rescheduled_to": g.rescheduled_to,
-        "appointments": [
-            {
-                "id": a.id,
-                "service_id": a.service.id,
-                "therapist_id": a.therapist.id,
-                "start_time": utc(a.start_ticks),
-                "end_time": utc(a.end_ticks),
-                "progress": a.progress,
-            }
-            for a in g.appointments
-        ],
-        "feedback_version": g.feedback_version,
-    }  # fmt: skip
+    return (
+        "appointment_groups",
+        g.id,
+        {
+            "state": group_state(g),
+            "status": g.status,
+            "status_name": STATUS_NAMES.get(g.status, str(g.status)),
+            "center_id": g.center.id,
+            "guest_id": g.guest.id,
+            "invoice_id": g.invoice.id,
+            "rescheduled_from": g.rescheduled_from,
+            "rescheduled_to": g.rescheduled_to,
+            "appointments": [
+                {
+                    "id": a.id,
+                    "service_id": a.service.id,
+                    "therapist_id": a.therapist.id,
+                    "start_time": utc(a.start_ticks),
+                    "end_time": utc(a.end_ticks),
+                    "progress": a.progress,
+                }
+                for a in g.appointments
+            ],
+            "feedback_version": g.feedback_version,
+        },
+    )
 
 
 def _invoice(i: Invoice) -> Record:
     closed = i.is_closed
-    return "invoices", i.id, {
-        "state": "closed" if closed else "open",
-        "appointment_group_id": i.group.id if i.group is not None else None,
-        "guest_id": i.guest.id,
-        "center_id": i.center.id,
-        "invoice_number": str(i.number),
-        "receipt_number": receipt_text(i) if closed else None,
-        "total": money(i.total) if closed else None,
-    }  # fmt: skip
+    return (
+        "invoices",
+        i.id,
+        {
+            "state": "closed" if closed else "open",
+            "appointment_group_id": i.group.id if i.group is not None else None,
+            "guest_id": i.guest.id,
+            "center_id": i.center.id,
+            "invoice_number": str(i.number),
+            "receipt_number": receipt_text(i) if closed else None,
+            "total": money(i.total) if closed else None,
+        },
+    )
 
 
 def _membership(m: GuestMembership) -> Record:
-    return "memberships", m.id, {
-        "state": membership_state(m),
-        "guest_id": m.guest.id,
-        "center_id": m.center.id,
-        "plan_id": m.plan.id,
-        "plan_name": m.plan.name,
-        "invoice_id": m.invoice.id,
-        "expiry_date": local_day(m.expiry_ticks, m.center.tz),
-        "guestpass_balance": m.guestpass_balance,
-    }  # fmt: skip
+    return (
+        "memberships",
+        m.id,
+        {
+            "state": membership_state(m),
+            "guest_id": m.guest.id,
+            "center_id": m.center.id,
+            "plan_id": m.plan.id,
+            "plan_name": m.plan.name,
+            "invoice_id": m.invoice.id,
+            "expiry_date": local_day(m.expiry_ticks, m.center.tz),
+            "guestpass_balance": m.guestpass_balance,
+        },
+    )
 
 
 def _package(p: GuestPackage) -> Record:
-    return "packages", p.id, {
-        "state": package_state(p),
-        "guest_id": p.guest.id,
-        "center_id": p.center.id,
-        "plan_id": p.plan.id,
-        "plan_name": p.plan.name,
-        "invoice_id": p.invoice.id,
-        "end": local(p.end_ticks, p.center.tz),
-        "balances": [
-            {"service_id": b.service.id, "total": b.total, "used": b.used, "balance": b.balance}
-            for b in p.balances
-        ],
-    }  # fmt: skip
+    return (
+        "packages",
+        p.id,
+        {
+            "state": package_state(p),
+            "guest_id": p.guest.id,
+            "center_id": p.center.id,
+            "plan_id": p.plan.id,
+            "plan_name": p.plan.name,
+            "invoice_id": p.invoice.id,
+            "end": local(p.end_ticks, p.center.tz),
+            "balances": [
+                {"service_id": b.service.id, "total": b.total, "used": b.used, "balance": b.balance}
+                for b in p.balances
+            ],
+        },
+    )
 
 
 def _guest(g: Guest) -> Record:
-    return "guests", g.id, {
-        "state": guest_state(g),
-        "center_id": g.center.id,
-        "code": g.code,
-        "first_name": g.first_name,
-        "last_name": g.last_name,
-        "email": g.email,
-        "preferences": g.preferences.as_dict(),
-    }  # fmt: skip
+    return (
+        "guests",
+        g.id,
+        {
+            "state": guest_state(g),
+            "center_id": g.center.id,
+            "code": g.code,
+            "first_name": g.first_name,
+            "last_name": g.last_name,
+            "email": g.email,
+            "preferences": g.preferences.as_dict(),
+        },
+    )
 
 
 def _employee(e: Employee) -> Record:
-    return "employees", e.id, {
-        "state": employee_state(e),
-        "center_id": e.center.id,
-        "first_name": e.first_name,
-        "last_name": e.last_name,
-        "email": e.email,
-        "job_name": e.job_name,
-    }  # fmt: skip
+    return (
+        "employees",
+        e.id,
+        {
+            "state": employee_state(e),
+            "center_id": e.center.id,
+            "first_name": e.first_name,
+            "last_name": e.last_name,
+            "email": e.email,
+            "job_name": e.job_name,
+        },
+    )
 
 
 _RECORDERS: dict[type, Callable[[Any], Record]] = {

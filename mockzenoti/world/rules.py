@@ -3,8 +3,8 @@
 One table (``RULES``) says, per kind of entity and action, the states the
 action may start from, the state it leads to and its timing rule relative to
 the entity's start (a class session's, or the first appointment's). The
-world's operations enforce it (``require``) and the YAML scenario checker
-reads the same table to refuse illegal steps before anything runs.
+world's operations enforce it (``require``), and nothing else re-tells it: a
+scenario file's steps are checked by a dry run through those operations.
 
 State names are the ones the truth file uses: bookings ``booked``,
 ``waitlisted``, ``approved``, ``cancelled``, ``deleted``, ``noshow``,
@@ -55,12 +55,25 @@ Timing = Literal["before-start", "after-start", "before-end"]
 
 # appointment_group_status codes (Zenoti's appointment status enum) and our state names.
 STATUS_NAMES: dict[int, str] = {
-    -2: "NoShow", -1: "Cancelled", 0: "New", 1: "Closed", 2: "Checkin", 4: "Confirm",
-    10: "Break", 11: "NotSpecified", 20: "Available", 21: "Voided",
-}  # fmt: skip
+    -2: "NoShow",
+    -1: "Cancelled",
+    0: "New",
+    1: "Closed",
+    2: "Checkin",
+    4: "Confirm",
+    10: "Break",
+    11: "NotSpecified",
+    20: "Available",
+    21: "Voided",
+}
 GROUP_STATES: dict[int, str] = {
-    0: "new", 4: "confirmed", 2: "checked-in", 1: "closed", -1: "cancelled", -2: "noshow",
-}  # fmt: skip
+    0: "new",
+    4: "confirmed",
+    2: "checked-in",
+    1: "closed",
+    -1: "cancelled",
+    -2: "noshow",
+}
 
 
 class TransitionError(MockZenotiError):

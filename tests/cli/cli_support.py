@@ -98,6 +98,11 @@ def subprocess_env() -> dict[str, str]:
 def run_process(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``mockzenoti ARGS`` as a subprocess to its end."""
     return subprocess.run(
-        command(*args), cwd=cwd, env=subprocess_env(), capture_output=True, text=True,
-        timeout=timeout, check=False,
-    )  # fmt: skip
+        command(*args),
+        cwd=cwd,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

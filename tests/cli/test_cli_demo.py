@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +22,7 @@ from mockzenoti.catalog import load_catalog
 from mockzenoti.cli import _demo
 from mockzenoti.cli._demo import Demo, DemoOptions, Plan, plan
 from mockzenoti.cli._demo_report import render
+from mockzenoti.testing.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
@@ -34,9 +34,13 @@ def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
     """``mockzenoti demo ARGS`` in the background (plain progress lines)."""
     return subprocess.Popen(
         command("demo", "--port", "0", "--progress", "lines", *args),
-        cwd=cwd, env=subprocess_env(), text=True, bufsize=1,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        cwd=cwd,
+        env=subprocess_env(),
+        text=True,
+        bufsize=1,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 class Lines:
@@ -45,9 +49,21 @@ class Lines:
     def __init__(self, proc: subprocess.Popen[str]) -> None:
         self.queue: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
+        self.proc = proc
         stream = proc.stdout
         assert stream is not None
-        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+        self.thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        """Once the process is gone: let the reader reach the end, close the pipes."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+        self.thread.join(10)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
 
     def _read(self, stream: IO[str]) -> None:
         for line in stream:
@@ -72,17 +88,10 @@ class Lines:
         return "\n".join(out)
 
 
-def wait_until(check: object, timeout: float = 60) -> None:
-    """Poll ``check()`` every 50 ms until it is true (bounded)."""
-    deadline = time.monotonic() + timeout
-    while not check():  # type: ignore[operator]
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
-
-
 def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> None:
-    done = run_process("demo", "--seconds", "3", "--port", "0", "--progress", "lines",
-                       cwd=tmp_path, timeout=120)  # fmt: skip
+    done = run_process(
+        "demo", "--seconds", "3", "--port", "0", "--progress", "lines", cwd=tmp_path, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert URL.match(lines[0]), lines[0]
@@ -95,10 +104,13 @@ def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> N
     assert attempts is not None, table["attempts"]
     failed = int(attempts.group(2))
     assert 0.1 * EVENTS < failed < 0.3 * EVENTS  # about a fifth failed first
-    assert table["retries"] == (f"{failed} events had their first attempt refused on purpose "
-                                "(503); a retry delivered all of them")  # fmt: skip
-    assert table["receiver"] == (f"{EVENTS + failed} requests: {EVENTS} distinct events, "
-                                 "0 duplicates, 0 bad signatures")  # fmt: skip
+    assert table["retries"] == (
+        f"{failed} events had their first attempt refused on purpose "
+        "(503); a retry delivered all of them"
+    )
+    assert table["receiver"] == (
+        f"{EVENTS + failed} requests: {EVENTS} distinct events, 0 duplicates, 0 bad signatures"
+    )
     assert table["latency"].startswith("p50 ")
     assert "--linger" in table["live page"]
     assert "done 100%" in done.stderr and "\x1b" not in done.stderr
@@ -118,18 +130,19 @@ def test_ctrl_c_stops_the_run_delivers_what_was_accepted_and_sums_up(tmp_path: P
             run = requests.get(base + "/runs/1", timeout=10)
             return run.status_code == 200 and run.json()["accepted"] >= 20
 
-        wait_until(accepted)
+        wait_until(accepted, timeout=60, every=0.05, what="the demo to accept events")
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         out = lines.rest()
         err = proc.stderr.read() if proc.stderr else ""
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+        lines.close()
     assert "stopping: no new events; delivering those accepted" in err
-    head = re.search(r"^demo stopped after (\d+) of 786 events: all (\d+) deliveries delivered$",
-                     out, re.MULTILINE)  # fmt: skip
+    head = re.search(
+        r"^demo stopped after (\d+) of 786 events: all (\d+) deliveries delivered$",
+        out,
+        re.MULTILINE,
+    )
     assert head is not None, out
     assert 20 <= int(head.group(1)) < EVENTS and head.group(1) == head.group(2)
 
@@ -151,9 +164,7 @@ def test_linger_keeps_the_server_up_until_ctrl_c(tmp_path: Path) -> None:
         assert proc.wait(60) == 0
         err = proc.stderr.read() if proc.stderr else ""
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
+        lines.close()
     out = "\n".join(lines.seen)
     assert "stopping the server" in err
     assert "demo finished: all 786 deliveries delivered" in out and "live page" not in out
@@ -177,9 +188,16 @@ async def test_the_default_port_taken_means_a_free_one(capsys: pytest.CaptureFix
         taken.listen()
         port = taken.getsockname()[1]
         options = DemoOptions(
-            seconds=1, seed="1", host="127.0.0.1", port=port, port_given=False, fail_share=0.2,
-            linger=False, progress="none", catalog=load_catalog(),
-        )  # fmt: skip
+            seconds=1,
+            seed="1",
+            host="127.0.0.1",
+            port=port,
+            port_given=False,
+            fail_share=0.2,
+            linger=False,
+            progress="none",
+            catalog=load_catalog(),
+        )
         runner = web.AppRunner(web.Application())
         await runner.setup()
         try:
@@ -213,12 +231,20 @@ def test_the_plan_paces_the_simulated_day_into_the_seconds_asked() -> None:
 
 def test_the_summary_names_what_is_left_undelivered() -> None:
     report = {
-        "ok": False, "stopped": False, "planned": 10, "accepted": 10, "duration_s": 2.0,
-        "counts": {"delivered": 8, "dead": 2, "held": 0}, "attempts": {"success": 8},
-        "latency_ms": {"p50": 1.0}, "failed_first": 0, "fixed_by_retry": 0, "fail_status": 503,
+        "ok": False,
+        "stopped": False,
+        "planned": 10,
+        "accepted": 10,
+        "duration_s": 2.0,
+        "counts": {"delivered": 8, "dead": 2, "held": 0},
+        "attempts": {"success": 8},
+        "latency_ms": {"p50": 1.0},
+        "failed_first": 0,
+        "fixed_by_retry": 0,
+        "fail_status": 503,
         "receiver": {"calls": 8, "unique_events": 8, "duplicates": 0, "bad_signatures": 0},
         "linger": True,
-    }  # fmt: skip
+    }
     lines = render(report)
     assert lines[0] == "demo finished with 2 dead"
     assert "  deliveries  8 delivered · 0 retrying · 2 dead · 0 held" in lines

@@ -13,11 +13,18 @@ from mockzenoti.scenarios import load_scenario
 
 
 def test_emit_delivers_the_event_generate_makes(sink: ThreadSink) -> None:
-    result = invoke("emit", "Guest.Created", "--seed", "4", "--url", sink.url,
-                    "--set", "data.personal_info.first_name=Ada")  # fmt: skip
+    result = invoke(
+        "emit",
+        "Guest.Created",
+        "--seed",
+        "4",
+        "--url",
+        sink.url,
+        "--set",
+        "data.personal_info.first_name=Ada",
+    )
     assert result.exit_code == 0, result.output
-    event = generate("Guest.Created", seed="4",
-                     overrides={"data.personal_info.first_name": "Ada"})  # fmt: skip
+    event = generate("Guest.Created", seed="4", overrides={"data.personal_info.first_name": "Ada"})
     assert sink.bodies() == [event.body()]
     lines = result.stdout.splitlines()
     assert lines[0] == f"Guest.Created event_id={event.event_id} id={event.id}"
@@ -52,11 +59,23 @@ def test_emit_exits_1_when_not_delivered_and_2_for_bad_input(sink_factory: Any) 
 
 
 def test_replay_sends_a_simulated_file_byte_for_byte(sink: ThreadSink, tmp_path: Path) -> None:
-    assert invoke("simulate", "appointment-lifecycle", "-s", "3", "--events", "30",
-                  "--out", "events.jsonl").exit_code == 0  # fmt: skip
+    assert (
+        invoke(
+            "simulate",
+            "appointment-lifecycle",
+            "-s",
+            "3",
+            "--events",
+            "30",
+            "--out",
+            "events.jsonl",
+        ).exit_code
+        == 0
+    )
     lines = (tmp_path / "events.jsonl").read_bytes().splitlines()
-    result = invoke("replay", "events.jsonl", "--url", sink.url, "--concurrency", "1",
-                    "--report", "r.json")  # fmt: skip
+    result = invoke(
+        "replay", "events.jsonl", "--url", sink.url, "--concurrency", "1", "--report", "r.json"
+    )
     assert result.exit_code == 0, result.output
     assert sink.bodies() == lines  # one at a time: in file order
     assert json.loads((tmp_path / "r.json").read_text())["spec"]["command"] == "replay"

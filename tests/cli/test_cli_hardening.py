@@ -30,16 +30,24 @@ def test_listening_beyond_loopback_needs_a_token(command: str, host: str, tmp_pa
 def test_insecure_no_token_warns(command: str, tmp_path: Path) -> None:
     # 192.0.2.1 (TEST-NET-1) is never this machine's: the bind fails after the warning,
     # so nothing listens beyond loopback even for a moment
-    done = run_process(command, "--host", "192.0.2.1", "--port", "0", "--insecure-no-token",
-                       *(("--outbox", ":memory:") if command == "serve" else ()),
-                       cwd=tmp_path, timeout=60)  # fmt: skip
+    done = run_process(
+        command,
+        "--host",
+        "192.0.2.1",
+        "--port",
+        "0",
+        "--insecure-no-token",
+        *(("--outbox", ":memory:") if command == "serve" else ()),
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert f"WARNING: {command} listens on 192.0.2.1 without a token" in done.stderr
     assert "cannot listen on 192.0.2.1" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_loopback_names_need_no_token() -> None:
-    from mockzenoti.binds import check_bind, is_loopback
+    from mockzenoti.security.binds import check_bind, is_loopback
 
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "", "192.0.2.1"))
@@ -59,7 +67,7 @@ def test_the_standalone_sink_guards_what_it_received_with_its_token() -> None:
                 async with session.get(
                     url + "received", headers={"Authorization": "Bearer wrong"}
                 ) as wrong:
-                    wrong_status = wrong.status  # fmt: skip
+                    wrong_status = wrong.status
                 async with session.get(url + "received?access_token=t0ken") as ok:
                     listed = ok.status
         finally:
@@ -132,8 +140,9 @@ def test_a_missing_output_folder_is_named_before_any_work(
 
 
 def test_the_same_run_is_not_sent_when_its_report_cannot_be_written(sink: ThreadSink) -> None:
-    result = invoke("run", "class-lifecycle", "-n", "3", "--url", sink.url,
-                    "--report", "/missing/r.json")  # fmt: skip
+    result = invoke(
+        "run", "class-lifecycle", "-n", "3", "--url", sink.url, "--report", "/missing/r.json"
+    )
     assert result.exit_code == 2 and sink.calls == []
 
 

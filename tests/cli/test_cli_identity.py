@@ -76,8 +76,11 @@ def test_run_reports_its_seed_and_the_same_seed_after_it_finished_sends_nothing(
 
     repeat = invoke(*args, "--seed", seed, "--report", "repeat.json")
     assert repeat.exit_code == 0
-    assert re.search(r"run 1 of this command finished at .*: 8 events, 8 of 8 deliveries "
-                     r"delivered; nothing was sent again", repeat.stdout)  # fmt: skip
+    assert re.search(
+        r"run 1 of this command finished at .*: 8 events, 8 of 8 deliveries "
+        r"delivered; nothing was sent again",
+        repeat.stdout,
+    )
     assert "--again" in repeat.stdout and len(sink.calls) == 8
     assert json.loads(Path("repeat.json").read_text())["already_finished"] is True
 
@@ -88,10 +91,30 @@ def test_run_reports_its_seed_and_the_same_seed_after_it_finished_sends_nothing(
 
 def test_a_resumed_run_keeps_the_seed_it_started_with(sink: ThreadSink, tmp_path: Path) -> None:
     # --rate keeps the first process busy long enough to be stopped mid-run
-    args = ["run", "day-in-the-life", "--events", "400", "--url", sink.url, "--outbox",
-            "box.sqlite", "--concurrency", "8", "--rate", "300", "--retry", "fast"]  # fmt: skip
-    proc = subprocess.Popen(command(*args), cwd=tmp_path, env=subprocess_env(), text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    args = [
+        "run",
+        "day-in-the-life",
+        "--events",
+        "400",
+        "--url",
+        sink.url,
+        "--outbox",
+        "box.sqlite",
+        "--concurrency",
+        "8",
+        "--rate",
+        "300",
+        "--retry",
+        "fast",
+    ]
+    proc = subprocess.Popen(
+        command(*args),
+        cwd=tmp_path,
+        env=subprocess_env(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         sink.wait_for(50)
     finally:
@@ -111,11 +134,28 @@ def test_a_resumed_run_keeps_the_seed_it_started_with(sink: ThreadSink, tmp_path
 def test_a_kill_between_finished_and_exit_does_not_make_the_same_command_send_again(
     sink: ThreadSink, tmp_path: Path
 ) -> None:
-    args = ["run", "class-lifecycle", "--seed", "11", "--events", "150", "--url", sink.url,
-            "--outbox", "box.sqlite", "-q"]  # fmt: skip
+    args = [
+        "run",
+        "class-lifecycle",
+        "--seed",
+        "11",
+        "--events",
+        "150",
+        "--url",
+        sink.url,
+        "--outbox",
+        "box.sqlite",
+        "-q",
+    ]
     env = {**subprocess_env(), "MOCKZENOTI_TEST_HOLD_AFTER_FINISH": "1"}
-    proc = subprocess.Popen(command(*args), cwd=tmp_path, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    proc = subprocess.Popen(
+        command(*args),
+        cwd=tmp_path,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         assert proc.stderr is not None
         line = proc.stderr.readline()  # blocks until the process holds after the mark
@@ -144,21 +184,50 @@ def test_a_new_run_says_what_else_the_outbox_holds_unfinished(
     sink_factory: object, tmp_path: Path
 ) -> None:
     down = "http://127.0.0.1:9/never"  # nothing listens on port 9: every attempt fails
-    stuck = invoke("run", "guest-lifecycle", "--seed", "2", "--events", "4", "--url", down,
-                   "--retry", "none", "--deactivate-after", "0", "--outbox", "box.sqlite",
-                   "--timeout", "1s")  # fmt: skip
+    stuck = invoke(
+        "run",
+        "guest-lifecycle",
+        "--seed",
+        "2",
+        "--events",
+        "4",
+        "--url",
+        down,
+        "--retry",
+        "none",
+        "--deactivate-after",
+        "0",
+        "--outbox",
+        "box.sqlite",
+        "--timeout",
+        "1s",
+    )
     assert stuck.exit_code == 1
     with Outbox(tmp_path / "box.sqlite") as box:  # make run 1 unfinished, as after a kill
         box.redeliver(run_id=1)
-        with box._transaction() as c:
+        with box.db.transaction() as c:
             c.execute("UPDATE runs SET state = 'running', finished_at = NULL WHERE id = 1")
     sink = sink_factory()  # type: ignore[operator]
-    other = invoke("run", "class-lifecycle", "--seed", "3", "--events", "5", "--url", sink.url,
-                   "--outbox", "box.sqlite", "--report", "r.json")  # fmt: skip
+    other = invoke(
+        "run",
+        "class-lifecycle",
+        "--seed",
+        "3",
+        "--events",
+        "5",
+        "--url",
+        sink.url,
+        "--outbox",
+        "box.sqlite",
+        "--report",
+        "r.json",
+    )
     assert other.exit_code == 0
-    assert ("note: the outbox also holds unfinished run 1 (run guest-lifecycle seed 2) with 4 "
-            "deliveries not delivered yet: run its command again to finish it, or `mockzenoti "
-            "drain --outbox box.sqlite` to deliver what it accepted") in other.stderr  # fmt: skip
+    assert (
+        "note: the outbox also holds unfinished run 1 (run guest-lifecycle seed 2) with 4 "
+        "deliveries not delivered yet: run its command again to finish it, or `mockzenoti "
+        "drain --outbox box.sqlite` to deliver what it accepted"
+    ) in other.stderr
     report = json.loads((tmp_path / "r.json").read_text())
     assert report["other_unfinished"] == [
         {"run_id": 1, "unsettled": 4, "what": "run 1 (run guest-lifecycle seed 2)"}

@@ -15,8 +15,9 @@ from mockzenoti.delivery import Outbox
 def failed_run(sink: ThreadSink, *extra: str) -> Any:
     """A run of 10 events that all die (the sink answers 500, no retries)."""
     sink.configure(status=500)
-    result = invoke("run", "class-lifecycle", "--events", "10", "--url", sink.url,
-                    "--retry", "none", *extra)  # fmt: skip
+    result = invoke(
+        "run", "class-lifecycle", "--events", "10", "--url", sink.url, "--retry", "none", *extra
+    )
     assert result.exit_code == 1
     sink.configure(status=200)
     return result
@@ -32,8 +33,18 @@ def test_deliveries_lists_filters_pages_and_prints_json(sink: ThreadSink) -> Non
     everything = invoke("deliveries")
     assert everything.exit_code == 0
     lines = everything.stdout.splitlines()
-    assert lines[0].split() == ["#", "STATE", "TRIES", "LAST", "RUN", "EVENT", "TYPE", "EVENT",
-                                "ID", "TARGET"]  # fmt: skip
+    assert lines[0].split() == [
+        "#",
+        "STATE",
+        "TRIES",
+        "LAST",
+        "RUN",
+        "EVENT",
+        "TYPE",
+        "EVENT",
+        "ID",
+        "TARGET",
+    ]
     assert len(lines) == 1 + 14 + 1 and lines[-1] == "14 deliveries match; showing 1-14"
 
     dead = invoke("deliveries", "--state", "dead", "--limit", "3", "--json")
@@ -52,19 +63,27 @@ def test_deliveries_lists_filters_pages_and_prints_json(sink: ThreadSink) -> Non
 
 def test_deliveries_show_prints_every_attempt(sink_factory: Any) -> None:
     flaky = sink_factory(fail_first=2, retry_after="0")
-    assert invoke("run", "class-lifecycle", "--events", "1", "--url", flaky.url,
-                  "--retry", "fast").exit_code == 0  # fmt: skip
+    assert (
+        invoke(
+            "run", "class-lifecycle", "--events", "1", "--url", flaky.url, "--retry", "fast"
+        ).exit_code
+        == 0
+    )
     shown = invoke("deliveries", "show", "1", "--body")
     assert shown.exit_code == 0
     out = shown.stdout
     assert out.startswith("delivery 1: delivered (run 1, target ")
     attempts = [line for line in out.splitlines() if line.startswith("    ")]
     assert [a.split()[3:5] for a in attempts] == [
-        ["server_error", "500"], ["server_error", "500"], ["success", "200"]]  # fmt: skip
+        ["server_error", "500"],
+        ["server_error", "500"],
+        ["success", "200"],
+    ]
     assert all(" ms " in a for a in attempts)
     assert flaky.bodies()[0].decode() in out  # --body prints what was sent
-    by_id = json.loads(invoke("deliveries", "show", flaky.calls[0].delivery_id or "",
-                              "--json").stdout)  # fmt: skip
+    by_id = json.loads(
+        invoke("deliveries", "show", flaky.calls[0].delivery_id or "", "--json").stdout
+    )
     assert by_id["pk"] == 1 and [a["status"] for a in by_id["attempt_log"]] == [500, 500, 200]
 
 
@@ -109,8 +128,9 @@ def test_held_deliveries_need_reactivate_or_discard(sink: ThreadSink) -> None:
 
     refused = invoke("redeliver", "--state", "held")
     assert refused.exit_code == 2 and "--reactivate" in refused.stderr
-    discarded = invoke("redeliver", "--state", "held", "--discard", "--event-type",
-                       "Class.Schedule.Created")  # fmt: skip
+    discarded = invoke(
+        "redeliver", "--state", "held", "--discard", "--event-type", "Class.Schedule.Created"
+    )
     assert discarded.exit_code == 0 and discarded.stdout.startswith("discarded ")
     gone = int(discarded.stdout.split()[1])
 

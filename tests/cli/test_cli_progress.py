@@ -35,8 +35,15 @@ def progress(
     mode: str, total: int | None = 1000, width: int = 100
 ) -> tuple[Progress, FakeMetrics, FakeClock, io.StringIO]:
     metrics, clock, out = FakeMetrics(), FakeClock(), Terminal()
-    shown = Progress(metrics, mode=mode, stream=out, total=lambda: total,  # type: ignore[arg-type]
-                     events_total=total, clock=clock, width=width)  # fmt: skip
+    shown = Progress(
+        metrics,
+        mode=mode,
+        stream=out,
+        total=lambda: total,  # type: ignore[arg-type]
+        events_total=total,
+        clock=clock,
+        width=width,
+    )
     return shown, metrics, clock, out
 
 
@@ -118,8 +125,15 @@ def test_the_cli_prints_plain_lines_when_not_a_terminal(sink: ThreadSink) -> Non
 
 
 def test_the_cli_draws_a_bar_when_told_it_is_a_terminal(sink: ThreadSink) -> None:
-    result = invoke("run", "class-lifecycle", "--events", "20", "--url", sink.url,
-                    env={"MOCKZENOTI_PROGRESS": "bar"})  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--events",
+        "20",
+        "--url",
+        sink.url,
+        env={"MOCKZENOTI_PROGRESS": "bar"},
+    )
     assert result.exit_code == 0
     assert "\r" in result.stderr and "20/20 delivered" in result.stderr
     assert "done " not in result.stderr

@@ -20,16 +20,36 @@ EVENTS = 600
 
 def run_args(url: str, *extra: str) -> list[str]:
     # --rate keeps the first process busy long enough to be stopped mid-run
-    return ["run", "day-in-the-life", "--seed", "5", "--events", str(EVENTS), "--url", url,
-            "--outbox", "box.sqlite", "--concurrency", "8", "--rate", "300", "--retry", "fast",
-            *extra]  # fmt: skip
+    return [
+        "run",
+        "day-in-the-life",
+        "--seed",
+        "5",
+        "--events",
+        str(EVENTS),
+        "--url",
+        url,
+        "--outbox",
+        "box.sqlite",
+        "--concurrency",
+        "8",
+        "--rate",
+        "300",
+        "--retry",
+        "fast",
+        *extra,
+    ]
 
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        command(*args), cwd=cwd, env=subprocess_env(), text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        command(*args),
+        cwd=cwd,
+        env=subprocess_env(),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def stop(proc: subprocess.Popen[str], sig: signal.Signals) -> tuple[str, str]:

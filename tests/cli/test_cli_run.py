@@ -27,8 +27,20 @@ def without_id(body: bytes) -> dict[str, Any]:
 
 
 def test_a_run_delivers_every_event_and_exits_0(sink: ThreadSink, tmp_path: Path) -> None:
-    result = invoke("run", "class-lifecycle", "--seed", "7", "--events", "40", "--url", sink.url,
-                    "--report", "report.json", "--expect", "truth.json")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--seed",
+        "7",
+        "--events",
+        "40",
+        "--url",
+        sink.url,
+        "--report",
+        "report.json",
+        "--expect",
+        "truth.json",
+    )
     assert result.exit_code == 0, result.output
     assert sorted(sink.bodies()) == sorted(stream())
     assert "run 1 finished: all 40 deliveries delivered" in result.stdout
@@ -58,8 +70,18 @@ def test_the_same_seed_gives_the_events_simulate_prints(sink: ThreadSink) -> Non
     simulated = invoke("simulate", "day-in-the-life", "--seed", "11", "--events", "60")
     assert simulated.exit_code == 0
     lines = simulated.stdout.encode().splitlines()
-    result = invoke("run", "day-in-the-life", "--seed", "11", "--events", "60",
-                    "--url", sink.url + "first", "--url", f"second={sink.url}second")  # fmt: skip
+    result = invoke(
+        "run",
+        "day-in-the-life",
+        "--seed",
+        "11",
+        "--events",
+        "60",
+        "--url",
+        sink.url + "first",
+        "--url",
+        f"second={sink.url}second",
+    )
     assert result.exit_code == 0, result.output
     first, second = sink.bodies("/first"), sink.bodies("/second")
     assert sorted(first) == sorted(lines)  # byte for byte, id included
@@ -73,8 +95,20 @@ def test_the_same_seed_gives_the_events_simulate_prints(sink: ThreadSink) -> Non
 def test_the_world_in_a_helper_process_or_not_sends_the_same_bytes(
     sink: ThreadSink, tmp_path: Path, offload: str
 ) -> None:
-    result = invoke("run", "day-in-the-life", "--seed", "3", "--events", "300", "--url", sink.url,
-                    "--offload", offload, "--expect", "truth.json")  # fmt: skip
+    result = invoke(
+        "run",
+        "day-in-the-life",
+        "--seed",
+        "3",
+        "--events",
+        "300",
+        "--url",
+        sink.url,
+        "--offload",
+        offload,
+        "--expect",
+        "truth.json",
+    )
     assert result.exit_code == 0, result.output
     sim = load_scenario("day-in-the-life").simulate("3", events=300, track_truth=True)
     assert sorted(sink.bodies()) == sorted(e.body() for e in sim)
@@ -83,8 +117,20 @@ def test_the_world_in_a_helper_process_or_not_sends_the_same_bytes(
 
 @pytest.mark.parametrize("client", ["auto", "aiohttp"])
 def test_either_http_client_delivers_the_same_requests(sink: ThreadSink, client: str) -> None:
-    result = invoke("run", "class-lifecycle", "--seed", "7", "--events", "40", "--url", sink.url,
-                    "--secret", "s", "--http-client", client)  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--seed",
+        "7",
+        "--events",
+        "40",
+        "--url",
+        sink.url,
+        "--secret",
+        "s",
+        "--http-client",
+        client,
+    )
     assert result.exit_code == 0, result.output
     assert sorted(sink.bodies()) == sorted(stream())
     for call in sink.calls:
@@ -98,8 +144,18 @@ def test_a_sink_failing_everything_with_no_retries_exits_1(
     sink_factory: Any, tmp_path: Path
 ) -> None:
     failing = sink_factory(status=500)
-    result = invoke("run", "class-lifecycle", "--events", "5", "--url", failing.url,
-                    "--retry", "none", "--report", "r.json")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--events",
+        "5",
+        "--url",
+        failing.url,
+        "--retry",
+        "none",
+        "--report",
+        "r.json",
+    )
     assert result.exit_code == 1
     assert len(failing.calls) == 5
     assert "run 1 finished with 5 dead" in result.stdout
@@ -112,9 +168,22 @@ def test_a_sink_failing_everything_with_no_retries_exits_1(
 
 def test_a_deactivated_target_leaves_the_rest_held_and_exits_1(sink_factory: Any) -> None:
     failing = sink_factory(status=503)
-    result = invoke("run", "class-lifecycle", "--events", "30", "--url", failing.url,
-                    "--retry", "none", "--deactivate-after", "3", "--concurrency", "1",
-                    "--report", "r.json")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--events",
+        "30",
+        "--url",
+        failing.url,
+        "--retry",
+        "none",
+        "--deactivate-after",
+        "3",
+        "--concurrency",
+        "1",
+        "--report",
+        "r.json",
+    )
     assert result.exit_code == 1
     assert len(failing.calls) == 3  # the target was deactivated after 3 dead in a row
     assert "3 dead, 27 held" in result.stdout
@@ -125,19 +194,50 @@ def test_a_deactivated_target_leaves_the_rest_held_and_exits_1(sink_factory: Any
 
     # a new run (another seed) starts with the target active again
     failing.configure(status=200)
-    again = invoke("run", "class-lifecycle", "--seed", "2", "--events", "5", "--url", failing.url,
-                   "--deactivate-after", "3")  # fmt: skip
+    again = invoke(
+        "run",
+        "class-lifecycle",
+        "--seed",
+        "2",
+        "--events",
+        "5",
+        "--url",
+        failing.url,
+        "--deactivate-after",
+        "3",
+    )
     assert again.exit_code == 0, again.output
     assert f"target {failing.url} was inactive" in again.stderr
 
 
 def test_retries_signing_chaos_and_filters_reach_the_wire(sink_factory: Any) -> None:
     strict = sink_factory(secrets=("s3cret",), fail_first=1)
-    result = invoke("run", "class-lifecycle", "-s", "7", "--events", "20", "--url", strict.url,
-                    "--secret", "s3cret", "--retry", "fast", "--chaos-duplicate", "1",
-                    "--ordering", "per-entity", "--event-type", "Class.Booking.Created",
-                    "--method", "put", "--header", "X-Test: yes",
-                    "--report", "r.json")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "-s",
+        "7",
+        "--events",
+        "20",
+        "--url",
+        strict.url,
+        "--secret",
+        "s3cret",
+        "--retry",
+        "fast",
+        "--chaos-duplicate",
+        "1",
+        "--ordering",
+        "per-entity",
+        "--event-type",
+        "Class.Booking.Created",
+        "--method",
+        "put",
+        "--header",
+        "X-Test: yes",
+        "--report",
+        "r.json",
+    )
     assert result.exit_code == 0, result.output
     calls = strict.calls
     bookings = [
@@ -174,8 +274,9 @@ def test_a_finished_command_run_again_without_a_seed_is_a_new_run_with_fresh_ids
 
 
 def test_a_memory_outbox_keeps_nothing(sink: ThreadSink, tmp_path: Path) -> None:
-    result = invoke("run", "class-lifecycle", "--events", "3", "--url", sink.url,
-                    "--outbox", ":memory:")  # fmt: skip
+    result = invoke(
+        "run", "class-lifecycle", "--events", "3", "--url", sink.url, "--outbox", ":memory:"
+    )
     assert result.exit_code == 0
     assert ":memory: (kept nothing)" in result.stdout
     assert not (tmp_path / ".mockzenoti").exists()
@@ -235,11 +336,15 @@ def test_a_scenario_file_is_identified_by_its_content(sink: ThreadSink, tmp_path
     story = tmp_path / "story.yaml"
     story.write_text("steps:\n  - create: guest\n    as: g\n  - opt-out: g\n  - delete: g\n")
     # one guest's three events: per-entity ordering makes their arrival order certain
-    result = invoke("run", str(story), "--url", sink.url, "--report", "r.json",
-                    "--ordering", "per-entity")  # fmt: skip
+    result = invoke(
+        "run", str(story), "--url", sink.url, "--report", "r.json", "--ordering", "per-entity"
+    )
     assert result.exit_code == 0, result.output
     assert [jsonfast.loads(b)["event_type"] for b in sink.bodies()] == [
-        "Guest.Created", "Guest.OptedOut", "Guest.Deleted"]  # fmt: skip
+        "Guest.Created",
+        "Guest.OptedOut",
+        "Guest.Deleted",
+    ]
     spec = json.loads(Path("r.json").read_text())["spec"]
     digest = hashlib.sha256(story.read_bytes()).hexdigest()
     assert spec["source"] == {"file": str(story.resolve()), "sha256": digest}
@@ -247,8 +352,9 @@ def test_a_scenario_file_is_identified_by_its_content(sink: ThreadSink, tmp_path
 
 def test_an_outbox_in_use_exits_2(sink: ThreadSink) -> None:
     with Outbox("busy.sqlite"):
-        result = invoke("run", "class-lifecycle", "--events", "3", "--url", sink.url,
-                        "--outbox", "busy.sqlite")  # fmt: skip
+        result = invoke(
+            "run", "class-lifecycle", "--events", "3", "--url", sink.url, "--outbox", "busy.sqlite"
+        )
     assert result.exit_code == 2
     assert "in use by another process" in result.stderr and "[--outbox]" in result.stderr
     assert sink.calls == []
@@ -256,8 +362,16 @@ def test_an_outbox_in_use_exits_2(sink: ThreadSink) -> None:
 
 def test_output_files_in_a_missing_directory_are_refused_first(sink: ThreadSink) -> None:
     for option in ("--report", "--expect"):
-        result = invoke("run", "class-lifecycle", "--events", "3", "--url", sink.url,
-                        option, "no/such/dir/out.json")  # fmt: skip
+        result = invoke(
+            "run",
+            "class-lifecycle",
+            "--events",
+            "3",
+            "--url",
+            sink.url,
+            option,
+            "no/such/dir/out.json",
+        )
         assert result.exit_code == 2 and option in result.stderr
     assert sink.calls == []
 
@@ -265,22 +379,46 @@ def test_output_files_in_a_missing_directory_are_refused_first(sink: ThreadSink)
 def test_engine_options_reach_the_delivery_options() -> None:
     from mockzenoti.cli._delivery_settings import DeliverySettings
 
-    settings = DeliverySettings(urls=("http://x/",), concurrency=3, rate=50.0,
-                                ordering="per-entity", chaos_duplicate=0.5, chaos_reorder=4,
-                                chaos_delay=0.25, pace=60.0, retry_scale=0.001,
-                                http_client="aiohttp")  # fmt: skip
+    settings = DeliverySettings(
+        urls=("http://x/",),
+        concurrency=3,
+        rate=50.0,
+        ordering="per-entity",
+        chaos_duplicate=0.5,
+        chaos_reorder=4,
+        chaos_delay=0.25,
+        pace=60.0,
+        retry_scale=0.001,
+        http_client="aiohttp",
+    )
     options = settings.options(seed=9)
     assert options.http_client == "aiohttp"
     assert (options.concurrency, options.rate, options.ordering, options.pace) == (
-        3, 50.0, "per-entity", 60.0)  # fmt: skip
+        3,
+        50.0,
+        "per-entity",
+        60.0,
+    )
     assert (options.chaos.duplicate, options.chaos.reorder, options.chaos.delay) == (0.5, 4, 0.25)
     assert (options.retry_scale, options.seed) == (0.001, 9)
 
 
 def test_timeout_and_center_filters_reach_the_wire(sink_factory: Any) -> None:
     slow = sink_factory(latency=1.0)
-    result = invoke("run", "class-lifecycle", "--events", "2", "--url", slow.url,
-                    "--timeout", "50ms", "--retry", "none", "--report", "r.json")  # fmt: skip
+    result = invoke(
+        "run",
+        "class-lifecycle",
+        "--events",
+        "2",
+        "--url",
+        slow.url,
+        "--timeout",
+        "50ms",
+        "--retry",
+        "none",
+        "--report",
+        "r.json",
+    )
     assert result.exit_code == 1
     assert json.loads(Path("r.json").read_text())["attempts"]["by_outcome"] == {"timeout": 2}
 
@@ -288,8 +426,9 @@ def test_timeout_and_center_filters_reach_the_wire(sink_factory: Any) -> None:
     events = list(load_scenario("day-in-the-life").simulate("3", events=80))
     center = events[0].center_id
     assert center is not None
-    result = invoke("run", "day-in-the-life", "-s", "3", "--events", "80", "--url", fast.url,
-                    "--center", center)  # fmt: skip
+    result = invoke(
+        "run", "day-in-the-life", "-s", "3", "--events", "80", "--url", fast.url, "--center", center
+    )
     assert result.exit_code == 0
     wanted = sorted(e.body() for e in events if e.center_id == center)
     assert 0 < len(wanted) < 80 and sorted(fast.bodies()) == wanted

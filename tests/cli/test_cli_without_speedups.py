@@ -29,8 +29,12 @@ def mockzenoti(
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(blocked), env.get("PYTHONPATH")]))
     return subprocess.run(
         [sys.executable, "-m", "mockzenoti", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -46,9 +50,12 @@ def blocked(tmp_path: Path) -> Path:
 def test_the_fallbacks_are_really_taken(blocked: Path, tmp_path: Path) -> None:
     probe = subprocess.run(
         [sys.executable, "-c", "from mockzenoti import jsonfast; print(jsonfast.BACKEND)"],
-        env={**os.environ, "PYTHONPATH": str(blocked)}, capture_output=True, text=True,
-        cwd=ROOT, timeout=60,
-    )  # fmt: skip
+        env={**os.environ, "PYTHONPATH": str(blocked)},
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert probe.stdout.strip() == "json", probe.stderr
 
 
@@ -70,10 +77,26 @@ def test_run_delivers_on_asyncio_and_the_stdlib_encoder(
 ) -> None:
     sink = sink_factory(secrets=("s3cret",), fail_first=1)
     ran = mockzenoti(
-        "run", "class-lifecycle", "--seed", "5", "--events", "40", "--url", sink.url,
-        "--secret", "s3cret", "--retry", "fast", "--offload", "on", "--outbox", ":memory:", "-q",
-        cwd=tmp_path, blocked=blocked,
-    )  # fmt: skip
+        "run",
+        "class-lifecycle",
+        "--seed",
+        "5",
+        "--events",
+        "40",
+        "--url",
+        sink.url,
+        "--secret",
+        "s3cret",
+        "--retry",
+        "fast",
+        "--offload",
+        "on",
+        "--outbox",
+        ":memory:",
+        "-q",
+        cwd=tmp_path,
+        blocked=blocked,
+    )
     assert ran.returncode == 0, ran.stderr
     expected = mockzenoti(
         "simulate", "class-lifecycle", "--seed", "5", "--events", "40", cwd=tmp_path

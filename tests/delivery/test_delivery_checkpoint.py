@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from pathlib import Path
@@ -10,33 +9,31 @@ from pathlib import Path
 import pytest
 
 from mockzenoti.delivery import DeliveryOptions, Outbox, Target, run_stream
+from mockzenoti.delivery.committer import Committer
 from mockzenoti.delivery.outbox.checkpoint import AUTOCHECKPOINT_PAGES, ENGINE_AUTOCHECKPOINT_PAGES
 from mockzenoti.delivery.testing import synthetic_events
-from mockzenoti.delivery.writer import InlineWriter
 from mockzenoti.sink import Sink
+from mockzenoti.testing.waiting import eventually
 
 
 def autocheckpoint(box: Outbox) -> int:
-    pages: int = box._conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    pages: int = box.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
     return pages
 
 
 @pytest.mark.asyncio
-async def test_the_inline_writer_checkpoints_on_a_thread_and_restores_the_default(
+async def test_the_committer_checkpoints_on_a_thread_and_restores_the_default(
     tmp_path: Path,
 ) -> None:
     box = Outbox(tmp_path / "o.sqlite")
     try:
-        writer = InlineWriter(box)
+        writer = Committer(box, 0.02, lambda exc: None)
         checkpointer = writer._checkpointer
         assert checkpointer is not None
         await writer.start()
         assert autocheckpoint(box) == ENGINE_AUTOCHECKPOINT_PAGES
         # The thread checkpoints by itself, every quarter second: wait for the first.
-        deadline = asyncio.get_running_loop().time() + 10
-        while not checkpointer.checkpoints and asyncio.get_running_loop().time() < deadline:
-            await asyncio.sleep(0.01)
-        assert checkpointer.checkpoints > 0
+        await eventually(lambda: checkpointer.checkpoints > 0, what="a first checkpoint")
         await writer.close()
         assert autocheckpoint(box) == AUTOCHECKPOINT_PAGES
         assert not any(t.name == "mockzenoti-outbox-checkpoint" for t in threading.enumerate())
@@ -46,7 +43,7 @@ async def test_the_inline_writer_checkpoints_on_a_thread_and_restores_the_defaul
 
 def test_a_memory_outbox_has_no_checkpoint_thread() -> None:
     with Outbox(":memory:") as box:
-        assert InlineWriter(box)._checkpointer is None
+        assert Committer(box, 0.02, lambda exc: None)._checkpointer is None
 
 
 @pytest.mark.asyncio

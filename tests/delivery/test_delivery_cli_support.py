@@ -47,7 +47,7 @@ def test_find_run_and_latency_percentiles(tmp_path: Path) -> None:
         assert empty == {"p50": None, "p90": None, "p99": None, "max": None, "count": 0}
         box.finish_run(run.id, {})
         assert box.find_run({"a": 1}) is None
-        with box._transaction() as c:  # attempts as an engine writes them: 1..100 ms
+        with box.db.transaction() as c:  # attempts as an engine writes them: 1..100 ms
             c.executemany(
                 "INSERT INTO attempts (delivery, n, at, outcome, latency_ms) VALUES (?, 1, 0, "
                 "'success', ?)",
@@ -70,7 +70,7 @@ def test_latency_percentiles_are_exact_nearest_ranks_of_any_spread(tmp_path: Pat
               for _ in range(3_000)]  # fmt: skip
     points = (1, 25, 50, 90, 99, 100)
     with Outbox(tmp_path / "o.sqlite") as box:
-        with box._transaction() as c:
+        with box.db.transaction() as c:
             c.executemany(
                 "INSERT INTO attempts (delivery, n, at, outcome, latency_ms) VALUES (?, 1, 0, "
                 "'success', ?)",

@@ -9,7 +9,7 @@ import pytest
 from delivery_support import deliver
 
 from mockzenoti.delivery import DeliveryOptions, Engine, Outbox, Target, run_stream
-from mockzenoti.delivery.outbox.store import OutboxStore, WriteBatch
+from mockzenoti.delivery.outbox.store import Database, WriteBatch
 from mockzenoti.delivery.testing import synthetic_events, synthetic_stream
 from mockzenoti.errors import ConfigError, NotFound
 from mockzenoti.sink import Sink
@@ -53,15 +53,15 @@ async def test_an_outbox_write_failure_fails_the_run_instead_of_hanging(
     outbox: Outbox, sink: Sink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = {"n": 0}
-    original = OutboxStore.apply
+    original = Database.apply
 
-    def flaky(self: OutboxStore, batch: WriteBatch) -> None:
+    def flaky(self: Database, batch: WriteBatch) -> None:
         calls["n"] += 1
         if calls["n"] > 1:
             raise OSError("disk full")
         original(self, batch)
 
-    monkeypatch.setattr(OutboxStore, "apply", flaky)
+    monkeypatch.setattr(Database, "apply", flaky)
     with pytest.raises(OSError, match="disk full"):
         await asyncio.wait_for(deliver(outbox, Target(sink.url), 50), timeout=10)
 
@@ -74,12 +74,11 @@ async def test_a_stream_of_something_else_is_refused(outbox: Outbox, sink: Sink)
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("writer", ["process", "thread", "inline"])
-async def test_every_writer_commits_the_same_outbox(tmp_path: Path, writer: str) -> None:
+async def test_a_file_outbox_holds_every_delivery_after_small_batches(tmp_path: Path) -> None:
     path = tmp_path / "outbox.sqlite"
     async with Sink() as sink:
         with Outbox(path) as box:
-            options = DeliveryOptions(writer=writer, batch_size=16)  # type: ignore[arg-type]
+            options = DeliveryOptions(batch_size=16)
             report = await deliver(box, Target(sink.url), 60, options=options)
     assert report.delivered == 60
     with Outbox(path) as box:

@@ -95,7 +95,7 @@ def test_presets_parse_by_name_case_insensitively() -> None:
     assert parse_policy(ZENOTI) is ZENOTI
 
 
-@pytest.mark.parametrize("bad", ["", "sometimes", "1s,,2s", "-1s", "5 parsecs", "1s;2s", "1d"])
+@pytest.mark.parametrize("bad", ["", "sometimes", "1s,,2s", "-1s", "5 parsecs", "1s;2s", "1w"])
 def test_bad_policies_raise_naming_the_field(bad: str) -> None:
     with pytest.raises(MockZenotiError) as info:
         parse_policy(bad, field="targets[0].policy")
@@ -111,22 +111,44 @@ def test_parse_duration_units_and_errors() -> None:
     assert info.value.field == "timeout"
 
 
-def test_retry_after_replaces_the_wait_and_is_bounded_then_scaled() -> None:
-    assert ZENOTI.wait(1, random.Random(0), retry_after=7) == 7
-    assert ZENOTI.wait(1, random.Random(0), retry_after=100_000) == 600
-    assert ZENOTI.wait(1, random.Random(0), retry_after=-5) == 0
-    assert ZENOTI.wait(1, random.Random(0), retry_after=7, scale=0.001) == pytest.approx(0.007)
-
-
-def test_scale_multiplies_the_whole_formula() -> None:
-    unscaled = ZENOTI.wait(4, random.Random(9))
-    assert ZENOTI.wait(4, random.Random(9), scale=0.001) == pytest.approx(unscaled / 1000)
-    assert ZENOTI.wait(4, random.Random(9), scale=0) == 0
-
-
 def test_full_zenoti_schedule_at_scale_0_001_is_under_a_second() -> None:
-    total = sum(ZENOTI.wait(k, random.Random(k), scale=0.001) for k in range(1, 6))
+    total = sum(ZENOTI.base_wait(k, random.Random(k)) * 0.001 for k in range(1, 6))
     assert 0.93 <= total < 0.95
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("500ms", 0.5),
+        ("1.5s", 1.5),
+        ("1m30s", 90.0),
+        ("2h", 7200.0),
+        ("3d", 259200.0),
+        ("1h 30m", 5400.0),
+        ("10", 10.0),
+        ("2M", 120.0),
+    ],
+)
+def test_one_duration_grammar_for_every_option(text: str, seconds: float) -> None:
+    assert parse_duration(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["soon", "", "5x", "1m30", "-5s", "ms", "1s,2s"])
+def test_malformed_durations_name_their_field(text: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_duration(text, field="--timeout")
+    assert info.value.field == "--timeout"
+
+
+def test_scenario_durations_share_the_grammar_and_give_ticks() -> None:
+    from mockzenoti.scenarios.durations import parse_duration as simulated
+
+    assert simulated("1m30s") == 90 * 10_000_000
+    assert simulated("500ms") == 5_000_000
+    with pytest.raises(MockZenotiError):
+        simulated("0s")
+    with pytest.raises(MockZenotiError):
+        simulated("90")  # a scenario file says its unit
 
 
 def test_invalid_policy_objects_are_refused() -> None:

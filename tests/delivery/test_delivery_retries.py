@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 
 import pytest
+from aiohttp import web
 from delivery_support import START, attempt_times, deliver, gaps, only_delivery
 
 from mockzenoti.delivery import DeliveryOptions, FakeClock, Outbox, Target, parse_policy
@@ -22,7 +23,7 @@ from mockzenoti.sink import Sink
 
 def expected_zenoti_waits(delivery_id: str, seed: int = 0, scale: float = 1.0) -> list[float]:
     return [
-        ZENOTI.wait(k, attempt_rng(seed, delivery_id, k, "jitter"), scale=scale)
+        ZENOTI.base_wait(k, attempt_rng(seed, delivery_id, k, "jitter")) * scale
         for k in range(1, 6)
     ]
 
@@ -140,14 +141,66 @@ async def test_retry_after_http_date_is_honoured(outbox: Outbox, clock: FakeCloc
 
 
 @pytest.mark.asyncio
-async def test_retry_after_is_bounded_and_scaled(outbox: Outbox, clock: FakeClock) -> None:
+async def test_retry_after_is_bounded_and_not_scaled(outbox: Outbox, clock: FakeClock) -> None:
     async with Sink(fail_first=1, fail_status=503, retry_after="86400") as sink:
         await deliver(
-            outbox, Target(sink.url), 1, clock=clock, options=DeliveryOptions(retry_scale=0.5)
+            outbox, Target(sink.url), 1, clock=clock, options=DeliveryOptions(retry_scale=0.001)
         )
     assert sink.call_count == 2
-    # a day asked for, bounded to zenoti's 10 minutes, then halved
-    assert gaps(attempt_times(outbox, only_delivery(outbox))) == pytest.approx([300])
+    # a day asked for, bounded to zenoti's 10 minutes, in real time: the scale is the policy's
+    assert gaps(attempt_times(outbox, only_delivery(outbox))) == pytest.approx([600])
+    first = outbox.get_delivery(only_delivery(outbox)).attempts[0]
+    assert (first.wait, first.wait_from) == (600.0, "retry-after")
+    assert outbox.retry_waits() == {"policy": 0, "retry-after": 1}
+
+
+@pytest.mark.asyncio
+async def test_scale_retry_after_scales_the_receivers_wait_too(
+    outbox: Outbox, clock: FakeClock
+) -> None:
+    async with Sink(fail_first=1, fail_status=429, retry_after="60") as sink:
+        options = DeliveryOptions(retry_scale=0.001, scale_retry_after=True)
+        await deliver(outbox, Target(sink.url), 1, clock=clock, options=options)
+    assert sink.call_count == 2
+    assert gaps(attempt_times(outbox, only_delivery(outbox))) == pytest.approx([0.06])
+
+
+@pytest.mark.asyncio
+async def test_a_rate_limited_receiver_gets_everything_when_its_wait_is_honoured(
+    outbox: Outbox, clock: FakeClock
+) -> None:
+    """A consumer's limiter answers 429 with Retry-After: 60 until a minute has passed.
+
+    With the policy's waits scaled to milliseconds, scaling Retry-After too would
+    hit the limit again and again; honouring it delivers everything.
+    """
+    opened = clock.now() + 60
+    seen = {"limited": 0, "ok": 0}
+
+    async def limiter(request: web.Request) -> web.Response:
+        await request.read()
+        if clock.now() < opened:
+            seen["limited"] += 1
+            return web.Response(status=429, headers={"Retry-After": "60"})
+        seen["ok"] += 1
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hook", limiter)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+        report = await deliver(
+            outbox, Target(url), 20, clock=clock, options=DeliveryOptions(retry_scale=0.001)
+        )
+    finally:
+        await runner.cleanup()
+    assert report.counts["delivered"] == 20
+    assert seen == {"limited": 20, "ok": 20}
+    waits = outbox.retry_waits()
+    assert waits["retry-after"] == 20 and waits["policy"] == 0
 
 
 @pytest.mark.asyncio

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from mockzenoti.delivery.watchdog import Watchdog
+from mockzenoti.testing.waiting import eventually
 
 
 async def _attempt(watchdog: Watchdog, timeout: float, work: asyncio.Event) -> str:
@@ -47,10 +48,7 @@ async def test_an_attempt_that_ends_in_time_is_left_alone_and_the_timer_disarms(
     assert watchdog._watched == {}
     # The armed tick then finds nothing to watch and does not re-arm itself.
     assert watchdog._handle is not None
-    deadline = asyncio.get_running_loop().time() + 2.0
-    while watchdog._handle is not None and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.01)
-    assert watchdog._handle is None
+    await eventually(lambda: watchdog._handle is None, timeout=2.0, what="the timer to disarm")
 
 
 @pytest.mark.asyncio

@@ -11,7 +11,6 @@ allowed. Screenshots are saved to the test's tmp dir.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,8 @@ import pytest
 from page_support import CHROMIUM, CHROMIUM_ARGS, Client, require_chromium
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from server_thread import ServerThread
+
+from mockzenoti.testing.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -74,14 +75,14 @@ def wait_counter(page: Page, state: str, check: str) -> None:
 
 def settled_dead(api: Client) -> int:
     """The dead deliveries once none is pending, delivering or retrying (asked of the API)."""
-    page_wait = TIMEOUT / 1000
-    deadline = time.monotonic() + page_wait
-    while True:
-        counts = api.call("GET", "/stats")["deliveries"]
-        if not any(counts.get(state, 0) for state in ("pending", "delivering", "retrying")):
-            return int(counts.get("dead", 0))
-        assert time.monotonic() < deadline, f"deliveries still in flight: {counts}"
-        time.sleep(0.05)  # polling the API for a condition, not waiting a fixed time
+
+    def settled() -> dict[str, int] | None:
+        counts: dict[str, int] = api.call("GET", "/stats")["deliveries"]
+        busy = any(counts.get(state, 0) for state in ("pending", "delivering", "retrying"))
+        return None if busy else counts
+
+    counts = wait_until(settled, timeout=TIMEOUT / 1000, every=0.05, what="settled deliveries")
+    return int(counts.get("dead", 0))
 
 
 def test_the_page_follows_a_run_and_redelivers_the_dead(browser: Browser, tmp_path: Path) -> None:
@@ -92,9 +93,12 @@ def test_the_page_follows_a_run_and_redelivers_the_dead(browser: Browser, tmp_pa
         api.call("PUT", "/sinks/bad", {"status": 400}, 201)
         ok = {"id": "ok", "url": server.base + "/sink/ok", "retry": "fast"}
         broken = {
-            "id": "broken", "url": server.base + "/sink/bad", "retry": "none",
-            "event_types": ["Guest.Created"], "deactivate_after": 0,
-        }  # fmt: skip
+            "id": "broken",
+            "url": server.base + "/sink/bad",
+            "retry": "none",
+            "event_types": ["Guest.Created"],
+            "deactivate_after": 0,
+        }
         api.call("POST", "/targets", ok, 201)
         api.call("POST", "/targets", broken, 201)
         page = open_page(browser, server.base + "/", problems)

@@ -15,8 +15,17 @@ def test_registered_through_the_pytest11_entry_point() -> None:
 
 
 def test_importing_the_plugin_is_light(pytester: pytest.Pytester) -> None:
-    heavy = ["aiohttp", "mockzenoti.delivery", "mockzenoti.world", "mockzenoti.scenarios",
-             "mockzenoti.testing.sink", "mockzenoti.generator", "faker", "jsonschema"]  # fmt: skip
+    heavy = [
+        "aiohttp",
+        "mockzenoti.delivery",
+        "mockzenoti.world",
+        "mockzenoti.scenarios",
+        "mockzenoti.testing.sink",
+        "mockzenoti.generator",
+        "faker",
+        "jsonschema",
+        "jsonschema_rs",
+    ]
     code = (
         "import sys, mockzenoti.pytest_plugin\n"
         f"print('loaded:', [m for m in {heavy!r} if m in sys.modules])\n"

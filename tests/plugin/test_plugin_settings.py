@@ -28,7 +28,7 @@ def test_seed_sets_the_stream(zenoti_emitter, zenoti_world):
 
 
 def test_the_default_seed_is_the_tests_own(request, zenoti_config, zenoti_emitter):
-    from mockzenoti.seeds import test_seed
+    from mockzenoti.scenarios.seeds import test_seed
 
     own = test_seed(request.node.nodeid)
     assert zenoti_config.seed == own == test_seed("test_markers.py::"
@@ -38,7 +38,7 @@ def test_the_default_seed_is_the_tests_own(request, zenoti_config, zenoti_emitte
 
 
 def test_another_test_has_another_seed(request, zenoti_config):
-    from mockzenoti.seeds import test_seed
+    from mockzenoti.scenarios.seeds import test_seed
 
     assert zenoti_config.seed == test_seed(request.node.nodeid) != test_seed(
         "test_markers.py::test_the_default_seed_is_the_tests_own"

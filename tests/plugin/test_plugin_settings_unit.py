@@ -21,8 +21,12 @@ class Marker:
 def test_defaults_are_fast_unsigned_and_unordered() -> None:
     s = ZenotiSettings()
     assert (s.retry, s.scheme, s.ordering, s.outbox, s.seed_number) == (
-        "fast", "none", "none", ":memory:", 0,
-    )  # fmt: skip
+        "fast",
+        "none",
+        "none",
+        ":memory:",
+        0,
+    )
     assert ZenotiSettings(secret="x").scheme == "zenoti"
     assert ZenotiSettings(secret="x", signing="none").scheme == "none"
     assert ZenotiSettings(seed="abc").seed_number == ZenotiSettings(seed="abc").seed_number != 0
@@ -37,6 +41,7 @@ def test_defaults_are_fast_unsigned_and_unordered() -> None:
         ({"seed": 1.5}, "seed"),
         ({"retry": ""}, "retry"),
         ({"retry_scale": -1}, "retry_scale"),
+        ({"scale_retry_after": "yes"}, "scale_retry_after"),
         ({"signing": "hmac"}, "signing"),
         ({"signing": "zenoti"}, "secret"),
         ({"secret": ""}, "secret"),
@@ -84,17 +89,30 @@ def test_auto_retry_scale_makes_the_longest_wait_50_ms(spec: str, scale: float) 
 
 def test_what_the_settings_become() -> None:
     s = ZenotiSettings(
-        seed="x", secret="s3cret", retry="zenoti", retry_scale=0.5, ordering="per-entity",
-        chaos={"duplicate": 0.5}, concurrency=3, timeout=2, target={"deactivate_after": 0},
-    )  # fmt: skip
+        seed="x",
+        secret="s3cret",
+        retry="zenoti",
+        retry_scale=0.5,
+        ordering="per-entity",
+        chaos={"duplicate": 0.5},
+        concurrency=3,
+        timeout=2,
+        target={"deactivate_after": 0},
+    )
     target = build_target(s, "http://127.0.0.1:9/hook")
     assert (target.scheme, target.secrets, target.policy.spec, target.timeout) == (
-        "zenoti", ("s3cret",), "zenoti", 2,
-    )  # fmt: skip
+        "zenoti",
+        ("s3cret",),
+        "zenoti",
+        2,
+    )
     assert target.deactivate_after == 0
     options = build_options(s, target.policy)
     assert (options.retry_scale, options.ordering, options.concurrency) == (0.5, "per-entity", 3)
     assert options.chaos.duplicate == 0.5 and options.seed == s.seed_number
+    assert options.scale_retry_after is True  # a test never waits for a consumer's limiter
+    honoured = build_options(ZenotiSettings(scale_retry_after=False), target.policy)
+    assert honoured.scale_retry_after is False
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
+import io
 import json
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from mockzenoti.delivery import Clock
 from mockzenoti.server import ServerSettings, create_app
 from mockzenoti.server.keys import SINKS
 from mockzenoti.sink import Sink
+from mockzenoti.testing import waiting
 
 
 class ApiError(AssertionError):
@@ -49,7 +49,7 @@ class Api:
         path: str,
         *,
         json_body: Any = None,
-        data: bytes | str | None = None,
+        data: bytes | str | io.BytesIO | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:
         """Send a request; return the answer whatever its status."""
@@ -123,11 +123,7 @@ async def eventually(
     check: Callable[[], Awaitable[bool]], timeout: float = 10.0, what: str = "a condition"
 ) -> None:
     """Re-check ``check`` every few milliseconds until it is true; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while not await check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        await asyncio.sleep(0.01)
+    await waiting.eventually(check, timeout=timeout, what=what)
 
 
 @asynccontextmanager

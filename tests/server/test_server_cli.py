@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +22,7 @@ from click.testing import CliRunner
 from mockzenoti.cli import cli
 from mockzenoti.scenarios import load_scenario
 from mockzenoti.sink import Sink
+from mockzenoti.testing.waiting import wait_until
 
 URL = re.compile(r"serving on (http://127\.0\.0\.1:\d+)")
 
@@ -59,18 +59,19 @@ def serving(
         if child.poll() is None:
             child.kill()
             child.wait(10)
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
 
 
 def wait_healthy(url: str) -> None:
-    deadline = time.monotonic() + 20
-    while True:
+    def healthy() -> bool:
         try:
-            if requests.get(url + "/health", timeout=2).status_code == 200:
-                return
+            return requests.get(url + "/health", timeout=2).status_code == 200
         except requests.ConnectionError:
-            pass
-        assert time.monotonic() < deadline, "the server never became healthy"
-        time.sleep(0.05)
+            return False
+
+    wait_until(healthy, timeout=20, every=0.05, what="the server to become healthy")
 
 
 @pytest.mark.slow
@@ -196,20 +197,17 @@ def test_a_run_survives_a_killed_server(tmp_path: Path) -> None:
             requests.post(url + "/targets", json=target, timeout=5)
             body = {"scenario": "class-lifecycle", "seed": 2, "events": 60}
             run = requests.post(url + "/runs", json=body, timeout=30).json()
-            deadline = time.monotonic() + 30
-            while outside.sink.call_count < 10:
-                assert time.monotonic() < deadline
-                time.sleep(0.02)
+            wait_until(lambda: outside.sink.call_count >= 10, timeout=30, what="ten requests")
             child.kill()  # no graceful stop: SIGKILL
             child.wait(10)
         with serving(tmp_path, *args) as (child, url):
             wait_healthy(url)
-            deadline = time.monotonic() + 60
-            while (got := requests.get(f"{url}/runs/{run['id']}", timeout=5).json())[
-                "state"
-            ] == "running":
-                assert time.monotonic() < deadline, got
-                time.sleep(0.05)
+
+            def finished() -> dict[str, Any] | None:
+                got: dict[str, Any] = requests.get(f"{url}/runs/{run['id']}", timeout=5).json()
+                return got if got["state"] != "running" else None
+
+            got = wait_until(finished, timeout=60, every=0.05, what="the resumed run to finish")
             child.send_signal(signal.SIGINT)
             child.communicate(timeout=30)
             assert child.returncode == 0
@@ -227,10 +225,25 @@ def test_serve_and_run_keep_apart_outboxes_by_default(tmp_path: Path) -> None:
     with serving(tmp_path, own_outbox=False) as (child, url):
         wait_healthy(url)
         ran = subprocess.run(
-            [sys.executable, "-m", "mockzenoti", "run", "class-lifecycle", "--events", "5",
-             "--url", url + "/sink/side", "--retry", "none", "-q"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "mockzenoti",
+                "run",
+                "class-lifecycle",
+                "--events",
+                "5",
+                "--url",
+                url + "/sink/side",
+                "--retry",
+                "none",
+                "-q",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert ran.returncode == 0, ran.stderr
         assert requests.get(url + "/targets", timeout=5).json()["items"] == []
         child.send_signal(signal.SIGINT)

@@ -3,6 +3,7 @@ and resumes long runs without stalling (docs/security.md)."""
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,10 @@ from typing import Any
 import pytest
 from server_support import Api, running, settings
 
-from mockzenoti._paths import fixtures_dir
+from mockzenoti.catalog.fixtures import fixtures_dir
 from mockzenoti.delivery import Outbox
 from mockzenoti.errors import ConfigError
-from mockzenoti.limits import MAX_BODY, MAX_SCENARIO_BYTES
+from mockzenoti.security.limits import MAX_BODY, MAX_SCENARIO_BYTES
 from mockzenoti.server import ServerSettings
 from mockzenoti.server.keys import OUTBOX
 from mockzenoti.server.runspec import RunSpec
@@ -40,8 +41,14 @@ async def test_a_path_is_refused_without_reading_the_file(api: Api, tmp_path: Pa
     shadow = tmp_path / "shadow.yaml"
     shadow.write_text(SECRET_LINE + "\n")
     example = fixtures_dir() / "scenarios" / "reschedule.yaml"  # a valid file: still refused
-    for path in (str(shadow), "/dev/zero", "/etc/passwd", "../../etc/passwd", str(example),
-                 "reschedule.yaml"):  # fmt: skip
+    for path in (
+        str(shadow),
+        "/dev/zero",
+        "/etc/passwd",
+        "../../etc/passwd",
+        str(example),
+        "reschedule.yaml",
+    ):
         await _refused(api, path)
     assert (await api.call("GET", "/runs"))["items"] == []
 
@@ -62,8 +69,13 @@ async def test_a_scenario_dir_allows_its_own_files_and_nothing_else(tmp_path: Pa
             assert run["scenario"] == "tiny" and run["scenario_source"] == "file"
             done = await api.wait_run(run["id"])
             assert done["state"] == "done" and done["counts"]["delivered"] == 3
-        for escape in ("../outside.yaml", str(outside), "link.yaml", "up/outside.yaml",
-                       "/dev/zero"):  # fmt: skip
+        for escape in (
+            "../outside.yaml",
+            str(outside),
+            "link.yaml",
+            "up/outside.yaml",
+            "/dev/zero",
+        ):
             error = await _refused(api, escape)
             assert str(tmp_path) not in error["message"]
         missing = await api.error("POST", "/runs", {"scenario": "missing.yaml"}, expect=404)
@@ -116,9 +128,11 @@ async def test_a_run_without_a_seed_gets_a_fresh_one(api: Api) -> None:
 @pytest.mark.asyncio
 async def test_a_body_too_large_is_a_clear_413(api: Api) -> None:
     answer = await api.request(
-        "POST", "/targets", data=b'{"url": "' + b"x" * MAX_BODY + b'"}',
+        "POST",
+        "/targets",
+        data=io.BytesIO(b'{"url": "' + b"x" * MAX_BODY + b'"}'),
         headers={"Content-Type": "application/json"},
-    )  # fmt: skip
+    )
     assert answer.status == 413
     assert answer.json["error"] == {
         "code": "body_too_large",
@@ -140,14 +154,16 @@ async def test_deep_json_is_a_400_on_every_route_never_a_500(api: Api, depth: in
         ("PUT", "/sinks/s", deep),
         ("PATCH", "/targets/t", deep),
     ):
-        answer = await api.request(method, path, data=body,
-                                   headers={"Content-Type": "application/json"})  # fmt: skip
+        answer = await api.request(
+            method, path, data=body, headers={"Content-Type": "application/json"}
+        )
         assert answer.status in (400, 404), (path, answer.status, answer.body[:200])
         if answer.status == 400:
             assert answer.json["error"]["field"] == "body"
             assert "nested more than 64 levels deep" in answer.json["error"]["message"]
-    received = await api.request("POST", "/sink/s", data=deep,
-                                 headers={"Content-Type": "application/json"})  # fmt: skip
+    received = await api.request(
+        "POST", "/sink/s", data=deep, headers={"Content-Type": "application/json"}
+    )
     assert received.status == 200  # a receiver records what it gets; it is not JSON it keeps
     assert api.sink("s").last is not None and api.sink("s").last.json is None
 
@@ -194,7 +210,7 @@ async def test_a_restarted_server_resumes_a_long_run_without_stalling(tmp_path: 
     spec = RunSpec(scenario="soak", seed=1, events=accepted + 10, targets=["a"])
     with Outbox(outbox) as box:  # a run a killed server left: 20,000 events accepted
         run, _ = box.start_run(spec.to_spec(), ["a"])
-        with box._transaction() as c:
+        with box.db.transaction() as c:
             c.execute("UPDATE runs SET accepted = ? WHERE id = ?", (accepted, run.id))
     async with running(settings(outbox=outbox), port) as api:
         latencies: list[float] = []  # of each request: /health, then the run's progress

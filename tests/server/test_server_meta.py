@@ -7,7 +7,7 @@ from server_support import Api
 
 from mockzenoti import __version__
 from mockzenoti.catalog import load_catalog
-from mockzenoti.config import Settings
+from mockzenoti.catalog.config import Settings
 from mockzenoti.server.openapi import openapi_document
 from mockzenoti.validation import validate
 

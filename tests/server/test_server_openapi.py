@@ -169,8 +169,13 @@ CHECKED = [CHECKS.get_one(name) for name in CHECKS.get_all_names() if name != "n
 
 def test_every_check_schemathesis_has_is_applied() -> None:
     names = set(CHECKS.get_all_names())
-    assert {"positive_data_acceptance", "negative_data_rejection", "unsupported_method",
-            "allow_header_conformance", "not_a_server_error"} <= names  # fmt: skip
+    assert {
+        "positive_data_acceptance",
+        "negative_data_rejection",
+        "unsupported_method",
+        "allow_header_conformance",
+        "not_a_server_error",
+    } <= names
     assert len(CHECKED) == len(names) - 1
 
 

@@ -7,17 +7,18 @@ from server_support import Api, eventually
 
 from mockzenoti.scenarios import load_scenario
 
-OVERBOOKED = """\
-name: overbooked
-description: Two bookings for a class with one seat; the second fails at run time.
+# It loads (three centers by default), and fails at run time in a world of one center.
+THIRD_CENTER = """\
+name: third-center
+description: A class booked at the first center, then a guest of the third one.
 steps:
   - create: session
     as: yoga
     at: "+3h"
-    capacity: 1
   - book: yoga
   - wait: 1h
-  - book: yoga
+  - create: guest
+    center: 2
 """
 
 
@@ -139,11 +140,12 @@ async def test_stopping_a_paced_run_cuts_its_wait_short(api: Api) -> None:
 @pytest.mark.asyncio
 async def test_a_run_that_fails_at_run_time_is_failed_with_its_error(api: Api) -> None:
     await api.target("a")
-    run = await api.call("POST", "/runs", {"scenario_yaml": OVERBOOKED}, expect=201)
+    body = {"scenario_yaml": THIRD_CENTER, "sizes": {"centers": 1}}
+    run = await api.call("POST", "/runs", body, expect=201)
     assert run["scenario_source"] == "document"
     failed = await api.wait_run(run["id"])
     assert failed["state"] == "failed"
-    assert "scenario_yaml:10" in failed["error"] and "seats taken" in failed["error"]
+    assert "scenario_yaml:10" in failed["error"] and "no center 2" in failed["error"]
     assert (
         failed["accepted"] == 3 and failed["counts"]["delivered"] == 3
     )  # nothing accepted is lost

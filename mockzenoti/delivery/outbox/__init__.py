@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockzenoti.delivery.outbox.admin import spec_key
-from mockzenoti.delivery.outbox.queries import Outbox
+from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.outbox.records import (
     AttemptRecord,
     DeliveryDetail,
@@ -13,13 +13,14 @@ from mockzenoti.delivery.outbox.records import (
     TargetRecord,
 )
 from mockzenoti.delivery.outbox.schema import STATES, UNSETTLED
-from mockzenoti.delivery.outbox.store import DEFAULT_OUTBOX, StoredDelivery, WriteBatch
+from mockzenoti.delivery.outbox.store import DEFAULT_OUTBOX, Database, StoredDelivery, WriteBatch
 
 __all__ = [
     "DEFAULT_OUTBOX",
     "STATES",
     "UNSETTLED",
     "AttemptRecord",
+    "Database",
     "DeliveryDetail",
     "DeliveryRecord",
     "Outbox",

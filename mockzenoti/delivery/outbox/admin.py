@@ -1,4 +1,7 @@
-"""Targets, runs, and the user's actions on deliveries: redeliver, discard, reactivate."""
+"""Rows of targets and runs, and the user's actions on deliveries: redeliver, discard, reactivate.
+
+Each part holds the outbox's ``Database``; ``Outbox`` (``box.py``) offers their methods.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from mockzenoti.delivery.outbox.records import RunRecord, TargetRecord
-from mockzenoti.delivery.outbox.store import OutboxStore
+from mockzenoti.delivery.outbox.store import Database
 from mockzenoti.delivery.targets import Target
 from mockzenoti.errors import ConfigError, NotFound
 
-__all__ = ["OutboxAdmin", "spec_key"]
+__all__ = ["DeliveryActions", "RunRows", "TargetRows", "spec_key"]
 
 _TARGET_COLUMNS = "settings, active, consecutive_failures, deactivated_at, created_at, updated_at"
 
@@ -59,16 +62,17 @@ def _where(
     return " AND ".join(clauses), params
 
 
-class OutboxAdmin(OutboxStore):
-    """Targets CRUD, runs, and state changes the user asks for."""
+class TargetRows:
+    """Stored targets: settings, active flag, consecutive failures."""
 
-    # -- targets -------------------------------------------------------------------------------
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def save_target(self, target: Target, *, now: float | None = None) -> TargetRecord:
         """Insert or update a target's settings; its active flag and failure count are kept."""
         now = time.time() if now is None else now
         settings = json.dumps(target.to_dict(), sort_keys=True)
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             c.execute(
                 "INSERT INTO targets (name, settings, created_at, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET settings = excluded.settings, "
@@ -79,20 +83,20 @@ class OutboxAdmin(OutboxStore):
 
     def get_target(self, name: str) -> TargetRecord:
         """The stored target ``name``; raises ``NotFound``."""
-        rows = self._query(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE name = ?", (name,))
+        rows = self.db.query(f"SELECT {_TARGET_COLUMNS} FROM targets WHERE name = ?", (name,))
         if not rows:
             raise NotFound(f"no target named {name!r}", field="target")
         return _target_record(rows[0])
 
     def list_targets(self) -> list[TargetRecord]:
         """Every stored target, by name."""
-        rows = self._query(f"SELECT {_TARGET_COLUMNS} FROM targets ORDER BY name")
+        rows = self.db.query(f"SELECT {_TARGET_COLUMNS} FROM targets ORDER BY name")
         return [_target_record(r) for r in rows]
 
     def delete_target(self, name: str) -> None:
         """Forget a target; refused while it has unsettled or held deliveries."""
         self.get_target(name)
-        busy = self._query(
+        busy = self.db.query(
             "SELECT COUNT(*) FROM deliveries WHERE target = ? "
             "AND state IN ('pending', 'delivering', 'retrying', 'held')",
             (name,),
@@ -103,27 +107,26 @@ class OutboxAdmin(OutboxStore):
                 "deliver or discard them first",
                 field="target",
             )
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             c.execute("DELETE FROM targets WHERE name = ?", (name,))
 
     def set_target_active(self, name: str, active: bool, *, now: float | None = None) -> None:
         """Activate (resetting the failure count) or deactivate a target; deliveries untouched."""
         self.get_target(name)
         now = time.time() if now is None else now
-        live = self.live.get(name)
-        if live is not None:  # engines of this process see the change at once
-            live.active = active
-            live.deactivated_at = None if active else now
-            if active:
-                live.failures = 0
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             c.execute(
                 "UPDATE targets SET active = ?, consecutive_failures = CASE WHEN ? THEN 0 "
                 "ELSE consecutive_failures END, deactivated_at = ?, updated_at = ? WHERE name = ?",
                 (int(active), int(active), None if active else now, now, name),
             )
 
-    # -- runs ----------------------------------------------------------------------------------
+
+class RunRows:
+    """Runs: started, resumed, finished, their result."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def start_run(
         self, spec: Any, targets: Sequence[str], *, now: float | None = None
@@ -131,7 +134,7 @@ class OutboxAdmin(OutboxStore):
         """The unfinished run with this spec (resumed: True), or a new one (False)."""
         key = spec_key(spec)
         now = time.time() if now is None else now
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             row = c.execute(
                 "SELECT id FROM runs WHERE spec_key = ? AND state = 'running' "
                 "ORDER BY id DESC LIMIT 1",
@@ -150,7 +153,7 @@ class OutboxAdmin(OutboxStore):
 
     def find_run(self, spec: Any) -> RunRecord | None:
         """The unfinished run with this spec (what ``start_run`` would resume), or None."""
-        rows = self._query(
+        rows = self.db.query(
             f"SELECT {RunRecord.COLUMNS} FROM runs WHERE spec_key = ? AND state = 'running' "
             "ORDER BY id DESC LIMIT 1",
             (spec_key(spec),),
@@ -159,14 +162,14 @@ class OutboxAdmin(OutboxStore):
 
     def get_run(self, run_id: int) -> RunRecord:
         """The run ``run_id``; raises ``NotFound``."""
-        rows = self._query(f"SELECT {RunRecord.COLUMNS} FROM runs WHERE id = ?", (run_id,))
+        rows = self.db.query(f"SELECT {RunRecord.COLUMNS} FROM runs WHERE id = ?", (run_id,))
         if not rows:
             raise NotFound(f"no run {run_id}", field="run")
         return RunRecord.from_row(rows[0])
 
     def list_runs(self, *, limit: int = 100, offset: int = 0) -> list[RunRecord]:
         """Runs, newest first."""
-        rows = self._query(
+        rows = self.db.query(
             f"SELECT {RunRecord.COLUMNS} FROM runs ORDER BY id DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
@@ -177,7 +180,7 @@ class OutboxAdmin(OutboxStore):
     ) -> RunRecord:
         """Mark a run finished with its final counts by state."""
         now = time.time() if now is None else now
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             c.execute(
                 "UPDATE runs SET state = 'finished', counts = ?, updated_at = ?, finished_at = ? "
                 "WHERE id = ?",
@@ -188,10 +191,16 @@ class OutboxAdmin(OutboxStore):
     def set_run_result(self, run_id: int, result: Any) -> None:
         """Store a JSON result for a run (such as the expected final state)."""
         self.get_run(run_id)
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             c.execute("UPDATE runs SET result = ? WHERE id = ?", (json.dumps(result), run_id))
 
-    # -- deliveries the user acts on -----------------------------------------------------------
+
+class DeliveryActions:
+    """State changes the user asks for: redeliver, discard, reactivate a target's held ones."""
+
+    def __init__(self, db: Database, targets: TargetRows) -> None:
+        self.db = db
+        self._targets = targets
 
     def redeliver(
         self,
@@ -237,7 +246,7 @@ class OutboxAdmin(OutboxStore):
         Returns the pks moved. An engine must deliver the pending ones
         (``Engine.reactivate`` does both).
         """
-        self.set_target_active(name, True, now=now)
+        self._targets.set_target_active(name, True, now=now)
         if discard:
             return self.discard(target=name, now=now)
         return self._move("pending", None, ("held",), None, None, name, now)
@@ -256,7 +265,7 @@ class OutboxAdmin(OutboxStore):
         where, params = _where(
             pks=pks, states=states, event_type=event_type, run_id=run_id, target=target
         )
-        with self._transaction() as c:
+        with self.db.transaction() as c:
             moved = [
                 r[0]
                 for r in c.execute(f"SELECT id FROM deliveries WHERE {where} ORDER BY id", params)

@@ -33,8 +33,13 @@ _WAL_LIMIT_BYTES = ENGINE_AUTOCHECKPOINT_PAGES * 16384
 class Checkpointer:
     """Passive checkpoints every ``interval`` seconds on a daemon thread (``start``/``stop``)."""
 
-    def __init__(self, path: str, engine_conn: sqlite3.Connection, lock: threading.RLock,
-                 interval: float = 0.25) -> None:  # fmt: skip
+    def __init__(
+        self,
+        path: str,
+        engine_conn: sqlite3.Connection,
+        lock: threading.RLock,
+        interval: float = 0.25,
+    ) -> None:
         self._path = path
         self._engine_conn = engine_conn
         self._lock = lock

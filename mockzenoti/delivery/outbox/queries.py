@@ -8,25 +8,21 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from mockzenoti.delivery.outbox.admin import OutboxAdmin
 from mockzenoti.delivery.outbox.records import AttemptRecord, DeliveryDetail, DeliveryRecord, Page
 from mockzenoti.delivery.outbox.schema import STATES
+from mockzenoti.delivery.outbox.store import Database
 from mockzenoti.errors import ConfigError, NotFound
 
-__all__ = ["Outbox"]
+__all__ = ["Reads"]
 
 _FROM = "FROM deliveries d JOIN events e ON e.id = d.event"
 
 
-class Outbox(OutboxAdmin):
-    """The durable outbox: accepted events, deliveries, the attempt log, targets and runs.
+class Reads:
+    """Queries of deliveries, attempts and counts (``Outbox`` offers them)."""
 
-    ``Outbox(":memory:")`` for tests; the default file is
-    ``.mockzenoti/outbox.sqlite``. A file outbox is locked for one process at
-    a time (``exclusive=False`` to only read it). Methods are synchronous and
-    thread-safe; in async code run them on the outbox's own thread with
-    ``await outbox.call(outbox.list_deliveries, state="dead")``.
-    """
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def list_deliveries(
         self,
@@ -68,9 +64,9 @@ class Outbox(OutboxAdmin):
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        total = self._query(f"SELECT COUNT(*) FROM deliveries d{where}", params)[0][0]
+        total = self.db.query(f"SELECT COUNT(*) FROM deliveries d{where}", params)[0][0]
         order = "DESC" if newest_first else "ASC"
-        rows = self._query(
+        rows = self.db.query(
             f"SELECT {DeliveryRecord.COLUMNS} {_FROM}{where} ORDER BY d.id {order} "
             "LIMIT ? OFFSET ?",
             [*params, limit, offset],
@@ -79,14 +75,14 @@ class Outbox(OutboxAdmin):
 
     def get_delivery(self, pk: int) -> DeliveryDetail:
         """One delivery with every attempt, its body and keys; raises ``NotFound``."""
-        rows = self._query(
+        rows = self.db.query(
             f"SELECT {DeliveryRecord.COLUMNS}, e.body, e.keys, e.center_id {_FROM} WHERE d.id = ?",
             (pk,),
         )
         if not rows:
             raise NotFound(f"no delivery {pk}", field="delivery")
         *head, body, keys, center_id = rows[0]
-        attempts = self._query(
+        attempts = self.db.query(
             f"SELECT {AttemptRecord.COLUMNS} FROM attempts WHERE delivery = ? ORDER BY n",
             (pk,),
         )
@@ -106,7 +102,9 @@ class Outbox(OutboxAdmin):
                 clauses.append(f"{column} = ?")
                 params.append(value)
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        rows = self._query(f"SELECT state, COUNT(*) FROM deliveries{where} GROUP BY state", params)
+        rows = self.db.query(
+            f"SELECT state, COUNT(*) FROM deliveries{where} GROUP BY state", params
+        )
         out = dict.fromkeys(STATES, 0)
         out.update(dict(rows))
         return out
@@ -118,7 +116,20 @@ class Outbox(OutboxAdmin):
         if run_id is not None:
             sql += " JOIN deliveries d ON d.id = a.delivery WHERE d.run_id = ?"
             params = (run_id,)
-        return dict(self._query(sql + " GROUP BY a.outcome", params))
+        return dict(self.db.query(sql + " GROUP BY a.outcome", params))
+
+    def retry_waits(self, *, run_id: int | None = None) -> dict[str, int]:
+        """Waits before a retry by what set them: ``policy`` and ``retry-after`` (zeros kept)."""
+        sql = "SELECT a.wait_from, COUNT(*) FROM attempts a"
+        params: tuple[Any, ...] = ()
+        where = " WHERE a.wait_from IS NOT NULL"
+        if run_id is not None:
+            sql += " JOIN deliveries d ON d.id = a.delivery"
+            where += " AND d.run_id = ?"
+            params = (run_id,)
+        out = {"policy": 0, "retry-after": 0}
+        out.update(dict(self.db.query(sql + where + " GROUP BY a.wait_from", params)))
+        return out
 
     def latency_percentiles(
         self, *, run_id: int | None = None, points: Sequence[int] = (50, 90, 99)
@@ -136,7 +147,7 @@ class Outbox(OutboxAdmin):
         for p in points:
             if not 0 < p <= 100:
                 raise ConfigError("percentiles are between 0 and 100", field="points")
-        count, top = self._query(f"SELECT COUNT(*), MAX(a.latency_ms) {base}", params)[0]
+        count, top = self.db.query(f"SELECT COUNT(*), MAX(a.latency_ms) {base}", params)[0]
         ranks = {p: max(1, math.ceil(p / 100 * count)) for p in points} if count else {}
         found = self._at_ranks(base, params, ranks)
         out: dict[str, float | int | None] = {f"p{p}": found.get(p) for p in points}
@@ -155,8 +166,8 @@ class Outbox(OutboxAdmin):
         if not ranks:
             return {}
         tenths: Counter[int] = Counter()
-        with self._lock:
-            for (value,) in self._conn.execute(f"SELECT a.latency_ms {base}", params):
+        with self.db.lock:
+            for (value,) in self.db.conn.execute(f"SELECT a.latency_ms {base}", params):
                 tenths[math.floor(value * 10)] += 1
         where: dict[int, tuple[int, int]] = {}  # point -> (tenth, rank within it)
         below = 0
@@ -168,7 +179,7 @@ class Outbox(OutboxAdmin):
             below += n
         out: dict[int, float] = {}
         for tenth in {t for t, _ in where.values()}:
-            rows = self._query(
+            rows = self.db.query(
                 f"SELECT a.latency_ms {base} AND a.latency_ms >= ? AND a.latency_ms < ?",
                 [*params, (tenth - 1) / 10, (tenth + 2) / 10],  # wide: the filter decides
             )
@@ -180,5 +191,5 @@ class Outbox(OutboxAdmin):
 
     def event_count(self) -> int:
         """How many events the outbox holds."""
-        count: int = self._query("SELECT COUNT(*) FROM events")[0][0]
+        count: int = self.db.query("SELECT COUNT(*) FROM events")[0][0]
         return count

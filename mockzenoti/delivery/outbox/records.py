@@ -52,7 +52,11 @@ class DeliveryRecord:
 
 @dataclass(frozen=True, slots=True)
 class AttemptRecord:
-    """One request sent: when, the outcome, status or error, latency, answer, chaos."""
+    """One request sent: when, the outcome, status or error, latency, answer, chaos.
+
+    ``wait``: seconds waited before the next attempt (None when none followed);
+    ``wait_from``: what set it: ``policy`` or ``retry-after`` (the receiver's header).
+    """
 
     n: int
     at: float
@@ -62,15 +66,17 @@ class AttemptRecord:
     latency_ms: float | None
     response: str | None
     chaos: dict[str, Any] | None
+    wait: float | None = None
+    wait_from: str | None = None
 
-    COLUMNS = "n, at, outcome, status, error, latency_ms, response, chaos"
+    COLUMNS = "n, at, outcome, status, error, latency_ms, response, chaos, wait, wait_from"
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> AttemptRecord:
         """Build from a row of ``COLUMNS``."""
-        n, at, outcome, status, error, latency_ms, response, chaos = row
+        n, at, outcome, status, error, latency_ms, response, chaos, wait, wait_from = row
         extra = None if chaos is None else json.loads(chaos)
-        return cls(n, at, outcome, status, error, latency_ms, response, extra)
+        return cls(n, at, outcome, status, error, latency_ms, response, extra, wait, wait_from)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""

@@ -16,9 +16,12 @@ Tables:
   (target 0 keeps the event's ``id``), ``state``, ``attempts`` (requests sent),
   ``round_base`` (attempts before the current round, so a redelivery gets a
   fresh retry budget), ``next_at`` (due time of a retry), last status or
-  error, ``possible_duplicates`` (times it was found mid-attempt after a crash).
+  error, ``possible_duplicates`` (times it was sent again after the receiver may have
+  read it: found mid-attempt after a crash, or its connection closed after the
+  whole request was written).
 - ``attempts``: the attempt log: delivery, number, time, outcome, status,
-  error, latency, response snippet, chaos applied (JSON).
+  error, latency, response snippet, chaos applied (JSON), and the wait before
+  the next attempt with what set it (``policy`` or ``retry-after``).
 
 Times are unix seconds (REAL) from the engine's clock.
 
@@ -38,7 +41,7 @@ from mockzenoti.errors import ConfigError
 
 __all__ = ["SCHEMA_VERSION", "STATES", "UNSETTLED", "connect"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Every delivery state, in lifecycle order.
 STATES = ("pending", "delivering", "retrying", "delivered", "dead", "held", "discarded")
@@ -115,6 +118,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     latency_ms REAL,
     response TEXT,
     chaos TEXT,
+    wait REAL,
+    wait_from TEXT,
     PRIMARY KEY (delivery, n)
 ) WITHOUT ROWID;
 """
@@ -127,13 +132,22 @@ def connect(path: str) -> sqlite3.Connection:
     process being killed (it may be lost only if the machine itself crashes
     before the next checkpoint). Transactions are explicit (``BEGIN`` ...
     ``COMMIT``); the connection is shared by the outbox's one worker thread
-    and callers holding its lock. The engine's batched writes may come from a
-    separate writer process with its own connection (``sqlwrite.py``).
+    and callers holding its lock. An outbox of schema version 1 gains the
+    attempts' ``wait`` and ``wait_from`` columns.
     """
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
     configure(conn)
     conn.executescript(_DDL)
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is not None and row[0] == "1":  # version 1 lacked the attempts' wait columns
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ALTER TABLE attempts ADD COLUMN wait REAL")
+        conn.execute("ALTER TABLE attempts ADD COLUMN wait_from TEXT")
+        conn.execute(
+            "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
+        )
+        conn.execute("COMMIT")
+        row = (str(SCHEMA_VERSION),)
     if row is None:
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)

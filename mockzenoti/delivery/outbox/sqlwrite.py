@@ -1,32 +1,23 @@
-"""The outbox's batched writes, in plain stdlib Python, and the writer process.
+"""The outbox's batched writes: one transaction of multi-row statements per batch.
 
-This module imports nothing from mockzenoti, so that ``python sqlwrite.py
-<outbox>`` starts fast: that is the writer process the engine uses for file
-outboxes. The engine sends it pickled batches on stdin; it commits each in one
-transaction and answers on stdout (``K`` = committed, ``E`` + message = failed).
-When its stdin closes (the engine stopped or was killed) it exits; a batch
-that was not received whole is not written. Keeping SQLite out of the
-engine's process keeps the event loop off the GIL's convoy with a writer
-thread and lets the commits run on another core.
+Plain stdlib Python (``sqlite3``), applied on the engine's connection by the
+``Committer``.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-import pickle
 import sqlite3
-import struct
-import sys
 from collections.abc import Sequence
-from typing import Any, BinaryIO
+from typing import Any
 
-__all__ = ["HEADER", "apply_parts", "configure", "serve"]
+__all__ = ["Parts", "apply_parts", "configure"]
 
-HEADER = struct.Struct("!Q")
 _CHUNK = 200  # rows per statement (200 x 11 parameters, well under SQLite's limit)
 
-#: (events, deliveries, updates, attempts, targets, runs): lists of row tuples.
+#: (events, deliveries, updates, attempts, targets, runs, duplicates, run duplicates):
+#: lists of row tuples.
 Parts = tuple[Sequence[tuple[Any, ...]], ...]
 
 
@@ -67,7 +58,7 @@ def _rows(
 
 def apply_parts(conn: sqlite3.Connection, parts: Parts) -> None:
     """Write one batch in one transaction (the connection is in autocommit mode)."""
-    events, deliveries, updates, attempts, targets, runs = parts
+    events, deliveries, updates, attempts, targets, runs, duplicates, run_duplicates = parts
     conn.execute("BEGIN IMMEDIATE")
     try:
         if events:
@@ -94,8 +85,8 @@ def apply_parts(conn: sqlite3.Connection, parts: Parts) -> None:
             _rows(
                 conn,
                 "INSERT OR REPLACE INTO attempts (delivery, n, at, outcome, status, error, "
-                "latency_ms, response, chaos) VALUES",
-                9,
+                "latency_ms, response, chaos, wait, wait_from) VALUES",
+                11,
                 attempts,
             )
         if targets:
@@ -106,47 +97,17 @@ def apply_parts(conn: sqlite3.Connection, parts: Parts) -> None:
             )
         if runs:
             conn.executemany("UPDATE runs SET accepted = ?, updated_at = ? WHERE id = ?", runs)
+        if duplicates:
+            conn.executemany(
+                "UPDATE deliveries SET possible_duplicates = possible_duplicates + ? WHERE id = ?",
+                duplicates,
+            )
+        if run_duplicates:
+            conn.executemany(
+                "UPDATE runs SET possible_duplicates = possible_duplicates + ? WHERE id = ?",
+                run_duplicates,
+            )
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-
-
-def _read_exactly(stream: BinaryIO, n: int) -> bytes | None:
-    data = b""
-    while len(data) < n:
-        chunk = stream.read(n - len(data))
-        if not chunk:
-            return None
-        data += chunk
-    return data
-
-
-def serve(path: str, inp: BinaryIO, out: BinaryIO) -> None:
-    """The writer process's loop: read batches, commit each, acknowledge."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    configure(conn)
-    out.write(b"K")
-    out.flush()
-    try:
-        while True:
-            header = _read_exactly(inp, HEADER.size)
-            if header is None:
-                return  # the engine is gone: stop without a partial batch
-            payload = _read_exactly(inp, HEADER.unpack(header)[0])
-            if payload is None:
-                return
-            try:
-                apply_parts(conn, pickle.loads(payload))
-            except Exception as exc:  # report, keep serving: the engine decides
-                message = f"{type(exc).__name__}: {exc}".encode()
-                out.write(b"E" + HEADER.pack(len(message)) + message)
-            else:
-                out.write(b"K")
-            out.flush()
-    finally:
-        conn.close()
-
-
-if __name__ == "__main__":  # pragma: no cover - runs in the writer process
-    serve(sys.argv[1], sys.stdin.buffer, sys.stdout.buffer)

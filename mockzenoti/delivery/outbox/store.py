@@ -1,11 +1,11 @@
-"""The outbox's connection, its worker thread and the engine's batched writes.
+"""The outbox's database: its connection, lock, worker thread and the engine's batched writes.
 
-``Outbox`` is synchronous and thread-safe (one lock around one connection);
-``await outbox.call(fn, ...)`` runs any of its methods on its single worker
-thread so that the event loop never waits on SQLite. The engine's hot path
+``Database`` is synchronous and thread-safe (one lock around one connection);
+``await db.call(fn, ...)`` runs any of the outbox's methods on its single
+worker thread so that the event loop never waits on SQLite. The engine's hot path
 writes only ``WriteBatch``es: one transaction for everything gathered since
 the last one (accepted events and deliveries, state changes, attempt rows,
-target and run counters), through a writer (see ``delivery/writer.py``).
+target and run counters), by the engine's ``Committer``.
 """
 
 from __future__ import annotations
@@ -20,17 +20,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, TypeVar
+from typing import Any, NamedTuple, ParamSpec, TypeVar
 
 from mockzenoti.delivery.outbox.checkpoint import Checkpointer
 from mockzenoti.delivery.outbox.schema import connect
 from mockzenoti.delivery.outbox.sqlwrite import Parts, apply_parts
 from mockzenoti.errors import ConfigError
 
-if TYPE_CHECKING:
-    from mockzenoti.delivery.live import LiveTarget
-
-__all__ = ["DEFAULT_OUTBOX", "OutboxStore", "StoredDelivery", "WriteBatch"]
+__all__ = ["DEFAULT_OUTBOX", "Database", "StoredDelivery", "WriteBatch"]
 
 DEFAULT_OUTBOX = ".mockzenoti/outbox.sqlite"
 P = ParamSpec("P")
@@ -56,9 +53,13 @@ class WriteBatch:
     targets: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     #: run id -> (accepted, now, run id)
     runs: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+    #: delivery pk -> possible duplicates to add (a request that may have reached the receiver)
+    duplicates: dict[int, int] = field(default_factory=dict)
+    #: run id -> possible duplicates to add
+    run_duplicates: dict[int, int] = field(default_factory=dict)
 
     def parts(self) -> Parts:
-        """The rows as ``sqlwrite.apply_parts`` takes them (picklable)."""
+        """The rows as ``sqlwrite.apply_parts`` takes them."""
         return (
             self.events,
             self.deliveries,
@@ -66,6 +67,8 @@ class WriteBatch:
             self.attempts,
             list(self.targets.values()),
             list(self.runs.values()),
+            [(n, pk) for pk, n in self.duplicates.items()],
+            [(n, run) for run, n in self.run_duplicates.items()],
         )
 
     def __len__(self) -> int:
@@ -76,6 +79,8 @@ class WriteBatch:
             + len(self.attempts)
             + len(self.targets)
             + len(self.runs)
+            + len(self.duplicates)
+            + len(self.run_duplicates)
         )
 
 
@@ -108,39 +113,37 @@ _LOAD = (
 )
 
 
-class OutboxStore:
-    """Connection, lock, worker thread, id allocation and batched writes."""
+class Database:
+    """Connection, lock, worker thread, id allocation and the engine's batched writes."""
 
     def __init__(self, path: str | os.PathLike[str] = DEFAULT_OUTBOX, *, exclusive: bool = True):
         self.path = str(path)
-        self._lock = threading.RLock()
+        self.lock = threading.RLock()
         self._id_lock = threading.Lock()  # never held across I/O: the event loop takes it
-        self._lockfile: Any = None
+        self.lockfile: Any = None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             if exclusive and fcntl is not None:
-                self._lockfile = open(self.path + ".lock", "a")  # noqa: SIM115
+                self.lockfile = open(self.path + ".lock", "a")  # noqa: SIM115
                 try:
-                    fcntl.flock(self._lockfile.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    fcntl.flock(self.lockfile.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except OSError as exc:
-                    self._lockfile.close()
+                    self.lockfile.close()
                     raise ConfigError(
                         f"the outbox {self.path} is in use by another process", field="outbox"
                     ) from exc
         try:
-            self._conn: sqlite3.Connection = connect(self.path)
+            self.conn: sqlite3.Connection = connect(self.path)
         except BaseException:
-            if self._lockfile is not None:
-                self._lockfile.close()
+            if self.lockfile is not None:
+                self.lockfile.close()
             raise
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockzenoti-outbox")
         self._next = {
-            table: (self._conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0) + 1
+            table: (self.conn.execute(f"SELECT MAX(id) FROM {table}").fetchone()[0] or 0) + 1
             for table in ("events", "deliveries")
         }
         self._closed = False
-        #: Runtime state of targets shared by every engine using this outbox in this process.
-        self.live: dict[str, LiveTarget] = {}
 
     # -- lifecycle -----------------------------------------------------------------------------
 
@@ -150,16 +153,10 @@ class OutboxStore:
             return
         self._closed = True
         self._executor.shutdown(wait=True)
-        with self._lock:
-            self._conn.close()
-        if self._lockfile is not None:
-            self._lockfile.close()
-
-    def __enter__(self) -> OutboxStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+        with self.lock:
+            self.conn.close()
+        if self.lockfile is not None:
+            self.lockfile.close()
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run ``fn(*args, **kwargs)`` (an outbox method) on the outbox's worker thread."""
@@ -167,25 +164,27 @@ class OutboxStore:
         return await loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
 
     @contextlib.contextmanager
-    def _transaction(self) -> Any:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+    def transaction(self) -> Any:
+        """``with db.transaction() as conn:``: one ``BEGIN IMMEDIATE`` ... ``COMMIT``."""
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self._conn
+                yield self.conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                self.conn.execute("ROLLBACK")
                 raise
-            self._conn.execute("COMMIT")
+            self.conn.execute("COMMIT")
 
-    def _query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+    def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[Any]:
+        """All rows of one statement, under the lock."""
+        with self.lock:
+            return self.conn.execute(sql, params).fetchall()
 
     # -- the engine's writes -------------------------------------------------------------------
 
     def checkpointer(self) -> Checkpointer:
         """A ``Checkpointer`` for this outbox's file (the engine's inline writer starts it)."""
-        return Checkpointer(self.path, self._conn, self._lock)
+        return Checkpointer(self.path, self.conn, self.lock)
 
     def reserve_ids(self, table: str, n: int) -> int:
         """Reserve ``n`` consecutive ids in ``events`` or ``deliveries``; returns the first."""
@@ -196,8 +195,8 @@ class OutboxStore:
 
     def apply(self, batch: WriteBatch) -> None:
         """Write everything in ``batch`` in one transaction, on this connection."""
-        with self._lock:
-            apply_parts(self._conn, batch.parts())
+        with self.lock:
+            apply_parts(self.conn, batch.parts())
 
     def requeue_interrupted(self, now: float, run_id: int | None = None) -> int:
         """Deliveries left ``delivering`` by a stopped process become ``pending`` again.
@@ -207,7 +206,7 @@ class OutboxStore:
         """
         where = "state = 'delivering'" + ("" if run_id is None else " AND run_id = ?")
         params: tuple[Any, ...] = () if run_id is None else (run_id,)
-        with self._transaction() as c:
+        with self.transaction() as c:
             per_run = c.execute(
                 f"SELECT run_id, COUNT(*) FROM deliveries WHERE {where} GROUP BY run_id", params
             ).fetchall()
@@ -244,4 +243,4 @@ class OutboxStore:
             params.extend(pks)
         sql += " ORDER BY d.id LIMIT ?"
         params.append(limit)
-        return [StoredDelivery(*row) for row in self._query(sql, params)]
+        return [StoredDelivery(*row) for row in self.query(sql, params)]

@@ -1,0 +1,97 @@
+"""The sender's CPU per event, before and after a change, side by side in one run.
+
+``delivery_cpu``: the soak of ``delivery_soak`` (``run soak --pace asap --retry
+none --concurrency 64``, outbox and signing on), alternately with this tree's
+code ("after") and with the package as it was at ``BEFORE`` ("before": ``git
+archive`` of that commit, put first on ``PYTHONPATH``), against the same
+receiver. The figure is CPU microseconds per delivered event of the command's
+process and its children (the world's child process included), the median of
+the rounds; the goal is that "after" does not exceed "before". ``BEFORE`` is
+main before issue 13 (the delivery core from parts); set
+``MOCKZENOTI_BENCH_BEFORE`` to compare with another commit.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bench.metrics import median
+from bench.mz_pending import delivery_command
+from bench.procs import bench_env, run_bounded
+from bench.registry import Bound, Context, Goal, Outcome, Skip, register
+
+__all__ = ["BEFORE", "checkout_before"]
+
+#: main before issue 13 (the delivery core from parts).
+BEFORE = "24ee6ff"
+
+
+def checkout_before(root: Path, ref: str, into: Path) -> Path:
+    """The package and fixtures of commit ``ref`` under ``into`` (raises ``Skip`` without git)."""
+    into.mkdir(parents=True, exist_ok=True)
+    try:
+        archive = subprocess.run(
+            ["git", "-C", str(root), "archive", ref, "mockzenoti", "fixtures"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise Skip(f"cannot read commit {ref} with git: {exc}") from None
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True, timeout=60)
+    return into
+
+
+def _soak_cpu(ctx: Context, count: int, workdir: Path, pythonpath: Path | None) -> float:
+    """CPU microseconds per event of one soak (``pythonpath``: code to use instead of ours)."""
+    receiver = ctx.need_receiver()
+    base = receiver.stats().requests
+    cmd = delivery_command(ctx.python, receiver.url, count, workdir)
+    env = bench_env(ctx.root)
+    if pythonpath is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env["PYTHONPATH"]])
+    done = run_bounded(cmd, timeout=ctx.bound.seconds, cwd=workdir, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"soak failed ({done.returncode}): {done.stderr[-800:]}")
+    received = receiver.stats().requests - base
+    if received < count:
+        raise RuntimeError(f"the receiver got {received} of {count} events")
+    return done.cpu_s / count * 1e6
+
+
+@register(
+    "delivery_cpu",
+    "us/event",
+    full=Bound(40_000, 120.0),
+    quick=Bound(2_000, 60.0),
+    goals=(Goal("after_vs_before", "<=", 1.0),),
+    needs_receiver=True,
+)
+def delivery_cpu(ctx: Context) -> Outcome:
+    """The soak's CPU per event with this code ("after") and with ``BEFORE``'s, alternated."""
+    ref = os.environ.get("MOCKZENOTI_BENCH_BEFORE", BEFORE)
+    count = ctx.bound.count
+    with tempfile.TemporaryDirectory() as tmp:
+        old = checkout_before(ctx.root, ref, Path(tmp) / "before")
+        befores: list[float] = []
+        afters: list[float] = []
+        for turn in range(2):
+            for code, into in ((old, befores), (None, afters)):
+                work = Path(tmp) / f"run-{turn}-{'before' if code else 'after'}"
+                work.mkdir()
+                into.append(_soak_cpu(ctx, count, work, code))
+    before, after = median(befores), median(afters)
+    return Outcome(
+        after,
+        {
+            "before_us_per_event": before,
+            "after_vs_before": after / before,
+            "before_runs": ", ".join(f"{v:.0f}" for v in befores),
+            "after_runs": ", ".join(f"{v:.0f}" for v in afters),
+            "before_ref": ref,
+            "events": count,
+        },
+    )
