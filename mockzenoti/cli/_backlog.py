@@ -47,7 +47,7 @@ def deliver_backlog(box: Outbox, job: Backlog) -> int:
     hub = Hub()
     progress = Progress(hub.metrics, mode=job.progress, stream=sys.stderr, total=lambda: job.total)
     start = time.perf_counter()
-    loaded, interrupted = execute(lambda: job.work(hub), progress)
+    loaded, interrupted = execute(lambda: job.work(hub), progress, outbox=box.path)
     states = dict(hub.metrics.states)
     inactive = sorted(r.target.name for r in box.list_targets() if not r.active)
     report: dict[str, Any] = backlog_report(

@@ -137,8 +137,8 @@ class DeliverySettings:
         except MockZenotiError as exc:
             raise named_error(exc, "--url") from exc
 
-    def options(self, seed: int = 0) -> DeliveryOptions:
-        """The engine's options (``seed`` seeds jitter and chaos)."""
+    def options(self, seed: int = 0, *, resend: bool = False) -> DeliveryOptions:
+        """The engine's options (``seed`` seeds jitter and chaos; ``resend``: ``run --again``)."""
         from mockzenoti.delivery import Chaos, DeliveryOptions
 
         try:
@@ -153,6 +153,7 @@ class DeliverySettings:
                 http_client=self.http_client,  # type: ignore[arg-type]
                 chaos=chaos,
                 seed=seed,
+                resend=resend,
             )
         except MockZenotiError as exc:
             raise named_error(exc) from exc

@@ -64,7 +64,7 @@ class Plan:
     is fresh. ``resume``: the unfinished run of this command (and seed) that
     ``Engine.run`` will resume. ``finished``: the newest finished run of this
     command and seed (nothing is sent unless ``again``). ``others``: the other
-    unfinished runs in the outbox.
+    unfinished runs in the outbox. ``resend``: see the field.
     """
 
     seed: str | None
@@ -73,6 +73,9 @@ class Plan:
     finished: RunRecord | None = None
     again: bool = False
     others: list[Leftover] = field(default_factory=list)
+    #: The run sends again what a finished run of this command and seed sent (``--again``,
+    #: or resuming such a run): each of its deliveries counts as a possible duplicate.
+    resend: bool = False
 
     @property
     def repeat(self) -> bool:
@@ -129,11 +132,15 @@ def plan_run(
         else:
             used = {s for s in map(seed_of, same) if s is not None}
             seed, drawn = fresh_seed(used), True
-    else:
-        mine = [r for r in same if not seeded or seed_of(r) == seed]
+    mine = [r for r in same if not seeded or seed_of(r) == seed]
+    if not drawn and resume is None:
         resume = next((r for r in mine if r.state == "running"), None)
         if resume is None:
             finished = next((r for r in mine if r.state == "finished"), None)
+    if resume is not None:  # resuming a run that itself repeats a finished one?
+        resend = any(r.state == "finished" and r.id < resume.id for r in mine)
+    else:
+        resend = again and finished is not None
     others = [
         Leftover(r, sum(box.counts(run_id=r.id)[s] for s in _UNSETTLED))
         for r in running
@@ -146,4 +153,5 @@ def plan_run(
         finished=finished,
         again=again,
         others=others,
+        resend=resend,
     )

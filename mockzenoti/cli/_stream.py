@@ -30,7 +30,7 @@ import click
 
 from mockzenoti.cli._delivery_options import DEFAULT_OUTBOX
 from mockzenoti.cli._identity import Plan, plan_run
-from mockzenoti.cli._runtime import execute, open_box, say
+from mockzenoti.cli._runtime import execute, open_box, say, storage_failed
 from mockzenoti.cli.progress import Mode, Progress
 from mockzenoti.cli.summary import render_run, run_report
 from mockzenoti.errors import NotFound
@@ -100,6 +100,9 @@ def write_bytes(path: str, data: bytes, option: str) -> None:
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
+        failed = storage_failed(exc, f"{option} {path}")
+        if failed is not None:
+            raise failed from exc
         raise click.BadParameter(f"cannot write {path}: {exc}", param_hint=option) from exc
 
 
@@ -235,6 +238,7 @@ def deliver_stream(job: StreamJob) -> int:
                 box, job.spec, job.stream_factory, job.targets, job.options, hub=hub
             ),
             progress,
+            outbox=job.outbox,
         )
         duration = time.perf_counter() - start
         if result is not None:

@@ -130,8 +130,14 @@ def emit_command(
     try:
         result, interrupted = execute(
             lambda: run_stream(
-                box, spec, lambda: [event], targets, delivery.options(seed_number(chosen)), hub=hub
-            )
+                box,
+                spec,
+                lambda: [event],
+                targets,
+                delivery.options(seed_number(chosen), resend=plan.resend),
+                hub=hub,
+            ),
+            outbox=outbox,
         )
         if result is not None:
             hold_after_finish()

@@ -174,7 +174,7 @@ def replay_command(
         spec=spec,
         stream_factory=lambda: read_events(path, catalog, paced=paced),
         targets=targets,
-        options=delivery.options(int(digest[:15], 16)),
+        options=delivery.options(int(digest[:15], 16), resend=plan.resend),
         outbox=outbox,
         title=f"replay {file}, {count:,} events",
         progress=resolve_mode(progress, quiet, sys.stderr),

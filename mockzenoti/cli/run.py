@@ -186,7 +186,7 @@ def run_command(
     spec["seed"] = run_seed
     if plan.drawn and not quiet:
         say(repeat_hint(run_seed))
-    options = delivery.options(seed_number(run_seed))
+    options = delivery.options(seed_number(run_seed), resend=plan.resend)
 
     def stream() -> Any:
         if remote:

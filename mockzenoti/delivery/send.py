@@ -28,6 +28,7 @@ from mockzenoti.delivery.http1 import PROOF_WAIT, HttpPool, ProtocolError, Serve
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target
 from mockzenoti.delivery.watchdog import Watchdog
+from mockzenoti.security.secrecy import redact_passwords
 
 __all__ = [
     "USER_AGENT",
@@ -295,7 +296,7 @@ def _timed_out(start: float) -> AttemptResult:
 
 def _unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
     """A ``connection`` result: no answer came (refused, reset, closed, DNS)."""
-    message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+    message = redact_passwords(f"{type(exc).__name__}: {exc}")[:_SNIPPET]
     latency = time.perf_counter() - start
     return AttemptResult("connection", None, message, latency, None, None, written)
 

@@ -8,7 +8,6 @@ threshold. Targets are stored in the outbox as JSON (``to_dict``/``from_dict``).
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from yarl import URL
 from mockzenoti.delivery.policy import ZENOTI, RetryPolicy, parse_policy
 from mockzenoti.delivery.signing import SCHEMES, Scheme, Signer
 from mockzenoti.errors import ConfigError
+from mockzenoti.security.limits import MAX_TIMEOUT, MAX_URL
 
 __all__ = ["DEFAULT_TIMEOUT", "METHODS", "Target", "validate_targets"]
 
@@ -76,6 +76,10 @@ class Target:
         put = object.__setattr__
         if not isinstance(self.name, str) or not self.name.strip():
             raise ConfigError("a target needs a non-empty name", field="name")
+        if isinstance(self.url, str) and len(self.url) > MAX_URL:
+            raise ConfigError(
+                f"a URL is at most {MAX_URL:,} characters, not {len(self.url):,}", field="url"
+            )
         try:
             url = URL(self.url)
         except (TypeError, ValueError) as exc:
@@ -113,8 +117,11 @@ class Target:
         Signer(self.scheme, secrets)  # validates the secrets for the scheme
         if isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float):
             raise ConfigError("timeout is a number of seconds", field="timeout")
-        if not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise ConfigError("timeout must be a positive number of seconds", field="timeout")
+        if not (0 < self.timeout <= MAX_TIMEOUT):
+            raise ConfigError(
+                f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}",
+                field="timeout",
+            )
         put(self, "policy", parse_policy(self.policy))
         statuses = frozenset(self.retry_statuses)
         if any(not isinstance(s, int) or not 300 <= s <= 499 for s in statuses):

@@ -10,11 +10,12 @@ the live page, reports, progress and log lines show ``redact_url(url)``
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from yarl import URL
 
-__all__ = ["MASK", "public_spec", "redact_text", "redact_url"]
+__all__ = ["MASK", "public_spec", "redact_passwords", "redact_text", "redact_url"]
 
 MASK = "****"
 
@@ -30,6 +31,15 @@ def redact_url(url: str) -> str:
     if parsed.password is None:
         return url
     return str(parsed.with_password(MASK))
+
+
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://[^\s/?#@:]*:)[^\s/?#@]*@")
+
+
+def redact_passwords(text: str) -> str:
+    """``text`` with the password of every ``scheme://user:password@`` in it as ``****``
+    (error messages may quote the URL they failed on)."""
+    return _USERINFO.sub(rf"\1{MASK}@", text) if "@" in text else text
 
 
 def redact_text(text: str, urls: Any) -> str:

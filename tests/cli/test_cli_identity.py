@@ -87,6 +87,12 @@ def test_run_reports_its_seed_and_the_same_seed_after_it_finished_sends_nothing(
     forced = invoke(*args, "--seed", seed, "--again", "--report", "again.json")
     assert forced.exit_code == 0 and "run 2 finished" in forced.stdout
     assert len(sink.calls) == 16 and sum(c.duplicate for c in sink.calls) == 8
+    again = json.loads(Path("again.json").read_text())
+    assert again["possible_duplicates"] == 8  # every delivery of a repeated run counts
+    assert "duplicates  8 possible" in forced.stdout
+    with Outbox(".mockzenoti/outbox.sqlite", exclusive=False) as box:
+        assert {d.possible_duplicates for d in box.list_deliveries(run_id=2).items} == {1}
+        assert {d.possible_duplicates for d in box.list_deliveries(run_id=1).items} == {0}
 
 
 def test_a_resumed_run_keeps_the_seed_it_started_with(sink: ThreadSink, tmp_path: Path) -> None:
