@@ -104,6 +104,11 @@ class Target:
                 raise ConfigError(
                     f"the {key} header's value has a line break or NUL", field="headers"
                 )
+        if url.user is not None and any(k.lower() == "authorization" for k in headers):
+            raise ConfigError(
+                "the URL's user info is sent as its Authorization header: give one or the other",
+                field="headers",
+            )
         put(self, "headers", headers)
         put(self, "event_types", _frozen(self.event_types, "event_types"))
         put(self, "center_ids", _frozen(self.center_ids, "center_ids"))

@@ -5,7 +5,8 @@ target may have signing secrets. Both are kept in the outbox (a resumed run
 or a restarted server must send exactly as before; see docs/security.md),
 but nothing mockzenoti shows or writes elsewhere carries them: API answers,
 the live page, reports, progress and log lines show ``redact_url(url)``
-(the password as ``****``) and secrets only as a count.
+(the password as ``****``), a credential header's value as ``****``
+(``redact_headers``), and secrets only as a count.
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from typing import Any
 
 from yarl import URL
 
-__all__ = ["MASK", "public_spec", "redact_passwords", "redact_text", "redact_url"]
+__all__ = [
+    "MASK",
+    "public_spec",
+    "redact_headers",
+    "redact_passwords",
+    "redact_text",
+    "redact_url",
+    "secret_header",
+]
 
 MASK = "****"
 
@@ -42,6 +51,19 @@ def redact_passwords(text: str) -> str:
     return _USERINFO.sub(rf"\1{MASK}@", text) if "@" in text else text
 
 
+_SECRET_HEADER = re.compile(r"auth|token|secret|key|password|passwd|cookie|session", re.I)
+
+
+def secret_header(name: str) -> bool:
+    """True for a header that carries a credential (``Authorization``, ``X-Api-Key`` ...)."""
+    return _SECRET_HEADER.search(name) is not None
+
+
+def redact_headers(headers: Any) -> dict[str, str]:
+    """Headers as shown: a credential's value (``secret_header``) as ``****``."""
+    return {k: MASK if secret_header(k) else v for k, v in dict(headers).items()}
+
+
 def redact_text(text: str, urls: Any) -> str:
     """``text`` with each of ``urls`` (an iterable of URLs) replaced by its redacted form."""
     for url in urls:
@@ -66,6 +88,8 @@ def public_spec(spec: Any) -> Any:
                 for key in ("url", "name"):
                     if isinstance(target.get(key), str):
                         target[key] = redact_url(target[key])
+                if isinstance(target.get("headers"), dict):
+                    target["headers"] = redact_headers(target["headers"])
                 if isinstance(target.get("secrets"), list):
                     target["secrets"] = len(target["secrets"])
             shown.append(target)

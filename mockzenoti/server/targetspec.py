@@ -20,7 +20,7 @@ from mockzenoti.delivery import Outbox, Target
 from mockzenoti.delivery.outbox import TargetRecord
 from mockzenoti.errors import MockZenotiError, NotFound
 from mockzenoti.security.limits import MAX_URL
-from mockzenoti.security.secrecy import redact_url
+from mockzenoti.security.secrecy import MASK, redact_headers, redact_url, secret_header
 from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.patterns import END
@@ -105,6 +105,8 @@ def _headers(body: Fields, current: dict[str, str]) -> dict[str, str]:
             raise ApiError.invalid(
                 f"header {key!r} needs a string value of printable characters", f"headers.{key}"
             )
+        if value == MASK and secret_header(key) and key in current:
+            value = current[key]  # a credential sent back as shown keeps its value
         out[key] = value
     return out
 
@@ -184,7 +186,7 @@ def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> d
         "retry_description": t.policy.describe(),
         "event_types": None if t.event_types is None else sorted(t.event_types),
         "center_ids": None if t.center_ids is None else sorted(t.center_ids),
-        "headers": dict(t.headers),
+        "headers": redact_headers(t.headers),
         "timeout": t.timeout,
         "retry_statuses": sorted(t.retry_statuses),
         "deactivate_after": t.deactivate_after,

@@ -243,6 +243,8 @@ def test_no_password_or_secret_in_what_is_shown(sink: ThreadSink, tmp_path: Path
         url,
         "--secret",
         "signing-s3cr3t",
+        "--header",
+        "X-Api-Key: hdr-s3cr3t",
         "--report",
         "r.json",
         "--progress",
@@ -253,7 +255,9 @@ def test_no_password_or_secret_in_what_is_shown(sink: ThreadSink, tmp_path: Path
     listing = invoke("deliveries", "--json").stdout + invoke("deliveries", "show", "1").stdout
     for shown in (result.stdout, result.stderr, report, listing):
         assert "s3cr3t-pw" not in shown and "signing-s3cr3t" not in shown
+        assert "hdr-s3cr3t" not in shown
     (target,) = json.loads(report)["spec"]["targets"]
     assert target["url"] == url.replace("s3cr3t-pw", "****") == target["name"]
-    assert target["secrets"] == 1
+    assert target["secrets"] == 1 and target["headers"] == {"X-Api-Key": "****"}
+    assert sink.calls[0].headers["X-Api-Key"] == "hdr-s3cr3t"  # sent as given
     assert all(c.signature_ok is not False for c in sink.calls) and len(sink.calls) == 3

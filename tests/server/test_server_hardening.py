@@ -184,6 +184,21 @@ async def test_url_passwords_are_shown_as_stars_and_kept(api: Api) -> None:
 
 
 @pytest.mark.asyncio
+async def test_credential_headers_are_shown_as_stars_and_kept(api: Api) -> None:
+    headers = {"Authorization": "Bearer t0ken", "X-Api-Key": "k3y", "X-Trace": "on"}
+    created = await api.call(
+        "POST", "/targets", {"id": "a", "url": api.sink_url("a"), "headers": headers}, expect=201
+    )
+    shown = {"Authorization": "****", "X-Api-Key": "****", "X-Trace": "on"}
+    assert created["headers"] == shown
+    patched = await api.call("PATCH", "/targets/a", {"headers": {**shown, "X-Trace": "off"}})
+    assert patched["headers"] == {**shown, "X-Trace": "off"}
+    outbox = api.app[OUTBOX]
+    stored = (await outbox.call(outbox.get_target, "a")).target.headers
+    assert stored == {**headers, "X-Trace": "off"}  # the credentials themselves were kept
+
+
+@pytest.mark.asyncio
 @pytest.mark.parametrize(
     ("body", "field"),
     [
