@@ -11,6 +11,7 @@ from aiohttp import web
 from mockzenoti.delivery.live import body_for_target
 from mockzenoti.delivery.outbox import STATES, DeliveryDetail, DeliveryRecord
 from mockzenoti.errors import NotFound
+from mockzenoti.security.secrecy import redact_url
 from mockzenoti.server.bodies import Fields, Query, read_object, whole
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import ENGINE, OUTBOX
@@ -29,6 +30,7 @@ def delivery_view(d: DeliveryRecord) -> dict[str, Any]:
     """A delivery as the API shows it: ``id`` is its number, ``delivery_id`` the envelope id."""
     view = d.to_dict()
     view["id"] = view.pop("pk")
+    view["target"] = redact_url(d.target)  # a name another tool made of a URL
     return view
 
 

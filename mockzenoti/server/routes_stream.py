@@ -18,6 +18,7 @@ from aiohttp import web
 from aiohttp_sse import EventSourceResponse, sse_response
 
 from mockzenoti import __version__
+from mockzenoti.security.secrecy import redact_passwords
 from mockzenoti.server.bodies import Query
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import FEED, SETTINGS
@@ -46,7 +47,7 @@ STREAM_TYPES = (
 
 async def send(response: EventSourceResponse, ident: int, change: dict[str, Any]) -> None:
     """One server-sent event: ``id``, ``event`` (the change's type) and JSON ``data``."""
-    data = json.dumps(change, separators=(",", ":"), default=str)
+    data = redact_passwords(json.dumps(change, separators=(",", ":"), default=str))
     await response.send(data, id=str(ident), event=change["type"])
 
 

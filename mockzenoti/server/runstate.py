@@ -8,6 +8,7 @@ from typing import Any
 
 from mockzenoti.delivery.outbox import UNSETTLED, RunRecord
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.security.secrecy import public_spec, redact_url
 from mockzenoti.server.runspec import RunSpec
 from mockzenoti.server.settings import ServerSettings
 
@@ -104,9 +105,9 @@ def run_view(
     if spec is not None:
         view.update(spec.public())
     else:
-        view["spec"] = record.spec
+        view["spec"] = public_spec(record.spec)  # another tool's run: no password, no secret
     view.update(
-        targets=record.targets,
+        targets=[redact_url(name) for name in record.targets],
         accepted=record.accepted,
         counts=counts,
         settled=not any(counts.get(s, 0) for s in UNSETTLED),

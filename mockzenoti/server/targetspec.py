@@ -177,7 +177,7 @@ def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> d
     """A stored target as the API shows it (no secrets; a URL's password as ``****``)."""
     t = record.target
     view: dict[str, Any] = {
-        "id": t.name,
+        "id": redact_url(t.name),  # another tool may have named it by its URL
         "url": redact_url(t.url),
         "method": t.method,
         "signing": t.scheme,

@@ -242,3 +242,22 @@ async def test_a_restarted_server_resumes_a_long_run_without_stalling(tmp_path: 
         assert view["accepted"] == accepted + 10 and view["counts"]["delivered"] == 10
         assert len(latencies) >= 10, "the resume ended before /health was asked: not measured"
         assert max(latencies) < 0.5, f"the API stalled {max(latencies):.2f} s during the resume"
+
+
+@pytest.mark.asyncio
+async def test_a_run_another_tool_left_shows_no_password(tmp_path: Path) -> None:
+    outbox = str(tmp_path / "outbox.sqlite")
+    url = "http://hook:s3cr3t@127.0.0.1:9/hook"
+    spec = {
+        "command": "run",
+        "seed": "1",
+        "targets": [{"url": url, "name": url, "secrets": ["sha256:0123456789abcdef"]}],
+    }
+    with Outbox(outbox) as box:
+        run, _ = box.start_run(spec, [url])
+        box.finish_run(run.id, {})
+    async with running(settings(outbox=outbox, resume_runs=False)) as api:
+        answer = await api.request("GET", "/runs")
+    assert answer.status == 200 and b"s3cr3t" not in answer.body
+    (target,) = answer.json["items"][0]["spec"]["targets"]
+    assert target["url"] == "http://hook:****@127.0.0.1:9/hook" and target["secrets"] == 1
