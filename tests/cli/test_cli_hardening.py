@@ -110,6 +110,8 @@ def test_an_empty_outbox_name_is_refused(args: tuple[str, ...], tmp_path: Path) 
         (("--chaos-delay", "999h"), "--chaos-delay"),
         (("--deactivate-after", "99999999999"), "--deactivate-after"),
         (("--seed", "x" * 300), "--seed"),
+        (("--retry", ",".join(["1s"] * 51)), "--retry"),
+        (("--url", "http://127.0.0.1:9/" + "x" * 9000), "--url"),
     ],
 )
 def test_numbers_beyond_their_range_are_refused(

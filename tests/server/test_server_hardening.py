@@ -207,6 +207,7 @@ async def test_credential_headers_are_shown_as_stars_and_kept(api: Api) -> None:
         ({"url": "http://127.0.0.1/", "secret": ["s"] * 17}, "secret"),
         ({"url": "http://127.0.0.1/", "center_ids": ["c"] * 1001}, "center_ids"),
         ({"url": "http://127.0.0.1/", "timeout": 3601}, "timeout"),
+        ({"url": "http://127.0.0.1/", "retry": ",".join(["1s"] * 51)}, "retry"),
     ],
 )
 async def test_target_fields_have_bounds(api: Api, body: dict[str, Any], field: str) -> None:
