@@ -63,7 +63,9 @@ def run_spec(
     targets' settings (URL, name, method, headers, filters, signing with
     secrets hashed, timeout, retry policy, deactivation), the ordering and the
     chaos. Not in it: concurrency, rate, pace, retry scale, progress, output
-    files (they change timing or reporting, not what is sent).
+    files (they change timing or reporting, not what is sent). The seed is
+    compared only when ``--seed`` was given (``_identity.py``): ``seed=None``
+    here gives the spec without it.
     """
     from mockzenoti import __version__
 
