@@ -34,6 +34,7 @@ from locust import events
 from locust.env import Environment
 from locust.runners import MasterRunner, WorkerRunner
 
+from mockzenoti.security.secrecy import redact_url
 from mockzenoti.swarm import ShardPlayer, SwarmTarget, render_summary, swarm_report, worker_part
 from mockzenoti.swarm.settings import ARGUMENTS, SwarmSettings
 
@@ -272,9 +273,14 @@ def _gather(environment: Environment, **_: Any) -> None:
     ledger.report = swarm_report(
         parts,
         duration_s=time.time() - ledger.started,
-        settings={"url": environment.host or _host(environment), **public},
+        settings={"url": _shown(environment.host or _host(environment)), **public},
         missing_workers=missing,
     )
+
+
+def _shown(url: str | None) -> str | None:
+    """The webhook URL as the report shows it (a password in it as ``****``)."""
+    return None if url is None else redact_url(url)
 
 
 def _host(environment: Environment) -> str | None:
