@@ -20,6 +20,7 @@ from mockzenoti.security.limits import MAX_CONCURRENCY, MAX_TIMEOUT
 __all__ = [
     "DEFAULT_OUTBOX",
     "MAX_RETRY_SCALE",
+    "URL_ENV",
     "bounded_duration",
     "engine_options",
     "header_option",
@@ -31,6 +32,7 @@ __all__ = [
     "progress_options",
     "report_option",
     "target_options",
+    "tls_option_group",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +40,8 @@ DEFAULT_OUTBOX = ".mockzenoti/outbox.sqlite"
 #: Pace speed factors (as the API's runs), and the largest retry scale.
 MIN_PACE, MAX_PACE = 0.001, 1_000_000.0
 MAX_RETRY_SCALE = 1000.0
+#: The environment variable that gives ``--url`` when it is not on the command line.
+URL_ENV = "MOCKZENOTI_URL"
 
 
 def _bad(param: click.Parameter | None, exc: MockZenotiError) -> click.BadParameter:
@@ -131,6 +135,37 @@ def report_option(contents: str = "") -> Callable[[F], F]:
     )
 
 
+content_type_option = _option(
+    "--content-type",
+    default="application/json",
+    show_default=True,
+    metavar="TYPE",
+    help="The Content-Type header sent; '' sends none.",
+)
+tls_options = [
+    _option(
+        "--ca-cert",
+        type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+        default=None,
+        metavar="FILE",
+        help="Check https receivers' certificates against the CAs in this PEM file "
+        "[default: the system's, or $SSL_CERT_FILE].",
+    ),
+    _option(
+        "--insecure",
+        is_flag=True,
+        help="Do not check https receivers' certificates at all.",
+    ),
+]
+
+
+def tls_option_group(command: F) -> F:
+    """``--ca-cert FILE`` and ``--insecure`` (for commands that send to stored targets)."""
+    for option in reversed(tls_options):
+        command = option(command)
+    return command
+
+
 def target_options(command: F) -> F:
     """``--url`` (repeatable, ``NAME=URL`` to name it) and each target's settings."""
     options = [
@@ -139,9 +174,11 @@ def target_options(command: F) -> F:
             "urls",
             multiple=True,
             required=True,
+            envvar=URL_ENV,
             metavar="[NAME=]URL",
             help="Webhook URL (repeatable: each event goes to every URL). "
-            "NAME=URL names the target; the default name is the URL.",
+            "NAME=URL names the target; the default name is the URL. "
+            f"Default: ${URL_ENV} (several separated by spaces).",
         ),
         _option(
             "--method",
@@ -214,6 +251,8 @@ def target_options(command: F) -> F:
             metavar="CENTER_ID",
             help="Send only events of these centers (repeatable).",
         ),
+        content_type_option,
+        *tls_options,
     ]
     for option in reversed(options):
         command = option(command)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from mockzenoti.cli.progress import Progress
     from mockzenoti.delivery import Outbox
 
-__all__ = ["StorageFailed", "execute", "open_box", "say", "storage_failed"]
+__all__ = ["StorageFailed", "execute", "open_box", "run_phase", "say", "storage_failed"]
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ def execute(
     from mockzenoti.delivery import run
 
     try:
-        return run(_main(work, progress))
+        return run(run_phase(work, progress))
     except (sqlite3.Error, OSError) as exc:
         failed = storage_failed(exc, f"outbox {outbox}" if outbox else "the outbox")
         if failed is None:
@@ -115,9 +115,13 @@ def execute(
         raise failed from exc
 
 
-async def _main(
+async def run_phase(
     work: Callable[[], Awaitable[T]], progress: Progress | None
 ) -> tuple[T | None, bool]:
+    """``execute``'s work on the running loop: ``(result, False)``, or ``(None, True)`` if stopped.
+
+    Its signal handlers are in place only while ``work`` runs.
+    """
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work())
     ticker = asyncio.create_task(progress.run()) if progress is not None else None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -34,9 +35,10 @@ from mockzenoti.cli._runtime import execute, open_box, say, storage_failed
 from mockzenoti.cli.progress import Mode, Progress
 from mockzenoti.cli.summary import render_run, run_report
 from mockzenoti.errors import NotFound
-from mockzenoti.security.secrecy import public_spec
+from mockzenoti.security.secrecy import public_spec, redact_url
 
 if TYPE_CHECKING:
+    from mockzenoti.cli._live import LiveOptions
     from mockzenoti.delivery import DeliveryOptions, Outbox, Target
     from mockzenoti.delivery.outbox import RunRecord
     from mockzenoti.event import Event
@@ -62,7 +64,9 @@ class StreamJob:
 
     ``events_total``: the stream's length when known (for the progress bar).
     ``truth``: called after the stream is exhausted, the expected final
-    state for ``--report`` and ``--expect`` (None: none).
+    state for ``--report`` and ``--expect`` (None: none). ``live``: serve the
+    live page and the read-only API while the run lasts (``run --live``).
+    ``plan``: the seed and which run this is (``_identity.plan_run``).
     """
 
     spec: dict[str, Any]
@@ -76,6 +80,7 @@ class StreamJob:
     report: str | None = None
     expect: str | None = None
     truth: Callable[[], dict[str, Any] | None] | None = None
+    live: LiveOptions | None = None
     plan: Plan | None = None
 
     @property
@@ -231,39 +236,74 @@ def deliver_stream(job: StreamJob) -> int:
             total=_estimate(job, hub.metrics, skipped, loaded),
             events_total=None if job.events_total is None else job.events_total - skipped,
             events_offset=skipped,
+            urls={t.name: redact_url(t.url) for t in job.targets},
+            timeout=max(t.timeout for t in job.targets),
+            concurrency=job.options.concurrency,
         )
         start = time.perf_counter()
-        result, _ = execute(
-            lambda: run_stream(
-                box, job.spec, job.stream_factory, job.targets, job.options, hub=hub
-            ),
-            progress,
-            outbox=job.outbox,
-        )
-        duration = time.perf_counter() - start
-        if result is not None:
-            run_id = result.run_id
-            hold_after_finish()
-        else:
-            running = box.find_run(job.spec)
-            if running is None:
-                say("interrupted before the run started")
-                return 1
-            run_id = running.id
-        expected = job.truth() if result is not None and job.truth is not None else None
-        report = run_report(
+
+        def work() -> Any:
+            return run_stream(box, job.spec, job.stream_factory, job.targets, job.options, hub=hub)
+
+        def conclude(result: Any, interrupted: bool) -> int:
+            if result is not None:
+                hold_after_finish()
+            duration = time.perf_counter() - start
+            return _conclude(job, box, result, duration, hub.metrics.accepted, leftovers)
+
+        if job.live is None:
+            result, interrupted = execute(work, progress, outbox=job.outbox)
+            return conclude(result, interrupted)
+        from mockzenoti.cli._live import CliRuns, serve_live
+
+        newest = box.list_runs(limit=1)
+        runs = CliRuns(
             box,
-            run_id,
-            result,
-            spec=public_spec(job.spec),
-            duration=duration,
-            processed=hub.metrics.accepted,
-            expected=expected,
+            job.spec,
+            hub,
+            run_id=previous.id if previous is not None else None,
+            after=newest[0].id if newest else 0,
         )
-        report["seed"] = job.plan_seed
-        report["other_unfinished"] = leftovers
+        try:
+            return serve_live(job.live, box, hub, runs, work, progress, conclude)
+        except (sqlite3.Error, OSError) as exc:
+            failed = storage_failed(exc, f"outbox {job.outbox}")
+            if failed is None:
+                raise
+            raise failed from exc
     finally:
         box.close()
+
+
+def _conclude(
+    job: StreamJob,
+    box: Outbox,
+    result: Any,
+    duration: float,
+    processed: int,
+    leftovers: list[dict[str, Any]],
+) -> int:
+    """After the run (or its interruption): the report, the files, the summary; the exit code."""
+    if result is not None:
+        run_id = result.run_id
+    else:
+        running = box.find_run(job.spec)
+        if running is None:
+            say("interrupted before the run started")
+            return 1
+        run_id = running.id
+    expected = job.truth() if result is not None and job.truth is not None else None
+    report = run_report(
+        box,
+        run_id,
+        result,
+        spec=public_spec(job.spec),
+        duration=duration,
+        processed=processed,
+        expected=expected,
+    )
+    report["seed"] = job.plan_seed
+    report["other_unfinished"] = leftovers
     if job.expect is not None and expected is not None:
         from mockzenoti.scenarios.truth import truth_bytes
 

@@ -90,9 +90,9 @@ async def _serve(
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=8765,
+    default=8766,
     show_default=True,
-    help="Port (0: any free port; the URL is printed).",
+    help="Port (0: any free port; the URL is printed). Not serve's 8765, so both run at once.",
 )
 @click.option(
     "--secret",

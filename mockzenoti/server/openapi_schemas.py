@@ -19,6 +19,7 @@ from mockzenoti.security.limits import (
 from mockzenoti.server.bodies import MAX_ITEMS, MAX_TEXT
 from mockzenoti.server.patterns import (
     DURATION_PATTERN,
+    END,
     NOT_BLANK_PATTERN,
     RESERVED_HEADER_PATTERN,
     RETRY_PATTERN,
@@ -33,6 +34,7 @@ from mockzenoti.server.targetspec import (
     HEADER_NAME_PATTERN,
     HEADER_VALUE_PATTERN,
     ID_PATTERN,
+    MAX_CA_TEXT,
     MAX_HEADERS,
     MAX_SECRETS,
     MAX_TARGETS,
@@ -188,6 +190,28 @@ def _target_settings(event_types: list[str], *, create: bool) -> dict[str, Schem
             "maxItems": 200,
         },
         "deactivate_after": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+        "content_type": {
+            "oneOf": [
+                {
+                    "type": "string",
+                    "pattern": "^[\\t\\x20-\\x7e]*[\\x21-\\x7e][\\t\\x20-\\x7e]*" + END,
+                    "maxLength": MAX_TEXT,
+                },
+                {"type": "null"},
+            ]
+        },
+        "ca_cert": {
+            "oneOf": [
+                {
+                    "type": "string",
+                    "pattern": "^\\s*-----BEGIN ",
+                    "maxLength": MAX_CA_TEXT,
+                    "description": "the PEM text of the CAs (a file's name is refused: 403)",
+                },
+                {"type": "null"},
+            ]
+        },
+        "insecure": BOOL,
         "active": BOOL,
     }
     if create:
@@ -203,6 +227,11 @@ def _target(event_types: list[str], *, create: bool) -> Schema:
         ["url"] if create else [], _target_settings(event_types, create=create), closed=True
     )
     rules = _signing_rules(patch=not create)
+    both: Schema = {  # check against a CA, or not at all
+        "properties": {"insecure": {"const": True}, "ca_cert": {"type": "string"}},
+        "required": ["insecure", "ca_cert"],
+    }
+    rules.append({"not": both})
     if not create:  # discard applies only when activating
         discard: Schema = {"properties": {"discard": {"const": True}}, "required": ["discard"]}
         active: Schema = {"properties": {"active": {"const": True}}, "required": ["active"]}
@@ -239,9 +268,10 @@ def _sink_settings() -> Schema:
     return schema
 
 
-def _redeliver(states: list[str]) -> Schema:
-    state = {"type": "string", "enum": states}
-    return obj(
+def _redeliver(states: list[str], *, force: bool = False) -> Schema:
+    """Deliveries by ids and filters; with ``force``, delivered ones too (``force: true``)."""
+    state = {"type": "string", "enum": [*states, "delivered"] if force else states}
+    schema = obj(
         [],
         {
             "ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": MAX_ITEMS},
@@ -249,9 +279,21 @@ def _redeliver(states: list[str]) -> Schema:
             "event_type": _text("a wire event type"),
             "run": ID,
             "target": _text("a target id"),
+            **({"force": BOOL} if force else {}),
         },
         closed=True,
     )
+    if force:  # only force sends delivered ones again
+        delivered = {
+            "anyOf": [{"const": "delivered"}, {"type": "array", "contains": {"const": "delivered"}}]
+        }
+        schema["allOf"] = [
+            {
+                "if": {"properties": {"state": delivered}, "required": ["state"]},
+                "then": {"properties": {"force": {"const": True}}, "required": ["force"]},
+            }
+        ]
+    return schema
 
 
 def _sizes() -> Schema:
@@ -350,7 +392,7 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
         "Reactivate": obj([], {"discard": BOOL}, closed=True),
         "EventRequest": _events(event_types),
         "RunRequest": run,
-        "Redeliver": _redeliver(["dead", "held"]),
+        "Redeliver": _redeliver(["dead", "held"], force=True),
         "Discard": _redeliver(["held"]),
         "SinkSettings": _sink_settings(),
     }

@@ -5,8 +5,10 @@ API fields: ``id`` (the target's stable name), ``url``, ``method``,
 secret is given), ``secret`` (a string, or a list for the standard scheme's
 rotation), ``retry`` (a policy: ``zenoti``, ``standard``, ``none``, ``fast``,
 ``1s,5s,30s``), ``event_types``, ``center_ids``, ``headers``, ``timeout``,
-``retry_statuses``, ``deactivate_after``. Secrets are never shown back, only
-counted (``secret_count``); a URL's password is shown as ``****``.
+``retry_statuses``, ``deactivate_after``, ``content_type`` (null: none),
+``ca_cert`` (the PEM text of the CAs to check an ``https://`` target against),
+``insecure``. Secrets are never shown back, only counted (``secret_count``);
+a URL's password and a credential header's value are shown as ``****``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Outbox, Target
 from mockzenoti.delivery.outbox import TargetRecord
+from mockzenoti.delivery.targets import DEFAULT_CONTENT_TYPE
 from mockzenoti.errors import MockZenotiError, NotFound
 from mockzenoti.security.limits import MAX_URL
 from mockzenoti.security.secrecy import MASK, redact_headers, redact_url, secret_header
@@ -64,6 +67,9 @@ SETTINGS = (
     "timeout",
     "retry_statuses",
     "deactivate_after",
+    "content_type",
+    "ca_cert",
+    "insecure",
 )
 
 
@@ -136,6 +142,33 @@ def _event_types(body: Fields, catalog: Catalog, current: list[str] | None) -> l
     return given
 
 
+def _nullable(body: Fields, key: str, current: dict[str, Any], default: str | None) -> Any:
+    """A string setting that null clears; absent: the current value (or ``default``)."""
+    if body.null(key):
+        return None
+    return body.string(key, current.get(key, default))
+
+
+#: Characters of a ``ca_cert``'s PEM text (a few certificates; a whole bundle is ~200 KiB).
+MAX_CA_TEXT = 256 * 1024
+
+
+def _ca_cert(body: Fields, current: dict[str, Any]) -> str | None:
+    """The PEM text of a target's CAs; a file's name is refused (the API reads no file)."""
+    if body.null("ca_cert"):
+        return None
+    value = body.string("ca_cert", current.get("ca_cert"), max_length=MAX_CA_TEXT)
+    if value is not None and body.has("ca_cert") and not value.lstrip().startswith("-----BEGIN"):
+        raise ApiError(
+            403,
+            "forbidden",
+            "ca_cert is the PEM text of the certificate authorities (-----BEGIN CERTIFICATE-----"
+            " ...): this server reads no file by name",
+            "ca_cert",
+        )
+    return value  # type: ignore[no-any-return]
+
+
 def parse_target(
     body: Fields, catalog: Catalog, *, target_id: str, base: Target | None = None
 ) -> Target:
@@ -160,6 +193,9 @@ def parse_target(
         "deactivate_after": body.integer(
             "deactivate_after", current.get("deactivate_after", 20), minimum=0, maximum=1_000_000
         ),
+        "content_type": _nullable(body, "content_type", current, DEFAULT_CONTENT_TYPE),
+        "ca_cert": _ca_cert(body, current),
+        "insecure": body.boolean("insecure", current.get("insecure", False)),
     }
     if settings["url"] is None:
         raise ApiError.invalid("url is required", "url")
@@ -190,6 +226,9 @@ def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> d
         "timeout": t.timeout,
         "retry_statuses": sorted(t.retry_statuses),
         "deactivate_after": t.deactivate_after,
+        "content_type": t.content_type,
+        "ca_cert": t.ca_cert,
+        "insecure": t.insecure,
         "active": record.active,
         "consecutive_failures": record.consecutive_failures,
         "deactivated_at": record.deactivated_at,

@@ -66,7 +66,11 @@ class ZenotiSettings:
     - ``world``: sizes for ``zenoti_world`` and the default of ``run(sizes=...)``
       (``{"centers": 1, "kind": "spa"}``).
     - ``target``: more ``Target`` settings (``headers``, ``event_types``,
-      ``deactivate_after``, ``retry_statuses``, ``method``, ``center_ids``).
+      ``deactivate_after``, ``retry_statuses``, ``method``, ``center_ids``,
+      ``content_type``: another value, or None for no ``Content-Type``).
+    - ``ca_cert``: a PEM file of the CAs an ``https://`` target's certificate
+      is checked against (your test server's self-signed CA); ``insecure``:
+      do not check it at all.
     """
 
     seed: int | str | None = None
@@ -83,6 +87,8 @@ class ZenotiSettings:
     outbox: str = ":memory:"
     world: Mapping[str, Any] | None = None
     target: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    ca_cert: str | None = None
+    insecure: bool = False
 
     def __post_init__(self) -> None:
         if self.seed is not None and (
@@ -136,11 +142,18 @@ class ZenotiSettings:
             raise ConfigError("world is a mapping of world sizes", field="world")
         if not isinstance(self.target, Mapping):
             raise ConfigError("target is a mapping of Target settings", field="target")
-        reserved = sorted(set(self.target) & {"url", "name", "secrets", "signature", "policy"})
+        if self.ca_cert is not None and (not isinstance(self.ca_cert, str) or not self.ca_cert):
+            raise ConfigError("ca_cert is the path of a PEM file", field="ca_cert")
+        if not isinstance(self.insecure, bool):
+            raise ConfigError("insecure is True or False", field="insecure")
+        reserved = sorted(
+            set(self.target)
+            & {"url", "name", "secrets", "signature", "policy", "ca_cert", "insecure"}
+        )
         if reserved:
             raise ConfigError(
                 f"target.{reserved[0]} is set by the plugin; use the "
-                "settings (secret, signing, retry)",
+                "settings (secret, signing, retry, ca_cert, insecure)",
                 field=f"target.{reserved[0]}",
             )
 

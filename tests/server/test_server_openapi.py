@@ -154,6 +154,8 @@ def _meaningful(case: Any) -> None:
         return
     if "targets" in body and path in ("/events", "/runs"):
         body["targets"] = [FUZZ_TARGET]
+    if "ca_cert" in body and path in ("/targets", "/targets/{id}"):
+        body["ca_cert"] = None  # a certificate authority's PEM is more than a pattern says
     if path == "/events":
         if "overrides" in body:
             body["overrides"] = {}
