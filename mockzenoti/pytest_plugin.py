@@ -125,10 +125,19 @@ def zenoti_settings(zenoti_secret: str | None) -> ZenotiSettings:
 def zenoti_config(
     request: pytest.FixtureRequest, zenoti_settings: ZenotiSettings
 ) -> ZenotiSettings:
-    """The settings in effect: ``zenoti_settings`` with the ``zenoti`` markers' values on top."""
+    """The settings in effect: ``zenoti_settings`` with the ``zenoti`` markers' values on top.
+
+    Without a ``seed`` in either, the test's own stable seed (from its node id).
+    """
+    from dataclasses import replace
+
+    from mockzenoti.scenarios.seeds import test_seed
     from mockzenoti.testing.settings import merge_markers
 
-    return _checked(lambda: merge_markers(zenoti_settings, request.node.iter_markers("zenoti")))
+    merged = _checked(lambda: merge_markers(zenoti_settings, request.node.iter_markers("zenoti")))
+    if merged.seed is None:
+        merged = replace(merged, seed=test_seed(request.node.nodeid))
+    return merged
 
 
 # -- the fixtures a test uses ----------------------------------------------------------------
@@ -172,4 +181,4 @@ def zenoti_world(zenoti_config: ZenotiSettings) -> ZenotiWorld:
     """A seeded world (``seed`` and ``world`` sizes from the settings) for bespoke sequences."""
     from mockzenoti.testing.world import ZenotiWorld
 
-    return _checked(lambda: ZenotiWorld(zenoti_config.seed, zenoti_config.world))
+    return _checked(lambda: ZenotiWorld(zenoti_config.effective_seed, zenoti_config.world))

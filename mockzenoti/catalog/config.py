@@ -23,6 +23,7 @@ builds the configured catalog; commands call ``catalog_from_context(ctx)``.
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 from mockzenoti.catalog.entries import Catalog, load_catalog
 from mockzenoti.errors import ConfigError, MockZenotiError, closest
+
+#: Bytes of a settings file read at most (it holds a few renames).
+MAX_SETTINGS_BYTES = 1024 * 1024
 
 if TYPE_CHECKING:
     import click
@@ -155,15 +159,25 @@ def load_settings(
     if found is None:
         return Settings()
     try:
-        text = found.read_text(encoding="utf-8")
+        with found.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise ConfigError(f"settings file {found} is not a regular file", field="--config")
+            data = fh.read(MAX_SETTINGS_BYTES + 1)
+        text = data.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"settings file {found} does not exist", field="--config") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"settings file {found} cannot be read: {exc}", field="--config") from exc
+    if len(data) > MAX_SETTINGS_BYTES:
+        raise ConfigError(
+            f"settings file {found} is larger than {MAX_SETTINGS_BYTES:,} bytes", field="--config"
+        )
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{found}: not valid TOML: {exc}", field="--config") from exc
+    except RecursionError:
+        raise ConfigError(f"{found}: nested too deeply", field="--config") from None
     return parse_settings(doc, found)
 
 

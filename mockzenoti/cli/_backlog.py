@@ -20,6 +20,7 @@ import click
 from mockzenoti.cli._runtime import execute
 from mockzenoti.cli.progress import Mode, Progress
 from mockzenoti.cli.summary import backlog_report, render_backlog
+from mockzenoti.security.secrecy import redact_url
 
 if TYPE_CHECKING:
     from mockzenoti.delivery import Hub, Outbox
@@ -69,12 +70,12 @@ def deliver_backlog(box: Outbox, job: Backlog) -> int:
 
     writable(job.report, "--report")
     hub = Hub()
-    urls = {r.target.name: r.target.url for r in box.list_targets()}
+    urls = {r.target.name: redact_url(r.target.url) for r in box.list_targets()}
     progress = Progress(
         hub.metrics, mode=job.progress, stream=sys.stderr, total=lambda: job.total, urls=urls
     )
     start = time.perf_counter()
-    loaded, interrupted = execute(lambda: job.work(hub), progress)
+    loaded, interrupted = execute(lambda: job.work(hub), progress, outbox=box.path)
     states = dict(hub.metrics.states)
     inactive = sorted(r.target.name for r in box.list_targets() if not r.active)
     report: dict[str, Any] = backlog_report(

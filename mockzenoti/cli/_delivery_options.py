@@ -15,13 +15,17 @@ from typing import Any, TypeVar
 import click
 
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.security.limits import MAX_CONCURRENCY, MAX_TIMEOUT
 
 __all__ = [
     "DEFAULT_OUTBOX",
+    "MAX_RETRY_SCALE",
     "URL_ENV",
+    "bounded_duration",
     "engine_options",
     "header_option",
     "outbox_option",
+    "outbox_path_option",
     "pace_option",
     "parse_duration_option",
     "parse_headers_option",
@@ -33,6 +37,9 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUTBOX = ".mockzenoti/outbox.sqlite"
+#: Pace speed factors (as the API's runs), and the largest retry scale.
+MIN_PACE, MAX_PACE = 0.001, 1_000_000.0
+MAX_RETRY_SCALE = 1000.0
 #: The environment variable that gives ``--url`` when it is not on the command line.
 URL_ENV = "MOCKZENOTI_URL"
 
@@ -54,9 +61,14 @@ def _pace(ctx: click.Context, param: click.Parameter, value: str) -> float | Non
     from mockzenoti.delivery.pacing import parse_pace
 
     try:
-        return parse_pace(value, field="--pace")
+        speed = parse_pace(value, field="--pace")
     except MockZenotiError as exc:
         raise _bad(param, exc) from None
+    if speed is not None and not MIN_PACE <= speed <= MAX_PACE:
+        raise click.BadParameter(
+            f"a speed factor is from {MIN_PACE:g} to {MAX_PACE:,.0f}", param=param
+        )
+    return speed
 
 
 def parse_duration_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
@@ -69,6 +81,18 @@ def parse_duration_option(ctx: click.Context, param: click.Parameter, value: Any
         return parse_duration(str(value), field=param.name or "duration")
     except MockZenotiError as exc:
         raise _bad(param, exc) from None
+
+
+def bounded_duration(maximum: float) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A ``parse_duration_option`` that refuses more than ``maximum`` seconds."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        seconds = parse_duration_option(ctx, param, value)
+        if seconds is not None and seconds > maximum:
+            raise click.BadParameter(f"at most {maximum:g} seconds", param=param)
+        return seconds
+
+    return callback
 
 
 def parse_headers_option(
@@ -169,7 +193,7 @@ def target_options(command: F) -> F:
             default="10s",
             show_default=True,
             metavar="DURATION",
-            callback=parse_duration_option,
+            callback=bounded_duration(MAX_TIMEOUT),
             help="Time allowed per attempt.",
         ),
         _option(
@@ -182,7 +206,7 @@ def target_options(command: F) -> F:
         ),
         _option(
             "--retry-scale",
-            type=click.FloatRange(min=0),
+            type=click.FloatRange(0, MAX_RETRY_SCALE),
             default=1.0,
             show_default=True,
             help="Multiply the retry policy's waits (0.001: minutes become ms).",
@@ -208,7 +232,7 @@ def target_options(command: F) -> F:
         ),
         _option(
             "--deactivate-after",
-            type=click.IntRange(min=0),
+            type=click.IntRange(0, 1_000_000),
             default=20,
             show_default=True,
             help="Dead deliveries in a row that deactivate a target (0: never).",
@@ -240,14 +264,14 @@ def engine_options(command: F) -> F:
     options = [
         _option(
             "--concurrency",
-            type=click.IntRange(min=1),
+            type=click.IntRange(1, MAX_CONCURRENCY),
             default=64,
             show_default=True,
             help="Requests in flight at most.",
         ),
         _option(
             "--rate",
-            type=click.FloatRange(min=0, min_open=True),
+            type=click.FloatRange(0, 1_000_000, min_open=True),
             default=None,
             help="Attempts per second at most, across targets [default: unlimited].",
         ),
@@ -275,7 +299,7 @@ def engine_options(command: F) -> F:
         ),
         _option(
             "--chaos-reorder",
-            type=click.IntRange(min=0),
+            type=click.IntRange(0, 10_000),
             default=0,
             metavar="N",
             help="Reorder deliveries ready together within a window of N.",
@@ -284,7 +308,7 @@ def engine_options(command: F) -> F:
             "--chaos-delay",
             default=0.0,
             metavar="DURATION",
-            callback=parse_duration_option,
+            callback=bounded_duration(MAX_TIMEOUT),
             help="Add a random delay up to DURATION before each attempt.",
         ),
     ]
@@ -305,6 +329,19 @@ def pace_option(command: F) -> F:
     )(command)
 
 
+def outbox_path_option(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Click callback: an outbox is a file name or ``:memory:``, never an empty text.
+
+    (SQLite would open an empty name as a private temporary database: the
+    run would look durable and keep nothing.)
+    """
+    if value is not None and not str(value).strip():
+        raise click.BadParameter(
+            "needs a file name (or :memory: to keep nothing), not an empty text", param=param
+        )
+    return value
+
+
 def outbox_option(command: F) -> F:
     """``--outbox FILE`` (``:memory:`` keeps nothing)."""
     return _option(
@@ -313,6 +350,7 @@ def outbox_option(command: F) -> F:
         show_default=True,
         envvar="MOCKZENOTI_OUTBOX",
         metavar="FILE",
+        callback=outbox_path_option,
         help="SQLite outbox (env MOCKZENOTI_OUTBOX; :memory: keeps nothing).",
     )(command)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.security.secrecy import redact_url
 
 if TYPE_CHECKING:
     from mockzenoti.catalog import Catalog
@@ -106,7 +107,11 @@ class DeliverySettings:
         return cls(**{k: v for k, v in opts.items() if k in fields})
 
     def targets(self, catalog: Catalog | None = None) -> list[Target]:
-        """One ``Target`` per ``--url``, in order (the first keeps the stream's ``id``)."""
+        """One ``Target`` per ``--url``, in order (the first keeps the stream's ``id``).
+
+        A target is named by its URL (with a password shown as ``****``) unless
+        ``NAME=URL`` names it.
+        """
         from mockzenoti.delivery import Target, parse_policy
         from mockzenoti.delivery.targets import validate_targets
 
@@ -118,7 +123,7 @@ class DeliverySettings:
         try:
             for text in self.urls:
                 match = _NAMED_URL.match(text)
-                name, url = (match.group(1), match.group(2)) if match else (text, text)
+                name, url = (match.group(1), match.group(2)) if match else (redact_url(text), text)
                 out.append(
                     Target(
                         url,
@@ -141,8 +146,8 @@ class DeliverySettings:
         except MockZenotiError as exc:
             raise named_error(exc, "--url") from exc
 
-    def options(self, seed: int = 0) -> DeliveryOptions:
-        """The engine's options (``seed`` seeds jitter and chaos)."""
+    def options(self, seed: int = 0, *, resend: bool = False) -> DeliveryOptions:
+        """The engine's options (``seed`` seeds jitter and chaos; ``resend``: ``run --again``)."""
         from mockzenoti.delivery import Chaos, DeliveryOptions
 
         try:
@@ -157,6 +162,7 @@ class DeliverySettings:
                 http_client=self.http_client,  # type: ignore[arg-type]
                 chaos=chaos,
                 seed=seed,
+                resend=resend,
             )
         except MockZenotiError as exc:
             raise named_error(exc) from exc

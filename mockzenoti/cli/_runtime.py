@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import os
 import signal
 import sqlite3
@@ -20,13 +21,15 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+import click
+
 from mockzenoti.errors import MockZenotiError
 
 if TYPE_CHECKING:
     from mockzenoti.cli.progress import Progress
     from mockzenoti.delivery import Outbox
 
-__all__ = ["execute", "open_box", "run_phase", "say"]
+__all__ = ["StorageFailed", "execute", "open_box", "run_phase", "say", "storage_failed"]
 
 T = TypeVar("T")
 
@@ -46,6 +49,10 @@ def open_box(path: str, *, must_exist: bool = False, exclusive: bool = True) -> 
     """
     from mockzenoti.delivery import Outbox
 
+    if not path.strip():
+        raise MockZenotiError(
+            "the outbox needs a file name (or :memory: to keep nothing)", field="--outbox"
+        )
     if must_exist:
         if path == ":memory:":
             raise MockZenotiError("an in-memory outbox holds nothing here", field="--outbox")
@@ -61,13 +68,51 @@ def open_box(path: str, *, must_exist: bool = False, exclusive: bool = True) -> 
         raise MockZenotiError(f"cannot open the outbox {path}: {exc}", field="--outbox") from exc
 
 
+class StorageFailed(click.ClickException):
+    """The outbox (or an output file) could not be written: a full disk, an I/O error. Exit 1.
+
+    Nothing accepted is lost: a batch whose commit failed was not accepted (the
+    same command simulates it again), and a delivery marked ``delivering`` is
+    sent again when the run resumes (counted as a possible duplicate).
+    """
+
+    exit_code = 1
+
+
+def storage_failed(exc: BaseException, where: str) -> StorageFailed | None:
+    """The error to show when ``exc`` is a full disk or another write failure, else None."""
+    full = (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or (
+        isinstance(exc, sqlite3.OperationalError) and "full" in str(exc).lower()
+    )
+    if full:
+        what = "the disk is full"
+    elif isinstance(exc, sqlite3.Error):
+        what = f"the outbox could not be written ({exc})"
+    else:
+        return None
+    return StorageFailed(
+        f"{what} ({where}): what was accepted before is in the outbox and nothing accepted "
+        "is lost; free some space and run the same command again to finish (it resumes)"
+    )
+
+
 def execute(
-    work: Callable[[], Awaitable[T]], progress: Progress | None = None
+    work: Callable[[], Awaitable[T]], progress: Progress | None = None, *, outbox: str = ""
 ) -> tuple[T | None, bool]:
-    """Run ``work()`` to its end; returns ``(result, False)`` or ``(None, True)`` if stopped."""
+    """Run ``work()`` to its end; returns ``(result, False)`` or ``(None, True)`` if stopped.
+
+    A full disk (or another failure to write the outbox) ends it with exit 1
+    and says so (``StorageFailed``), not with a traceback.
+    """
     from mockzenoti.delivery import run
 
-    return run(run_phase(work, progress))
+    try:
+        return run(run_phase(work, progress))
+    except (sqlite3.Error, OSError) as exc:
+        failed = storage_failed(exc, f"outbox {outbox}" if outbox else "the outbox")
+        if failed is None:
+            raise
+        raise failed from exc
 
 
 async def run_phase(

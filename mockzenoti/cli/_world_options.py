@@ -7,9 +7,21 @@ from typing import Any, TypeVar
 
 import click
 
-__all__ = ["limit_options", "overrides_option", "seed_option", "size_options", "sizes_from"]
+from mockzenoti.security.limits import MAX_EVENTS
+
+__all__ = [
+    "again_option",
+    "fresh_seed_option",
+    "limit_options",
+    "overrides_option",
+    "seed_option",
+    "size_options",
+    "sizes_from",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: Characters in a seed.
+MAX_SEED = 256
 
 _SIZES: tuple[tuple[str, str, str], ...] = (
     ("--centers", "centers", "Centers of the organization."),
@@ -28,6 +40,34 @@ def seed_option(command: F) -> F:
         default="0",
         show_default=True,
         help="Seed (any text): the same seed gives the same output, byte for byte.",
+    )(command)
+
+
+def fresh_seed_option(command: F) -> F:
+    """``--seed/-s TEXT``, a fresh one by default (printed, and kept by a resumed run)."""
+    return click.option(
+        "--seed",
+        "-s",
+        default=None,
+        callback=_seed_text,
+        help="Seed (any text): the same seed gives the same output, byte for byte "
+        "[default: a fresh one, printed; a resumed run keeps its own].",
+    )(command)
+
+
+def _seed_text(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not 0 < len(value) <= MAX_SEED:
+        raise click.BadParameter(f"a seed is 1 to {MAX_SEED} characters", param=param)
+    return value
+
+
+def again_option(command: F) -> F:
+    """``--again``: send a run that finished already once more, as a new run."""
+    return click.option(
+        "--again",
+        is_flag=True,
+        help="The same command (and --seed) finished before: send it again as a new run "
+        "(same ids: every delivery counts as a possible duplicate).",
     )(command)
 
 
@@ -67,7 +107,7 @@ def limit_options(min_events: int) -> Callable[[F], F]:
             "--count",
             "-n",
             "events",
-            type=click.IntRange(min=min_events),
+            type=click.IntRange(min_events, MAX_EVENTS),
             default=None,
             help="Stop after N events (a built-in goes on past its natural length).",
         )(command)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from mockzenoti.cli._delivery_options import DEFAULT_OUTBOX
+from mockzenoti.cli._delivery_options import DEFAULT_OUTBOX, outbox_path_option
 from mockzenoti.errors import MockZenotiError
 
 if TYPE_CHECKING:
@@ -84,6 +84,7 @@ def _table(rows: list[DeliveryRecord]) -> list[str]:
 @click.option(
     "--outbox",
     default=DEFAULT_OUTBOX,
+    callback=outbox_path_option,
     show_default=True,
     envvar="MOCKZENOTI_OUTBOX",
     metavar="FILE",
@@ -101,7 +102,7 @@ def _table(rows: list[DeliveryRecord]) -> list[str]:
 @click.option("--target", default=None, metavar="NAME", help="Only this target's deliveries.")
 @click.option("--event-id", default=None, help="Only the deliveries of this event.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--offset", type=click.IntRange(0, 2**62), default=0, show_default=True)
 @click.option("--newest", is_flag=True, help="Newest first (default: oldest first).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
@@ -199,7 +200,9 @@ def _show(detail: DeliveryDetail, body: bool) -> list[str]:
 
 @deliveries_command.command("show")
 @click.argument("ident", metavar="ID")
-@click.option("--outbox", default=None, metavar="FILE", help="SQLite outbox.")
+@click.option(
+    "--outbox", default=None, metavar="FILE", callback=outbox_path_option, help="SQLite outbox."
+)
 @click.option("--body", is_flag=True, help="Print the body sent, too.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context

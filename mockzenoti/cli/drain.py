@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from mockzenoti.cli._delivery_options import (
+    MAX_RETRY_SCALE,
     engine_options,
     outbox_option,
     progress_options,
@@ -40,7 +41,7 @@ def retry_scale_option(command: F) -> F:
     )(command)
     return click.option(
         "--retry-scale",
-        type=click.FloatRange(min=0),
+        type=click.FloatRange(0, MAX_RETRY_SCALE),
         default=1.0,
         show_default=True,
         help="Multiply the retry policy's waits (0.001: minutes become ms).",

@@ -10,7 +10,7 @@ outcome. Exit 0 when every target got it, 1 otherwise.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,8 +19,12 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
-from mockzenoti.cli._world_options import overrides_option, seed_option
+from mockzenoti.cli._world_options import again_option, fresh_seed_option, overrides_option
 from mockzenoti.errors import MockZenotiError
+
+if TYPE_CHECKING:
+    from mockzenoti.catalog import Catalog
+    from mockzenoti.event import Event
 
 __all__ = ["emit_command"]
 
@@ -30,6 +34,21 @@ def _describe(change: dict[str, Any]) -> str:
     latency = change.get("latency_ms")
     took = f" in {latency:.1f} ms" if isinstance(latency, int | float) else ""
     return f"  attempt {change.get('n')} to {change.get('target')}: {answer}{took}"
+
+
+def _event(name: str, seed: str, assignments: tuple[str, ...], catalog: Catalog) -> Event:
+    """``generate NAME``'s first event under ``seed`` with the ``--set`` overrides."""
+    from mockzenoti.generator import generate
+    from mockzenoti.generator.overrides import text_overrides
+
+    entry = catalog.get(name)
+    event = generate(entry.name, seed=seed, catalog=catalog)
+    try:
+        if assignments:
+            event = text_overrides(entry, assignments, event.payload, catalog).apply(event)
+    except MockZenotiError as exc:
+        raise MockZenotiError(exc.message, field="--set") from exc
+    return event
 
 
 def _span(seconds: float) -> str:
@@ -76,7 +95,8 @@ class _Narrator:
 
 @click.command("emit")
 @click.argument("event_type")
-@seed_option
+@fresh_seed_option
+@again_option
 @overrides_option
 @target_options
 @outbox_option
@@ -86,7 +106,8 @@ def emit_command(
     ctx: click.Context,
     /,
     event_type: str,
-    seed: str,
+    seed: str | None,
+    again: bool,
     assignments: tuple[str, ...],
     outbox: str,
     quiet: bool,
@@ -94,32 +115,34 @@ def emit_command(
 ) -> None:
     """Generate one EVENT_TYPE event and deliver it to every --url (with retries).
 
-    Prints the event id, each attempt, and each target's outcome. Exit 0 when
-    delivered everywhere, 1 when not, 2 for bad input.
+    Prints the event id, each attempt, and each target's outcome. Without
+    --seed the event is fresh (new ids; the seed is printed); with the same
+    --seed after it was delivered, nothing is sent again unless --again. Exit
+    0 when delivered everywhere, 1 when not, 2 for bad input.
     """
     from mockzenoti import __version__
     from mockzenoti.catalog.config import settings_from_context
-    from mockzenoti.cli._runtime import execute, open_box
+    from mockzenoti.cli._runtime import execute, open_box, say
+    from mockzenoti.cli._stream import (
+        already_finished,
+        announce_leftovers,
+        hold_after_finish,
+        plan_for,
+    )
     from mockzenoti.delivery import Hub, run_stream
-    from mockzenoti.generator import generate
-    from mockzenoti.generator.overrides import text_overrides
+    from mockzenoti.scenarios.seeds import repeat_hint
+    from mockzenoti.security.secrecy import redact_url
 
     settings = settings_from_context(ctx)
     catalog = settings.catalog
     entry = catalog.get(event_type, field="EVENT_TYPE")
-    event = generate(entry.name, seed=seed, catalog=catalog)
-    try:
-        if assignments:
-            event = text_overrides(entry, assignments, event.payload, catalog).apply(event)
-    except MockZenotiError as exc:
-        raise MockZenotiError(exc.message, field="--set") from exc
+    event = _event(entry.name, seed or "0", assignments, catalog)  # bad --set: before the outbox
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     spec = {
         "command": "emit",
         "version": __version__,
         "event_type": entry.name,
-        "seed": seed,
         "overrides": sorted(assignments),
         "renames": {
             "event_types": dict(settings.event_types),
@@ -127,17 +150,42 @@ def emit_command(
         },
         **delivery.spec(targets),
     }
+    plan = plan_for(outbox, spec, seed, again=again)
+    assert plan.seed is not None
+    chosen: str = plan.seed
+    if chosen != (seed or "0"):
+        event = _event(entry.name, chosen, assignments, catalog)
+    spec["seed"] = chosen
+    if plan.repeat:
+        assert plan.finished is not None
+        box = open_box(outbox)
+        try:
+            already_finished(box, spec, chosen, plan.finished)
+        finally:
+            box.close()
+        ctx.exit(0)
+    if plan.drawn and not quiet:
+        say(repeat_hint(chosen))
+    announce_leftovers(plan, outbox)
     click.echo(f"{event.event_type} event_id={event.event_id} id={event.id}")
     hub = Hub()
     if not quiet:
-        hub.subscribe(_Narrator({t.name: t.url for t in targets}))
+        hub.subscribe(_Narrator({t.name: redact_url(t.url) for t in targets}))
     box = open_box(outbox)
     try:
         result, interrupted = execute(
             lambda: run_stream(
-                box, spec, lambda: [event], targets, delivery.options(seed_number(seed)), hub=hub
-            )
+                box,
+                spec,
+                lambda: [event],
+                targets,
+                delivery.options(seed_number(chosen), resend=plan.resend),
+                hub=hub,
+            ),
+            outbox=outbox,
         )
+        if result is not None:
+            hold_after_finish()
         run = result.run_id if result is not None else getattr(box.find_run(spec), "id", None)
         rows = [] if run is None else box.list_deliveries(run_id=run).items
     finally:

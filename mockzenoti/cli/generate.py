@@ -7,6 +7,7 @@ import sys
 import click
 
 from mockzenoti.cli._world_options import overrides_option, seed_option
+from mockzenoti.security.limits import MAX_EVENTS
 
 __all__ = ["generate_command"]
 
@@ -16,7 +17,7 @@ __all__ = ["generate_command"]
 @click.option(
     "--count",
     "-n",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_EVENTS),
     default=1,
     show_default=True,
     help="How many events to print.",

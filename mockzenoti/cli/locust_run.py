@@ -23,9 +23,10 @@ from typing import Any
 
 import click
 
-from mockzenoti.cli._delivery_options import parse_duration_option
+from mockzenoti.cli._delivery_options import MAX_RETRY_SCALE, bounded_duration
 from mockzenoti.cli._world_options import size_options, sizes_from
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.security.limits import MAX_TIMEOUT
 
 __all__ = ["locust_argv", "locust_command"]
 
@@ -121,7 +122,7 @@ def locust_argv(
 @click.option(
     "--users",
     "-u",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, 100_000),
     default=1,
     show_default=True,
     help="Locust users: one shard of the organization each.",
@@ -129,7 +130,7 @@ def locust_argv(
 @click.option(
     "--spawn-rate",
     "-r",
-    type=click.FloatRange(min=0, min_open=True),
+    type=click.FloatRange(0, 100_000, min_open=True),
     default=None,
     help="Users started per second [default: all at once].",
 )
@@ -142,7 +143,7 @@ def locust_argv(
 )
 @click.option(
     "--processes",
-    type=int,
+    type=click.IntRange(-1, 1024),
     default=None,
     help="Worker processes on this machine (Locust forks them; -1: one per core).",
 )
@@ -184,7 +185,7 @@ def locust_argv(
 )
 @click.option(
     "--retry-scale",
-    type=click.FloatRange(min=0),
+    type=click.FloatRange(0, MAX_RETRY_SCALE),
     default=1.0,
     show_default=True,
     help="Multiply the policy's waits (0.001: minutes become ms).",
@@ -200,7 +201,7 @@ def locust_argv(
     default="10s",
     show_default=True,
     metavar="DURATION",
-    callback=parse_duration_option,
+    callback=bounded_duration(MAX_TIMEOUT),
     help="Time allowed per attempt.",
 )
 @click.option(
@@ -208,12 +209,12 @@ def locust_argv(
     default="10s",
     show_default=True,
     metavar="DURATION",
-    callback=parse_duration_option,
+    callback=bounded_duration(MAX_TIMEOUT),
     help="At the stop, events under way may finish their retries for this long.",
 )
 @click.option(
     "--deactivate-after",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, 1_000_000),
     default=20,
     show_default=True,
     help="Dead deliveries in a row that deactivate the webhook in a worker (0: never).",

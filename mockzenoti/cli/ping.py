@@ -11,11 +11,12 @@ import click
 
 from mockzenoti.cli._delivery_options import (
     URL_ENV,
+    bounded_duration,
     header_option,
-    parse_duration_option,
 )
 from mockzenoti.cli._delivery_settings import named_error
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.security.limits import MAX_TIMEOUT
 
 __all__ = ["ping_command"]
 
@@ -36,7 +37,7 @@ __all__ = ["ping_command"]
     default="10s",
     show_default=True,
     metavar="DURATION",
-    callback=parse_duration_option,
+    callback=bounded_duration(MAX_TIMEOUT),
     help="Time allowed for the answer.",
 )
 @click.pass_context

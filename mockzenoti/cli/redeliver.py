@@ -80,7 +80,7 @@ def _inactive_involved(
 
 
 @click.command("redeliver")
-@click.argument("ids", nargs=-1, type=int, metavar="[IDS]...")
+@click.argument("ids", nargs=-1, type=click.IntRange(1, 2**62), metavar="[IDS]...")
 @click.option(
     "--state",
     "states",

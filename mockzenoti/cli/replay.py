@@ -12,6 +12,9 @@ compact JSON, which is byte for byte what ``mockzenoti simulate`` wrote.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +30,7 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
+from mockzenoti.cli._world_options import again_option
 from mockzenoti.errors import MockZenotiError
 
 if TYPE_CHECKING:
@@ -36,14 +40,16 @@ if TYPE_CHECKING:
 __all__ = ["check_line", "read_events", "replay_command"]
 
 _REQUIRED = ("event_id", "id", "event_type")
+#: Bytes in one line of a replayed file (an envelope is a few kilobytes).
+MAX_LINE = 16 * 1024 * 1024
 
 
 def check_line(line: bytes, number: int, *, paced: bool) -> dict[str, Any]:
     """The envelope on line ``number``, or a ``MockZenotiError`` naming the line."""
-    from mockzenoti import jsonfast
+    from mockzenoti.security.limits import loads_bounded
 
     try:
-        payload = jsonfast.loads(line)
+        payload = loads_bounded(line)
     except ValueError as exc:
         raise MockZenotiError(f"line {number}: not valid JSON ({exc})", field="FILE") from None
     if not isinstance(payload, dict):
@@ -72,7 +78,14 @@ def check_line(line: bytes, number: int, *, paced: bool) -> dict[str, Any]:
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
     with path.open("rb") as fh:
-        for number, raw in enumerate(fh, start=1):
+        for number in itertools.count(1):
+            raw = fh.readline(MAX_LINE + 1)
+            if not raw:
+                return
+            if len(raw) > MAX_LINE:
+                raise MockZenotiError(
+                    f"line {number} is longer than {MAX_LINE:,} bytes", field="FILE"
+                )
             line = raw.strip()
             if line:
                 yield number, line
@@ -97,7 +110,10 @@ def read_events(path: Path, catalog: Catalog, *, paced: bool = False) -> Iterato
 
 def _survey(path: Path, catalog: Catalog, paced: bool) -> tuple[int, str]:
     """Check every line; the number of events and the file's SHA-256."""
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise MockZenotiError(f"{path} is not a regular file", field="FILE")
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
     count = sum(1 for _ in read_events(path, catalog, paced=paced))
     if not count:
         raise MockZenotiError(f"{path} holds no events", field="FILE")
@@ -106,6 +122,7 @@ def _survey(path: Path, catalog: Catalog, paced: bool) -> tuple[int, str]:
 
 @click.command("replay")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True))
+@again_option
 @target_options
 @engine_options
 @pace_option
@@ -117,6 +134,7 @@ def replay_command(
     ctx: click.Context,
     /,
     file: str,
+    again: bool,
     outbox: str,
     report: str | None,
     progress: str,
@@ -127,13 +145,14 @@ def replay_command(
 
     Every line is checked first; a bad one exits 2 with its line number and
     nothing is sent. Exit 0 when every delivery was delivered, 1 otherwise.
-    The same command resumes an interrupted replay.
+    The same command resumes an interrupted replay; after a finished one it
+    sends nothing unless --again.
     """
     import sys
 
     from mockzenoti import __version__
     from mockzenoti.catalog.config import catalog_from_context
-    from mockzenoti.cli._stream import StreamJob, deliver_stream
+    from mockzenoti.cli._stream import StreamJob, deliver_stream, plan_for, writable
     from mockzenoti.cli.progress import resolve_mode
 
     path = Path(file)
@@ -149,15 +168,18 @@ def replay_command(
         "sha256": digest,
         **delivery.spec(targets),
     }
+    writable(report, "--report")
+    plan = plan_for(outbox, spec, None, seeded=False, again=again)
     job = StreamJob(
         spec=spec,
         stream_factory=lambda: read_events(path, catalog, paced=paced),
         targets=targets,
-        options=delivery.options(int(digest[:15], 16)),
+        options=delivery.options(int(digest[:15], 16), resend=plan.resend),
         outbox=outbox,
         title=f"replay {file}, {count:,} events",
         progress=resolve_mode(progress, quiet, sys.stderr),
         events_total=count,
         report=report,
+        plan=plan,
     )
     ctx.exit(deliver_stream(job))

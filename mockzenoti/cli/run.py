@@ -25,7 +25,13 @@ from mockzenoti.cli._delivery_options import (
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
 from mockzenoti.cli._live import parse_live
-from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import (
+    again_option,
+    fresh_seed_option,
+    limit_options,
+    size_options,
+    sizes_from,
+)
 from mockzenoti.errors import MockZenotiError
 
 __all__ = ["run_command", "run_spec"]
@@ -43,7 +49,7 @@ def run_spec(
     *,
     scenario: str,
     name: str,
-    seed: str,
+    seed: str | None,
     events: int | None,
     duration: int | None,
     sizes: dict[str, Any],
@@ -58,7 +64,9 @@ def run_spec(
     targets' settings (URL, name, method, headers, filters, signing with
     secrets hashed, timeout, retry policy, deactivation), the ordering and the
     chaos. Not in it: concurrency, rate, pace, retry scale, progress, output
-    files (they change timing or reporting, not what is sent).
+    files (they change timing or reporting, not what is sent). The seed is
+    compared only when ``--seed`` was given (``_identity.py``): ``seed=None``
+    here gives the spec without it.
     """
     from mockzenoti import __version__
 
@@ -78,7 +86,8 @@ def run_spec(
 
 @click.command("run")
 @click.argument("scenario", metavar="SCENARIO_OR_FILE")
-@seed_option
+@fresh_seed_option
+@again_option
 @limit_options(1)
 @size_options
 @target_options
@@ -120,7 +129,8 @@ def run_command(
     ctx: click.Context,
     /,
     scenario: str,
-    seed: str,
+    seed: str | None,
+    again: bool,
     events: int | None,
     duration: str | None,
     outbox: str,
@@ -136,21 +146,32 @@ def run_command(
     """Simulate SCENARIO_OR_FILE and deliver its events to every --url.
 
     Exit 0 when every delivery was delivered, 1 when any is dead, held or
-    undelivered at the end, 2 for bad input. Run the same command again with
-    the same --outbox to resume a run that was stopped or killed.
+    undelivered at the end, 2 for bad input. Without --seed a fresh seed is
+    drawn (and printed). Run the same command again with the same --outbox to
+    resume a run that was stopped or killed; with the same --seed after it
+    finished, nothing is sent again unless --again.
     """
     import sys
 
     from mockzenoti.catalog.config import settings_from_context
     from mockzenoti.cli._live import LiveOptions
-    from mockzenoti.cli._stream import StreamJob, deliver_stream
+    from mockzenoti.cli._runtime import say
+    from mockzenoti.cli._stream import StreamJob, deliver_stream, plan_for, writable
     from mockzenoti.cli.progress import resolve_mode
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
+    from mockzenoti.scenarios.seeds import repeat_hint
+    from mockzenoti.security.binds import is_loopback
     from mockzenoti.server.settings import ServerSettings
 
     if linger and live is None:
         raise click.BadParameter("needs --live (it keeps the live page up)", param_hint="--linger")
+    if live is not None and not is_loopback(live[0]) and not ServerSettings.token_from_env():
+        raise MockZenotiError(
+            f"--live would serve this run on {live[0]}, which other machines can reach, without "
+            "a token: set MOCKZENOTI_TOKEN, or serve on 127.0.0.1",
+            field="--live",
+        )
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
         raise MockZenotiError(
@@ -162,11 +183,13 @@ def run_command(
     sizes = sizes_from(opts)
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
-    options = delivery.options(seed_number(seed))
+    delivery.options()  # refuse bad engine options before the outbox is touched
+    writable(report, "--report")
+    writable(expect, "--expect")
     remote = offload == "on" or (offload == "auto" and _cpus() >= 2)
     track = expect is not None or (report is not None and not chosen.endless)
     try:  # refuse bad sizes now, naming the option
-        chosen.simulate(seed, events=0, sizes=sizes, catalog=catalog)
+        chosen.simulate(seed or "0", events=0, sizes=sizes, catalog=catalog)
     except MockZenotiError as exc:
         if exc.field in sizes:
             raise MockZenotiError(exc.message, field="--" + exc.field.replace("_", "-")) from exc
@@ -177,6 +200,24 @@ def run_command(
         "event_resources": dict(settings.event_resources),
     }
 
+    spec = run_spec(
+        scenario=scenario,
+        name=chosen.name,
+        seed=None,
+        events=events,
+        duration=ticks,
+        sizes=sizes,
+        renames=renames,
+        delivery=delivery.spec(targets),
+    )
+    plan = plan_for(outbox, spec, seed, again=again)
+    assert plan.seed is not None
+    run_seed: str = plan.seed
+    spec["seed"] = run_seed
+    if plan.drawn and not quiet:
+        say(repeat_hint(run_seed))
+    options = delivery.options(seed_number(run_seed), resend=plan.resend)
+
     def stream() -> Any:
         if remote:
             from mockzenoti.scenarios.offload import RemoteSimulation, SimulationJob
@@ -184,11 +225,11 @@ def run_command(
             for old in holder:
                 old.close()
             sim: Any = RemoteSimulation(
-                SimulationJob(scenario, seed, events, duration, sizes, renames, track)
+                SimulationJob(scenario, run_seed, events, duration, sizes, renames, track)
             )
         else:
             sim = chosen.simulate(
-                seed,
+                run_seed,
                 events=events,
                 duration=duration,
                 sizes=sizes,
@@ -198,16 +239,6 @@ def run_command(
         holder[:] = [sim]
         return sim
 
-    spec = run_spec(
-        scenario=scenario,
-        name=chosen.name,
-        seed=seed,
-        events=events,
-        duration=ticks,
-        sizes=sizes,
-        renames=renames,
-        delivery=delivery.spec(targets),
-    )
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
     job = StreamJob(
         spec=spec,
@@ -215,12 +246,13 @@ def run_command(
         targets=targets,
         options=options,
         outbox=outbox,
-        title=f"{chosen.name} seed {seed}" + (f", {limit}" if limit else ""),
+        title=f"{chosen.name} seed {run_seed}" + (f", {limit}" if limit else ""),
         progress=resolve_mode(progress, quiet, sys.stderr),
         events_total=events,
         report=report,
         expect=expect,
         truth=(lambda: holder[0].expected() if holder and track else None),
+        plan=plan,
         live=None
         if live is None
         else LiveOptions(live[0], live[1], linger, catalog, token=ServerSettings.token_from_env()),

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
+
+from mockzenoti.cli._delivery_options import outbox_path_option
+from mockzenoti.security.binds import check_bind
+from mockzenoti.security.limits import MAX_CONCURRENCY
 
 __all__ = ["serve_command"]
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=int, default=8765, show_default=True, help="Port (0: any free port).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (anything but a loopback address needs --token).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port (0: any free port).",
+)
 @click.option(
     "--outbox",
     "outbox_path",
     default=".mockzenoti/server.sqlite",
     show_default=True,
+    callback=outbox_path_option,
     type=click.Path(dir_okay=False),
     help="SQLite outbox: targets, runs and deliveries survive a restart (:memory: keeps none). "
     "Apart from the CLI's .mockzenoti/outbox.sqlite, so `run` and `serve` can work side by side.",
@@ -28,6 +45,18 @@ __all__ = ["serve_command"]
     help="Require 'Authorization: Bearer TOKEN' (default: $MOCKZENOTI_TOKEN; none: open).",
 )
 @click.option(
+    "--insecure-no-token",
+    is_flag=True,
+    help="Listen on a non-loopback --host without a token anyway (a warning is printed).",
+)
+@click.option(
+    "--scenario-dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Let POST /runs name YAML scenario files under this directory (default: none; "
+    "send documents as scenario_yaml).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(dir_okay=False),
@@ -36,14 +65,14 @@ __all__ = ["serve_command"]
 )
 @click.option(
     "--concurrency",
-    type=click.IntRange(1, 10_000),
+    type=click.IntRange(1, MAX_CONCURRENCY),
     default=64,
     show_default=True,
     help="Requests in flight per engine.",
 )
 @click.option(
     "--retry-scale",
-    type=click.FloatRange(0),
+    type=click.FloatRange(0, 1000),
     default=1.0,
     show_default=True,
     help="Scale the retry policy's waits of POST /events and redeliveries (runs: "
@@ -57,7 +86,7 @@ __all__ = ["serve_command"]
 )
 @click.option(
     "--shutdown-grace",
-    type=click.FloatRange(0.001),
+    type=click.FloatRange(0.001, 3600),
     default=5.0,
     show_default=True,
     help="Seconds attempts in flight get to finish when stopping.",
@@ -70,6 +99,8 @@ def serve_command(
     port: int,
     outbox_path: str,
     token: str | None,
+    insecure_no_token: bool,
+    scenario_dir: str | None,
     config_path: str | None,
     concurrency: int,
     retry_scale: float,
@@ -88,6 +119,9 @@ def serve_command(
     from mockzenoti.server.serve import serve
     from mockzenoti.server.settings import ServerSettings
 
+    warning = check_bind(host, token, insecure_no_token, what="serve")
+    if warning is not None:
+        click.echo(warning, err=True)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -107,6 +141,7 @@ def serve_command(
         retry_scale=retry_scale,
         scale_retry_after=scale_retry_after,
         shutdown_grace=shutdown_grace,
+        scenario_dir=None if scenario_dir is None else Path(scenario_dir),
     )
 
     def ready(url: str) -> None:

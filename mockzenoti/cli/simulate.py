@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from typing import Any, BinaryIO
 
 import click
 
-from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import (
+    fresh_seed_option,
+    limit_options,
+    size_options,
+    sizes_from,
+)
 from mockzenoti.scenarios.cycles import CyclePause
 
 __all__ = ["simulate_command"]
@@ -17,7 +23,7 @@ _BATCH = 512
 
 @click.command("simulate")
 @click.argument("scenario", metavar="SCENARIO_OR_FILE")
-@seed_option
+@fresh_seed_option
 @limit_options(0)
 @click.option(
     "--out",
@@ -41,7 +47,7 @@ def simulate_command(
     ctx: click.Context,
     /,
     scenario: str,
-    seed: str,
+    seed: str | None,
     events: int | None,
     duration: str | None,
     out: str,
@@ -51,13 +57,16 @@ def simulate_command(
     """Simulate SCENARIO_OR_FILE (a built-in name or a YAML file) and print its events.
 
     Events come in emission order as JSON Lines. The same scenario, seed,
-    sizes and limits give the same bytes. Endless scenarios (soak) need
-    --events or --duration.
+    sizes and limits give the same bytes; without --seed a fresh seed is drawn
+    and printed on standard error. Endless scenarios (soak) need --events or
+    --duration.
     """
     from mockzenoti.catalog.config import catalog_from_context
+    from mockzenoti.cli._stream import writable
     from mockzenoti.errors import MockZenotiError
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
+    from mockzenoti.scenarios.seeds import fresh_seed, repeat_hint
     from mockzenoti.scenarios.truth import write_truth
 
     chosen = load_scenario(scenario)
@@ -71,6 +80,12 @@ def simulate_command(
         except MockZenotiError as exc:
             raise MockZenotiError(exc.message, field="--duration") from exc
     catalog = catalog_from_context(ctx)
+    for path, option in ((out, "--out"), (expect, "--expect")):
+        if path not in (None, "-"):
+            writable(path, option)
+    if seed is None:
+        seed = fresh_seed()
+        click.echo(repeat_hint(seed), err=True)
     sim = chosen.simulate(
         seed,
         events=events,
@@ -80,16 +95,21 @@ def simulate_command(
         track_truth=expect is not None,
     )
     # This process only simulates: the cyclic collector is paused (see scenarios/cycles.py).
-    with CyclePause() as cycles:
-        if out == "-":
-            _write(sim, sys.stdout.buffer, cycles)
-        else:
-            with open(out, "wb") as fh:
-                count = _write(sim, fh, cycles)
-            click.echo(f"wrote {count:,} events to {out} (JSON Lines)", err=True)
-    if expect:
-        write_truth(expect, sim.expected())
-        click.echo(f"wrote the expected final state to {expect}", err=True)
+    try:
+        with CyclePause() as cycles:
+            if out == "-":
+                _write(sim, sys.stdout.buffer, cycles)
+            else:
+                with open(out, "wb") as fh:
+                    count = _write(sim, fh, cycles)
+                click.echo(f"wrote {count:,} events to {out} (JSON Lines)", err=True)
+        if expect:
+            write_truth(expect, sim.expected())
+            click.echo(f"wrote the expected final state to {expect}", err=True)
+    except OSError as exc:
+        what = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+        click.echo(f"Error: cannot write {exc.filename or out}: {what}", err=True)
+        ctx.exit(1)
 
 
 def _write(events: Any, fh: BinaryIO, cycles: CyclePause) -> int:

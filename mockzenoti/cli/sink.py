@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from mockzenoti.cli._delivery_options import parse_duration_option
+from mockzenoti.cli._delivery_options import bounded_duration
 from mockzenoti.errors import MockZenotiError
 
 if TYPE_CHECKING:
@@ -52,7 +52,9 @@ def _summary(counts: dict[str, int]) -> str:
     )
 
 
-async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dict[str, int]:
+async def _serve(
+    settings: SinkSettings, host: str, port: int, mode: str, token: str | None
+) -> dict[str, int]:
     import asyncio
     import contextlib
     import signal
@@ -65,7 +67,7 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
     elif mode == "json":
         sink.subscribe(lambda call: click.echo(json.dumps(call.summary())))
     try:
-        url = await sink.start(host, port)
+        url = await sink.start(host, port, token=token)
     except OSError as exc:
         raise MockZenotiError(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}", field="--port"
@@ -107,7 +109,7 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
 )
 @click.option(
     "--fail-first",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, 1_000_000),
     default=0,
     metavar="N",
     help="Fail the first N attempts of each event.",
@@ -152,7 +154,7 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
     "--latency",
     default="0",
     metavar="DURATION",
-    callback=parse_duration_option,
+    callback=bounded_duration(600),
     help="Wait this long before answering, e.g. 200ms.",
 )
 @click.option(
@@ -162,7 +164,22 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
     help="Send Retry-After with each deliberate failure.",
 )
 @click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of --fail-rate and --fail-share."
+    "--seed",
+    type=click.IntRange(0, 2**63 - 1),
+    default=0,
+    show_default=True,
+    help="Seed of --fail-rate and --fail-share.",
+)
+@click.option(
+    "--token",
+    envvar="MOCKZENOTI_TOKEN",
+    default=None,
+    help="Require 'Authorization: Bearer TOKEN' for GET /received (webhooks never need it).",
+)
+@click.option(
+    "--insecure-no-token",
+    is_flag=True,
+    help="Listen on a non-loopback --host without a token anyway (a warning is printed).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per request.")
 @click.option("--quiet", "-q", is_flag=True, help="No line per request; only the summary.")
@@ -183,14 +200,21 @@ def sink_command(
     latency: float,
     retry_after: str | None,
     seed: int,
+    token: str | None,
+    insecure_no_token: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
     """Receive webhooks on HOST:PORT, print each request, and misbehave on request."""
     from mockzenoti.delivery import run
+    from mockzenoti.security.binds import check_bind
     from mockzenoti.sink import SinkSettings
 
-    if retry_after is not None and not retry_after.strip().isdigit():
+    warning = check_bind(host, token, insecure_no_token, what="sink")
+    if warning is not None:
+        click.echo(warning, err=True)
+
+    if retry_after is not None and not (retry_after.strip().isdigit() and len(retry_after) <= 9):
         raise click.BadParameter("a whole number of seconds", param_hint="--retry-after")
     if signing is not None and not secrets:
         raise click.BadParameter("needs --secret to verify with", param_hint="--signing")
@@ -212,5 +236,5 @@ def sink_command(
         names = {"secrets": "--secret", "scheme": "--signing"}
         raise MockZenotiError(exc.message, field=names.get(exc.field or "", exc.field)) from exc
     mode = "none" if quiet else ("json" if as_json else "lines")
-    counts: dict[str, Any] = run(_serve(settings, host, port, mode))
+    counts: dict[str, Any] = run(_serve(settings, host, port, mode, token or None))
     click.echo(_summary(counts))

@@ -186,6 +186,18 @@ def render_run(report: Mapping[str, Any]) -> list[str]:
     rows.append(
         ("outbox", f"{path} (run {run_id})" if path != ":memory:" else ":memory: (kept nothing)")
     )
+    others = report.get("other_unfinished") or []
+    if others:
+        where = _outbox_args(path) if path != ".mockzenoti/outbox.sqlite" else ""
+        left = sum(o["unsettled"] for o in others)
+        names = ", ".join(str(o["run_id"]) for o in others)
+        rows.append(
+            (
+                "elsewhere",
+                f"unfinished run {names} of another command: {left:,} "
+                f"deliveries not delivered (mockzenoti drain{where})",
+            )
+        )
     if path != ":memory:" and not report["interrupted"]:
         rows += _next_steps(path, bad, f" --run {run_id}", report["inactive_targets"])
     return [head, *_table(rows)]

@@ -11,6 +11,8 @@ is not (a line that is not JSON counts as a failure), 2 for bad usage.
 from __future__ import annotations
 
 import json
+import os
+import stat
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +20,13 @@ import click
 
 from mockzenoti.catalog import Catalog
 from mockzenoti.catalog.config import catalog_from_context
+from mockzenoti.security.limits import MAX_DEPTH, NotText, TooDeep, all_text, check_depth
 from mockzenoti.validation import Problem, validate
 
-__all__ = ["Item", "check_items", "read_items", "validate_command"]
+__all__ = ["MAX_INPUT", "Item", "check_items", "read_items", "validate_command"]
+
+#: Bytes of input read at most.
+MAX_INPUT = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,18 @@ class Item:
     where: str  # "line 3", "item 2", "document"
     payload: Any = None
     error: str | None = None
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` refusing a value nested deeper than ``MAX_DEPTH`` (``TooDeep``)."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise TooDeep(f"nested more than {MAX_DEPTH} levels deep") from None
+    check_depth(value)
+    if not all_text(value):
+        raise NotText("a string holds a lone surrogate (such as \\ud800): not text")
+    return value
 
 
 def _decode_error(exc: json.JSONDecodeError, line: int | None = None) -> str:
@@ -43,16 +61,18 @@ def _json_lines(text: str) -> list[Item]:
         if not line.strip():
             continue
         try:
-            items.append(Item(f"line {number}", json.loads(line)))
+            items.append(Item(f"line {number}", _loads(line)))
         except json.JSONDecodeError as exc:
             items.append(Item(f"line {number}", error=_decode_error(exc, number)))
+        except (TooDeep, NotText) as exc:
+            items.append(Item(f"line {number}", error=exc.message))
     return items
 
 
 def _parses_alone(line: str) -> bool:
     try:
-        return isinstance(json.loads(line), dict)
-    except json.JSONDecodeError:
+        return isinstance(_loads(line), dict)
+    except (json.JSONDecodeError, TooDeep, NotText):
         return False
 
 
@@ -64,11 +84,13 @@ def read_items(text: str) -> list[Item]:
     bad line does not hide the others.
     """
     try:
-        document = json.loads(text)
+        document = _loads(text)
     except json.JSONDecodeError as exc:
         if any(_parses_alone(line) for line in text.splitlines()):
             return _json_lines(text)
         return [Item("document", error=_decode_error(exc))]
+    except (TooDeep, NotText) as exc:
+        return [Item("document", error=exc.message)]
     if isinstance(document, list):
         return [Item(f"item {i}", value) for i, value in enumerate(document, start=1)]
     return [Item("document", document)]
@@ -109,7 +131,11 @@ def validate_command(ctx: click.Context, file: str) -> None:
     against its event type's schema; exit 1 if any event is invalid."""
     catalog = catalog_from_context(ctx)
     with click.open_file(file, "rb") as stream:
-        raw = stream.read()
+        if file != "-" and not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise click.BadParameter("not a regular file", param_hint="FILE")
+        raw = stream.read(MAX_INPUT + 1)
+    if len(raw) > MAX_INPUT:
+        raise click.BadParameter(f"larger than {MAX_INPUT:,} bytes; split it", param_hint="FILE")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -117,6 +143,8 @@ def validate_command(ctx: click.Context, file: str) -> None:
     if not text.strip():
         raise click.BadParameter("holds no events (it is empty)", param_hint="FILE")
     items = read_items(text)
+    if not items:
+        raise click.BadParameter("holds no events (an empty array)", param_hint="FILE")
     lines, failed = check_items(items, catalog)
     for line in lines:
         click.echo(line)

@@ -215,6 +215,12 @@ class Intake:
         ledger.entered("held", held)
         if run_id is not None:
             batch.runs[run_id] = (total, now, run_id)
+            if self.options.resend:  # the same ids went out before: each may be a duplicate
+                first_pk = d_pk - sum(len(m) for m in matched)
+                for pk in range(first_pk, d_pk):
+                    batch.duplicates[pk] = batch.duplicates.get(pk, 0) + 1
+                batch.run_duplicates[run_id] = batch.run_duplicates.get(run_id, 0) + d_pk - first_pk
+                self.metrics.possible_duplicates += d_pk - first_pk
         self.metrics.accepted += len(events)
         try:
             await self.committer.durable()

@@ -8,6 +8,7 @@ from typing import Literal
 
 from mockzenoti.delivery.chaos import Chaos
 from mockzenoti.errors import ConfigError
+from mockzenoti.security.limits import MAX_CONCURRENCY
 
 __all__ = [
     "HTTP_CLIENTS",
@@ -58,6 +59,8 @@ class DeliveryOptions:
     - ``http_client``: ``auto`` sends to plain ``http://`` URLs through the
       engine's lean HTTP/1.1 pool (``delivery/http1.py``) and to the others
       through aiohttp; ``aiohttp`` sends everything through aiohttp.
+    - ``resend``: the run sends again what a finished run sent (``run --again``:
+      the same ids), so each of its deliveries counts as a possible duplicate.
     """
 
     concurrency: int = 64
@@ -73,9 +76,14 @@ class DeliveryOptions:
     flush_interval: float = 0.02
     shutdown_grace: float = 5.0
     http_client: HttpClient = "auto"
+    resend: bool = False
 
     def __post_init__(self) -> None:
         _whole(self.concurrency, "concurrency", 1)
+        if self.concurrency > MAX_CONCURRENCY:
+            raise ConfigError(f"concurrency is at most {MAX_CONCURRENCY:,}", field="concurrency")
+        if not isinstance(self.resend, bool):
+            raise ConfigError("resend is true or false", field="resend")
         if self.rate is not None:
             _seconds(self.rate, "rate", positive=True)
         if self.pace is not None:

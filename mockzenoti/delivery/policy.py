@@ -35,6 +35,7 @@ import random
 from dataclasses import dataclass, field
 
 from mockzenoti.errors import ConfigError
+from mockzenoti.security.limits import MAX_RETRY_WAITS
 from mockzenoti.timefmt import parse_seconds
 
 __all__ = [
@@ -139,7 +140,8 @@ def parse_policy(spec: str | RetryPolicy, *, field: str = "policy") -> RetryPoli
     """A preset name (``zenoti``, ``fast``, ``standard``, ``none``) or a schedule.
 
     A schedule is comma-separated durations, one per retry: ``1s,5s,30s``,
-    ``500ms,2m,1h``. Anything else raises ``ConfigError`` naming ``field``.
+    ``500ms,2m,1h`` (at most ``MAX_RETRY_WAITS``, 50). Anything else raises
+    ``ConfigError`` naming ``field``.
     """
     if isinstance(spec, RetryPolicy):
         return spec
@@ -154,5 +156,10 @@ def parse_policy(spec: str | RetryPolicy, *, field: str = "policy") -> RetryPoli
             "or a schedule such as 1s,5s,30s",
             field=field,
         )
-    waits = tuple(parse_duration(part, field=field) for part in key.split(","))
+    parts = key.split(",")
+    if len(parts) > MAX_RETRY_WAITS:
+        raise ConfigError(
+            f"a retry schedule has at most {MAX_RETRY_WAITS} waits, not {len(parts):,}", field=field
+        )
+    waits = tuple(parse_duration(part, field=field) for part in parts)
     return RetryPolicy(",".join(_fmt(w) for w in waits), max_retries=len(waits), schedule=waits)

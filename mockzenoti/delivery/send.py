@@ -31,6 +31,7 @@ from mockzenoti.delivery.http1 import PROOF_WAIT, HttpPool, ProtocolError, Serve
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target, tls_context
 from mockzenoti.delivery.watchdog import Watchdog
+from mockzenoti.security.secrecy import redact_passwords
 
 __all__ = [
     "USER_AGENT",
@@ -363,7 +364,7 @@ def failure_text(exc: BaseException) -> str:
 
 def _unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
     """A ``connection`` result: no answer came (refused, reset, closed, DNS, TLS)."""
-    message = failure_text(exc)[:_SNIPPET]
+    message = redact_passwords(failure_text(exc))[:_SNIPPET]
     latency = time.perf_counter() - start
     return AttemptResult("connection", None, message, latency, None, None, written)
 

@@ -9,9 +9,10 @@ threshold. Targets are stored in the outbox as JSON (``to_dict``/``from_dict``).
 from __future__ import annotations
 
 import functools
-import math
+import os
 import re
 import ssl
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ from mockzenoti.delivery.policy import ZENOTI, RetryPolicy, parse_policy
 from mockzenoti.delivery.signing import SCHEMES, Scheme, Signer
 from mockzenoti.delivery.urls import check_url
 from mockzenoti.errors import ConfigError
+from mockzenoti.security.limits import MAX_TIMEOUT, MAX_URL
 
 __all__ = [
     "DEFAULT_CONTENT_TYPE",
@@ -93,7 +95,11 @@ class Target:
         put = object.__setattr__
         if not isinstance(self.name, str) or not self.name.strip():
             raise ConfigError("a target needs a non-empty name", field="name")
-        check_url(self.url)
+        if isinstance(self.url, str) and len(self.url) > MAX_URL:
+            raise ConfigError(
+                f"a URL is at most {MAX_URL:,} characters, not {len(self.url):,}", field="url"
+            )
+        url = check_url(self.url)
         method = str(self.method).upper()
         if method not in METHODS:
             raise ConfigError(
@@ -112,6 +118,11 @@ class Target:
                 raise ConfigError(
                     f"the {key} header's value has a line break or NUL", field="headers"
                 )
+        if url.user is not None and any(k.lower() == "authorization" for k in headers):
+            raise ConfigError(
+                "the URL's user info is sent as its Authorization header: give one or the other",
+                field="headers",
+            )
         put(self, "headers", headers)
         put(self, "event_types", _frozen(self.event_types, "event_types"))
         put(self, "center_ids", _frozen(self.center_ids, "center_ids"))
@@ -125,8 +136,11 @@ class Target:
         Signer(self.scheme, secrets)  # validates the secrets for the scheme
         if isinstance(self.timeout, bool) or not isinstance(self.timeout, int | float):
             raise ConfigError("timeout is a number of seconds", field="timeout")
-        if not (self.timeout > 0 and math.isfinite(self.timeout)):
-            raise ConfigError("timeout must be a positive number of seconds", field="timeout")
+        if not (0 < self.timeout <= MAX_TIMEOUT):
+            raise ConfigError(
+                f"timeout must be a positive number of seconds, at most {MAX_TIMEOUT:g}",
+                field="timeout",
+            )
         put(self, "policy", parse_policy(self.policy))
         statuses = frozenset(self.retry_statuses)
         if any(not isinstance(s, int) or not 300 <= s <= 499 for s in statuses):
@@ -222,16 +236,35 @@ def tls_context(ca_cert: str | None) -> ssl.SSLContext:
     """A client ``SSLContext`` checking certificates against ``ca_cert`` (None: the system's).
 
     The system's store honours ``$SSL_CERT_FILE`` and ``$SSL_CERT_DIR``
-    (OpenSSL's default paths). A file that is not a readable PEM bundle of
-    certificates raises ``ConfigError`` naming ``ca_cert``.
+    (OpenSSL's default paths). ``ca_cert`` is a PEM file's path, or the PEM
+    text itself (``-----BEGIN CERTIFICATE-----`` ...: what the API takes). A
+    file that is not a regular file of at most ``MAX_CA_BYTES``, or not a
+    readable PEM bundle of certificates, raises ``ConfigError`` naming ``ca_cert``.
     """
     try:
+        if ca_cert is not None and ca_cert.lstrip().startswith("-----BEGIN"):
+            return ssl.create_default_context(cadata=ca_cert)  # the PEM text itself (the API)
+        if ca_cert is not None:
+            _bounded_file(ca_cert)
         return ssl.create_default_context(cafile=ca_cert)
-    except (OSError, ssl.SSLError) as exc:
+    except (OSError, ssl.SSLError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(
             f"cannot use {ca_cert} as the CA certificates: {reason}", field="ca_cert"
         ) from None
+
+
+#: Bytes of a CA bundle read at most (a system bundle is about 200 KiB).
+MAX_CA_BYTES = 4 * 1024 * 1024
+
+
+def _bounded_file(path: str) -> None:
+    """Refuse (``ConfigError``) a CA path that is not a regular file of a sane size."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path} is not a regular file", field="ca_cert")
+    if info.st_size > MAX_CA_BYTES:
+        raise ConfigError(f"{path} is larger than {MAX_CA_BYTES:,} bytes", field="ca_cert")
 
 
 def validate_targets(targets: Iterable[Target]) -> list[Target]:

@@ -51,6 +51,7 @@ from locust.runners import (
     WorkerRunner,
 )
 
+from mockzenoti.security.secrecy import redact_url
 from mockzenoti.swarm import ShardPlayer, SwarmTarget, render_summary, swarm_report, worker_part
 from mockzenoti.swarm.settings import ARGUMENTS, SwarmSettings
 
@@ -487,7 +488,7 @@ def _conclude(environment: Environment, parts: list[dict[str, Any]], missing: li
     report = ledger.report = swarm_report(
         parts,
         duration_s=time.time() - ledger.started,
-        settings={"url": environment.host or _host(environment), **public},
+        settings={"url": _shown(environment.host or _host(environment)), **public},
         missing_workers=missing,
     )
     environment.process_exit_code = 0 if report["ok"] else 1
@@ -495,6 +496,11 @@ def _conclude(environment: Environment, parts: list[dict[str, Any]], missing: li
         target = Path(settings.report)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+def _shown(url: str | None) -> str | None:
+    """The webhook URL as the report shows it (a password in it as ``****``)."""
+    return None if url is None else redact_url(url)
 
 
 def _host(environment: Environment) -> str | None:

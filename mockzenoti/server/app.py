@@ -13,12 +13,15 @@ way, then the outbox closes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from mockzenoti.delivery import Clock, DeliveryOptions, Hub, Outbox, RealClock, client_session
+from mockzenoti.errors import ConfigError
+from mockzenoti.security.limits import MAX_BODY
 from mockzenoti.server import (
     routes_deliveries,
     routes_events,
@@ -57,7 +60,6 @@ from mockzenoti.server.tally import OutboxTally
 __all__ = ["CLOCK", "create_app", "feed_ctx", "on_shutdown"]
 
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
-MAX_BODY = 16 * 1024 * 1024
 
 
 async def _session(app: web.Application) -> AsyncIterator[None]:
@@ -67,7 +69,11 @@ async def _session(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _outbox(app: web.Application) -> AsyncIterator[None]:
-    outbox = Outbox(app[SETTINGS].outbox)
+    path = app[SETTINGS].outbox
+    try:
+        outbox = Outbox(path)
+    except (sqlite3.Error, OSError) as exc:  # not an outbox, unreadable, no room
+        raise ConfigError(f"cannot open the outbox {path}: {exc}", field="outbox") from None
     app[OUTBOX] = outbox
     try:
         yield

@@ -16,13 +16,29 @@ from typing import Any
 
 from aiohttp import web
 
+from mockzenoti.catalog import Catalog
 from mockzenoti.errors import closest
 from mockzenoti.jsonfast import json_type as kind_of
+from mockzenoti.security.limits import MAX_DEPTH, TooDeep, all_text, check_depth
 from mockzenoti.server.errors import ApiError
 
-__all__ = ["Fields", "Query", "kind_of", "read_json", "read_object"]
+__all__ = [
+    "MAX_ITEMS",
+    "MAX_TEXT",
+    "Fields",
+    "Query",
+    "kind_of",
+    "read_json",
+    "read_object",
+    "whole",
+]
 
 _MISSING: Any = object()
+#: A JSON escape of a UTF-16 surrogate (``\ud800``): a string may hold one alone.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+#: Characters in a text field, and items in a list field, unless a field says otherwise.
+MAX_TEXT = 8 * 1024
+MAX_ITEMS = 1_000
 
 
 async def read_json(request: web.Request, *, optional: bool = False) -> Any:
@@ -33,17 +49,52 @@ async def read_json(request: web.Request, *, optional: bool = False) -> Any:
     if not raw.strip():
         raise ApiError(400, "missing_body", "this route expects a JSON object body", "body")
     try:
-        return json.loads(raw)
+        data = json.loads(raw)
+    except RecursionError:
+        raise _too_deep() from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "bad_json", f"the body is not valid JSON: {exc}", "body") from None
+    try:
+        check_depth(data, "body")
+    except TooDeep:
+        raise _too_deep() from None
+    if _SURROGATE.search(raw) and not all_text(data):
+        raise ApiError(
+            400, "bad_json", "the body escapes a lone surrogate (such as \\ud800): no text", "body"
+        )
+    return data
 
 
-async def read_object(request: web.Request, *, optional: bool = False) -> Fields:
-    """The request body as a JSON object, wrapped in ``Fields``."""
+def _too_deep() -> ApiError:
+    return ApiError(
+        400, "bad_json", f"the body is nested more than {MAX_DEPTH} levels deep", "body"
+    )
+
+
+async def read_object(
+    request: web.Request, schema: str | None = None, *, optional: bool = False
+) -> Fields:
+    """The request body as a JSON object, wrapped in ``Fields``.
+
+    ``schema`` names its request schema in the OpenAPI document:
+    ``Fields.finish()`` checks the body against it too (``body_schemas.py``).
+    """
     data = await read_json(request, optional=optional)
     if not isinstance(data, dict):
         raise ApiError.invalid(f"the body must be a JSON object, not {kind_of(data)}", "body")
-    return Fields(data)
+    fields = Fields(data)
+    if schema is not None:
+        from mockzenoti.server.keys import SETTINGS
+
+        fields.schema = (schema, request.app[SETTINGS].catalog)
+    return fields
+
+
+def whole(value: Any) -> Any:
+    """A float with no fraction (``3.0``) as an int; anything else as it is."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
+        return int(value)
+    return value
 
 
 class Fields:
@@ -53,6 +104,8 @@ class Fields:
         self.data = dict(data)
         self.prefix = prefix
         self._read: set[str] = set()
+        #: The request schema and catalog ``finish()`` checks the whole body against.
+        self.schema: tuple[str, Catalog] | None = None
 
     def name(self, key: str) -> str:
         """The field's full name in errors."""
@@ -84,7 +137,14 @@ class Fields:
             f"{self.name(key)} must be {wanted}, not {kind_of(value)}", self.name(key)
         )
 
-    def string(self, key: str, default: Any = _MISSING, *, choices: Iterable[str] = ()) -> Any:
+    def string(
+        self,
+        key: str,
+        default: Any = _MISSING,
+        *,
+        choices: Iterable[str] = (),
+        max_length: int = MAX_TEXT,
+    ) -> Any:
         """A non-empty string (required unless a default is given), optionally from ``choices``."""
         value = self.raw(key)
         if value is None:
@@ -95,6 +155,10 @@ class Fields:
             raise self._wrong(key, "a string", value)
         if not value.strip():
             raise ApiError.invalid(f"{self.name(key)} must not be empty", self.name(key))
+        if len(value) > max_length:
+            raise ApiError.invalid(
+                f"{self.name(key)} is at most {max_length:,} characters", self.name(key)
+            )
         options = list(choices)
         if options and value not in options:
             raise ApiError.invalid(
@@ -110,8 +174,9 @@ class Fields:
         minimum: int | None = None,
         maximum: int | None = None,
     ) -> Any:
-        """A whole number within the bounds, or ``default`` when absent."""
-        value = self.raw(key)
+        """A whole number within the bounds, or ``default`` when absent (``3.0`` counts as 3,
+        as JSON Schema's ``integer`` does)."""
+        value = whole(self.raw(key))
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
@@ -150,7 +215,9 @@ class Fields:
             raise self._wrong(key, "true or false", value)
         return value
 
-    def strings(self, key: str, *, allow_one: bool = False) -> list[str] | None:
+    def strings(
+        self, key: str, *, allow_one: bool = False, max_items: int = MAX_ITEMS
+    ) -> list[str] | None:
         """A non-empty list of non-empty strings (or one string with ``allow_one``), or None."""
         value = self.raw(key)
         if value is None:
@@ -159,10 +226,16 @@ class Fields:
             value = [value]
         if not isinstance(value, list) or not value:
             raise self._wrong(key, "a non-empty array of strings", value)
+        if len(value) > max_items:
+            raise ApiError.invalid(
+                f"{self.name(key)} holds at most {max_items:,} items", self.name(key)
+            )
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str) or not item.strip() or len(item) > MAX_TEXT:
                 name = f"{self.name(key)}[{i}]"
-                raise ApiError.invalid(f"{name} must be a non-empty string", name)
+                raise ApiError.invalid(
+                    f"{name} must be a non-empty string of at most {MAX_TEXT:,} characters", name
+                )
         return list(value)
 
     def mapping(self, key: str) -> Fields | None:
@@ -189,6 +262,14 @@ class Fields:
             raise ApiError.invalid(
                 f"unknown field {self.name(key)!r}{extra}", self.name(key), "unknown_field"
             )
+        self.check_schema()
+
+    def check_schema(self) -> None:
+        """Refuse the body unless it is valid under its request schema (when it has one)."""
+        if self.schema is not None:
+            from mockzenoti.server.body_schemas import check_body
+
+            check_body(self.schema[0], self.data, self.schema[1])
 
 
 class Query:
@@ -202,6 +283,10 @@ class Query:
         """The parameter as text, or None when absent or empty."""
         value = self._query.get(key)
         return value if value else None
+
+    def given(self, key: str) -> str | None:
+        """The parameter as text, None when absent; an empty value is refused."""
+        return self._given(key)
 
     def _given(self, key: str) -> str | None:
         value = self._query.get(key)

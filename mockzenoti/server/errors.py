@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from mockzenoti.errors import MockZenotiError, NotFound
+from mockzenoti.security.limits import MAX_BODY
 
 __all__ = ["ApiError", "error_middleware", "error_response"]
 
@@ -134,6 +135,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             message = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
         elif exc.status == 404:
             message = f"no route {request.path}"
+        elif isinstance(exc, web.HTTPRequestEntityTooLarge):
+            message = f"the body is larger than this server takes ({MAX_BODY:,} bytes at most)"
+            return error_response(413, "body_too_large", message, "body")
         else:
             message = exc.reason
         code = _HTTP_CODES.get(exc.status, "http_error")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockzenoti.server.openapi_schemas import Schema, ref
+from mockzenoti.server.patterns import END
 from mockzenoti.server.sinks import NAME_PATTERN
 from mockzenoti.server.targetspec import ID_PATTERN
 
@@ -36,10 +37,12 @@ SSE_EVENT: Schema = {
 }
 
 ERRORS = {
-    400: "The body is not JSON.",
+    400: "The body is not JSON (or is nested more than 64 levels deep).",
     401: "A token is required (``Authorization: Bearer <token>``) and was missing or wrong.",
+    403: "The server reads no file by that name (a scenario outside ``--scenario-dir``).",
     404: "No such resource.",
     409: "The request clashes with the current state.",
+    413: "The body (1 MiB) or a scenario document (256 KiB) is too large.",
     422: "A value is invalid; ``field`` names it.",
 }
 
@@ -71,12 +74,14 @@ def query_param(name: str, schema: Schema, description: str) -> dict[str, Any]:
 
 
 LIMIT = query_param("limit", {"type": "integer", "minimum": 1, "maximum": 1000}, "Page size.")
-OFFSET = query_param("offset", {"type": "integer", "minimum": 0}, "Items to skip.")
+OFFSET = query_param(
+    "offset", {"type": "integer", "minimum": 0, "maximum": 2**62}, "Items to skip."
+)
 TARGET_ID = path_param("id", {"type": "string", "pattern": ID_PATTERN}, "The target's id.")
 RUN_ID = path_param("id", {"type": "integer", "minimum": 1}, "The run's id.")
 DELIVERY_ID = path_param(
     "id",
-    {"type": "string", "pattern": "^([0-9]{1,18}|[0-9a-f]{24})$"},
+    {"type": "string", "pattern": "^([0-9]{1,18}|[0-9a-f]{24})" + END},
     "The delivery's number, or its envelope id (24 hex digits).",
 )
 SINK_NAME = path_param("name", {"type": "string", "pattern": NAME_PATTERN}, "The sink's name.")
@@ -101,7 +106,7 @@ def op(
     if schema is not None:
         success["content"] = {media: {"schema": schema}}
     responses: dict[str, Any] = {str(code): success for code in (status, *also)}
-    codes = set(errors) | ({401} if auth else set()) | ({400, 422} if body else set())
+    codes = set(errors) | ({401} if auth else set()) | ({400, 413, 422} if body else set())
     for code in sorted(codes):
         responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
     out: dict[str, Any] = {"summary": summary, "tags": [tag], "responses": responses}
@@ -126,6 +131,7 @@ def receiver() -> dict[str, Any]:
         "requestBody": {"required": False, "content": {"application/json": {"schema": {}}}},
         "responses": {
             "409": {"$ref": "#/components/responses/E409"},
+            "413": {"$ref": "#/components/responses/E413"},
             "422": {"$ref": "#/components/responses/E422"},
             "default": json_content(ref("SinkAnswer"), "The sink's configured answer."),
         },

@@ -19,6 +19,8 @@ from mockzenoti.server.openapi_ops import (
     receiver,
 )
 from mockzenoti.server.openapi_schemas import ref
+from mockzenoti.server.patterns import END, comma_list
+from mockzenoti.server.routes_stream import STREAM_TYPES
 from mockzenoti.server.runstate import STATES as RUN_STATES
 
 __all__ = ["paths"]
@@ -28,8 +30,11 @@ def paths() -> dict[str, Any]:
     """Every path and operation of the API."""
     text = {"type": "string"}
     state_query = query_param(
-        "state", {"type": "string"}, "States, comma-separated: " + ", ".join(DELIVERY_STATES)
+        "state",
+        {"type": "string", "pattern": comma_list(DELIVERY_STATES)},
+        "States, comma-separated: " + ", ".join(DELIVERY_STATES),
     )
+    run_query = {"type": "string", "pattern": "^[0-9]{0,18}" + END}
     return {
         "/": {
             "get": op(
@@ -53,7 +58,11 @@ def paths() -> dict[str, Any]:
             )
         },
         "/scenarios": {
-            "get": op("Built-in scenarios and example files.", "runs", (200, ref("ScenarioList")))
+            "get": op(
+                "Built-in scenarios and the files under --scenario-dir.",
+                "runs",
+                (200, ref("ScenarioList")),
+            )
         },
         "/stats": {"get": op("Outbox-wide counts.", "meta", (200, ref("Stats")))},
         "/stats/throughput": {
@@ -79,7 +88,9 @@ def paths() -> dict[str, Any]:
                 errors=(422,),
                 params=(
                     query_param(
-                        "types", {"type": "string"}, "Event names to receive, comma-separated."
+                        "types",
+                        {"type": "string", "pattern": comma_list(STREAM_TYPES)},
+                        "Event names to receive, comma-separated.",
                     ),
                     query_param(
                         "duration",
@@ -148,6 +159,7 @@ def paths() -> dict[str, Any]:
                 "Emit one event (type and overrides, or a full payload).",
                 "events",
                 (201, ref("EventResult")),
+                errors=(409,),
                 body="EventRequest",
             ),
             "get": op(
@@ -166,7 +178,13 @@ def paths() -> dict[str, Any]:
             ),
         },
         "/runs": {
-            "post": op("Start a scenario run.", "runs", (201, ref("Run")), body="RunRequest"),
+            "post": op(
+                "Start a scenario run (a built-in, a document, or a file under --scenario-dir).",
+                "runs",
+                (201, ref("Run")),
+                errors=(403, 404, 409),
+                body="RunRequest",
+            ),
             "get": op(
                 "Runs, newest first.",
                 "runs",
@@ -225,12 +243,8 @@ def paths() -> dict[str, Any]:
                 params=(
                     state_query,
                     query_param("event_type", {"type": "string"}, "Wire event type."),
-                    query_param("run", {"type": "string", "pattern": "^[0-9]{0,18}$"}, "Run id."),
-                    query_param(
-                        "run_id",
-                        {"type": "string", "pattern": "^[0-9]{0,18}$"},
-                        "Run id (alias of run).",
-                    ),
+                    query_param("run", run_query, "Run id."),
+                    query_param("run_id", run_query, "Run id (alias of run)."),
                     query_param("target", {"type": "string"}, "Target id."),
                     query_param("event_id", {"type": "string"}, "Envelope event_id."),
                     query_param("delivery_id", {"type": "string"}, "Envelope id."),

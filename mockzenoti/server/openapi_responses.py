@@ -56,6 +56,8 @@ def _run() -> Schema:
         "id": INT,
         "state": {"type": "string", "enum": list(RUN_STATES)},
         "scenario": STR,
+        "scenario_source": {"type": "string", "enum": ["builtin", "document", "file"]},
+        "scenario_file": NSTR,
         "seed": SEED,
         "events": NINT,
         "duration": NSTR,

@@ -13,7 +13,8 @@ from mockzenoti.delivery.live import body_for_target
 from mockzenoti.delivery.outbox import STATES, DeliveryDetail, DeliveryRecord
 from mockzenoti.delivery.send import Sender
 from mockzenoti.errors import NotFound
-from mockzenoti.server.bodies import Fields, Query, read_object
+from mockzenoti.security.secrecy import redact_url
+from mockzenoti.server.bodies import Fields, Query, read_object, whole
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import ENGINE, OUTBOX
 
@@ -23,23 +24,29 @@ routes = web.RouteTableDef()
 _OBJECT_ID = re.compile(r"^[0-9a-f]{24}$")
 #: The largest id a request may name (SQLite integers are 64-bit).
 MAX_ID = 2**62
+#: One delivery: its number or its envelope id (so that ``/deliveries/redeliver`` is no id).
+DELIVERY_PATH = "/deliveries/{id:[0-9]{1,18}|[0-9a-f]{24}}"
 
 
 def delivery_view(d: DeliveryRecord) -> dict[str, Any]:
     """A delivery as the API shows it: ``id`` is its number, ``delivery_id`` the envelope id."""
     view = d.to_dict()
     view["id"] = view.pop("pk")
+    view["target"] = redact_url(d.target)  # a name another tool made of a URL
     return view
 
 
 def _states(text: str | None, field: str = "state") -> list[str] | None:
     if text is None:
         return None
-    states = [s.strip() for s in text.split(",") if s.strip()]
+    states = text.split(",")
     for s in states:
         if s not in STATES:
-            raise ApiError.invalid(f"unknown state {s!r}; states are {', '.join(STATES)}", field)
-    return states or None
+            raise ApiError.invalid(
+                f"unknown state {s!r}; give states from {', '.join(STATES)}, comma-separated",
+                field,
+            )
+    return states
 
 
 @routes.get("/deliveries")
@@ -48,14 +55,14 @@ async def list_deliveries(request: web.Request) -> web.Response:
     outbox = request.app[OUTBOX]
     q = Query(request)
     run_id, alias = q.identifier("run"), q.identifier("run_id")
-    if run_id is not None and alias is not None and run_id != alias:
-        raise ApiError.invalid("run and run_id name different runs", "run_id")
-    run_id = run_id if run_id is not None else alias
     limit = q.integer("limit", 100, minimum=1, maximum=1000)
     offset = q.integer("offset", 0)
+    if run_id is not None and alias is not None and run_id != alias:
+        alias = -1  # filters combine: no delivery belongs to two runs
+    run_id = alias if alias is not None else run_id
     page = await outbox.call(
         outbox.list_deliveries,
-        state=_states(q.text("state")),
+        state=_states(q.given("state")),
         event_type=q.text("event_type"),
         run_id=run_id,
         target=q.text("target"),
@@ -130,7 +137,7 @@ async def _request_view(request: web.Request, detail: DeliveryDetail, body: byte
     }
 
 
-@routes.get("/deliveries/{id}")
+@routes.get(DELIVERY_PATH)
 async def get_delivery(request: web.Request) -> web.Response:
     """One delivery with every attempt (``attempt_log``), the payload this target gets, and
     the ``request`` (method, URL, headers with the signature) its last attempt sent."""
@@ -151,7 +158,7 @@ async def get_delivery(request: web.Request) -> web.Response:
     return web.json_response(view)
 
 
-@routes.get("/deliveries/{id}/body")
+@routes.get(DELIVERY_PATH + "/body")
 async def get_delivery_body(request: web.Request) -> web.Response:
     """The exact bytes sent to this delivery's target."""
     detail = await _detail(request)
@@ -160,6 +167,8 @@ async def get_delivery_body(request: web.Request) -> web.Response:
 
 def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
     ids = body.raw("ids")
+    if isinstance(ids, list):
+        ids = [whole(i) for i in ids]
     if ids is not None and (
         not isinstance(ids, list)
         or not ids
@@ -191,7 +200,7 @@ async def redeliver(request: web.Request) -> web.Response:
 
     ``force: true`` sends delivered ones again too (named by ``ids``, or ``state: delivered``).
     """
-    body = await read_object(request, optional=True)
+    body = await read_object(request, "Redeliver", optional=True)
     force = body.boolean("force", False)
     filters = _filters(body, ("dead", "held", "delivered") if force else ("dead", "held"))
     if force and "states" not in filters and filters["pks"] is not None:
@@ -203,7 +212,7 @@ async def redeliver(request: web.Request) -> web.Response:
 @routes.post("/deliveries/discard")
 async def discard(request: web.Request) -> web.Response:
     """Mark held deliveries discarded (never sent), by ``ids`` and/or filter."""
-    body = await read_object(request, optional=True)
+    body = await read_object(request, "Discard", optional=True)
     filters = _filters(body, ("held",))
     filters.pop("states", None)
     count = await request.app[ENGINE].discard(**filters)

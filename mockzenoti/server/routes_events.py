@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-import random
 from typing import Any
 
 from aiohttp import web
@@ -14,7 +13,8 @@ from mockzenoti.errors import MockZenotiError, OverrideError
 from mockzenoti.event import Event
 from mockzenoti.generator import generate
 from mockzenoti.generator.overrides import set_path
-from mockzenoti.server.bodies import Fields, Query, kind_of, read_object
+from mockzenoti.scenarios.seeds import fresh_seed
+from mockzenoti.server.bodies import Fields, Query, kind_of, read_object, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import ENGINE, OUTBOX, SETTINGS, STATS
 from mockzenoti.server.routes_deliveries import delivery_view
@@ -80,9 +80,9 @@ def generated_event(
 
 
 def _seed(body: Fields) -> int | str:
-    seed = body.raw("seed")
+    seed = whole(body.raw("seed"))
     if seed is None:
-        return random.SystemRandom().randrange(2**31)
+        return int(fresh_seed())
     if isinstance(seed, bool) or not isinstance(seed, int | str):
         raise ApiError.invalid("seed must be a whole number or a string", "seed")
     return seed
@@ -93,7 +93,7 @@ async def post_event(request: web.Request) -> web.Response:
     """Emit one event to the targets (default: every active one); answers its deliveries."""
     app = request.app
     catalog, outbox, engine = app[SETTINGS].catalog, app[OUTBOX], app[ENGINE]
-    body = await read_object(request)
+    body = await read_object(request, "EventRequest")
     check = body.boolean("validate", True)
     names = body.strings("targets")
     seed: int | str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -9,10 +10,9 @@ from aiohttp import web
 
 from mockzenoti import __version__
 from mockzenoti.catalog import CatalogEntry
-from mockzenoti.catalog.fixtures import fixtures_dir
-from mockzenoti.errors import MockZenotiError, UnknownEventType
+from mockzenoti.errors import UnknownEventType
 from mockzenoti.generator import generate
-from mockzenoti.scenarios import builtin_scenarios, load_scenario
+from mockzenoti.scenarios import builtin_scenarios
 from mockzenoti.server.bodies import Query
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import (
@@ -28,6 +28,7 @@ from mockzenoti.server.keys import (
 from mockzenoti.server.metrics import prometheus
 from mockzenoti.server.openapi import openapi_document
 from mockzenoti.server.runstate import STATES, run_state
+from mockzenoti.server.scenario_source import list_files
 
 __all__ = ["entry_view", "routes"]
 
@@ -93,29 +94,17 @@ async def catalog_entry(request: web.Request) -> web.Response:
     )
 
 
-def _example_files() -> list[dict[str, Any]]:
-    try:
-        files = sorted((fixtures_dir() / "scenarios").glob("*.yaml"))
-    except FileNotFoundError:
-        return []
-    out = []
-    for path in files:
-        try:
-            description = load_scenario(path).description
-        except MockZenotiError as exc:
-            description = f"(does not load: {exc.message})"
-        out.append({"path": str(path), "description": description})
-    return out
-
-
 @routes.get("/scenarios")
 async def scenarios(request: web.Request) -> web.Response:
-    """The built-in scenarios and the example scenario files (``scenario`` takes either)."""
+    """The built-in scenarios, and the YAML files under ``--scenario-dir`` (``scenario`` takes
+    either; none without a scenario directory)."""
     items = [
         {"name": s.name, "description": s.description, "endless": s.endless}
         for s in builtin_scenarios()
     ]
-    return web.json_response({"items": items, "files": _example_files()})
+    scenario_dir = request.app[SETTINGS].scenario_dir
+    files = [] if scenario_dir is None else await asyncio.to_thread(list_files, scenario_dir)
+    return web.json_response({"items": items, "files": files})
 
 
 async def _runs_by_state(request: web.Request) -> dict[str, int]:

@@ -15,6 +15,7 @@ from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import OUTBOX, RUNS, RUNS_READ, SETTINGS
 from mockzenoti.server.runspec import parse_run_request
 from mockzenoti.server.runstate import STATES, run_state, run_view
+from mockzenoti.server.scenario_source import resolve_source
 from mockzenoti.server.targetspec import resolve_targets
 
 __all__ = ["routes"]
@@ -51,17 +52,28 @@ async def create_run(request: web.Request) -> web.Response:
     """Start a scenario run; answers at once with the run (its ``id``), state ``running``."""
     app = request.app
     runs = app[RUNS]
-    body = await read_object(request)
+    body = await read_object(request, "RunRequest")
     spec = parse_run_request(body)
     targets = await resolve_targets(app[OUTBOX], spec.targets or None)
-    spec = replace(spec, targets=[t.name for t in targets])
     loop = asyncio.get_running_loop()
+    source = await loop.run_in_executor(  # reading and checking YAML takes a while: not here
+        runs.executor,
+        resolve_source,
+        spec.scenario or None,
+        spec.scenario_yaml,
+        app[SETTINGS].scenario_dir,
+    )
+    spec = replace(
+        spec,
+        scenario=source.name,
+        scenario_yaml=source.yaml,
+        scenario_file=source.file,
+        targets=[t.name for t in targets],
+    )
     try:
         sim = await loop.run_in_executor(runs.executor, spec.simulate, app[SETTINGS].catalog)
     except MockZenotiError as exc:
-        error = from_library(exc)
-        error.field = error.field or "scenario"  # a scenario file that cannot be read
-        raise error from None
+        raise from_library(exc) from None
     handle = await runs.create(spec, targets, sim)
     return web.json_response(
         await _view(request, handle.id, expected=False),

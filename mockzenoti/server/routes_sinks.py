@@ -74,7 +74,7 @@ async def get_sink(request: web.Request) -> web.Response:
 async def put_sink(request: web.Request) -> web.Response:
     """Create a sink or replace its settings (absent settings take their defaults)."""
     name = check_name(request.match_info["name"])
-    body = await read_object(request, optional=True)
+    body = await read_object(request, "SinkSettings", optional=True)
     settings, keep = parse_sink_settings(body)
     mounted, created = request.app[SINKS].configure(name, settings, keep)
     return web.json_response(

@@ -18,6 +18,7 @@ from aiohttp import web
 from aiohttp_sse import EventSourceResponse, sse_response
 
 from mockzenoti import __version__
+from mockzenoti.security.secrecy import redact_passwords
 from mockzenoti.server.bodies import Query
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.keys import FEED, SETTINGS
@@ -46,19 +47,21 @@ STREAM_TYPES = (
 
 async def send(response: EventSourceResponse, ident: int, change: dict[str, Any]) -> None:
     """One server-sent event: ``id``, ``event`` (the change's type) and JSON ``data``."""
-    data = json.dumps(change, separators=(",", ":"), default=str)
+    data = redact_passwords(json.dumps(change, separators=(",", ":"), default=str))
     await response.send(data, id=str(ident), event=change["type"])
 
 
 def _types(request: web.Request) -> frozenset[str] | None:
     text = request.query.get("types")
-    if not text:
+    if text is None:
         return None
-    chosen = frozenset(t.strip() for t in text.split(",") if t.strip())
+    chosen = frozenset(text.split(","))
     unknown = sorted(chosen - set(STREAM_TYPES))
     if unknown:
         raise ApiError.invalid(
-            f"unknown stream event {unknown[0]!r}; known: {', '.join(STREAM_TYPES)}", "types"
+            f"unknown stream event {unknown[0]!r}; give names from {', '.join(STREAM_TYPES)}, "
+            "comma-separated",
+            "types",
         )
     return chosen | {"dropped"}
 

@@ -32,7 +32,7 @@ async def _record(request: web.Request) -> tuple[str, TargetRecord]:
 async def create_target(request: web.Request) -> web.Response:
     """Create a target; only ``url`` is required."""
     outbox = request.app[OUTBOX]
-    body = await read_object(request)
+    body = await read_object(request, "TargetCreate")
     given = body.string("id", None)
     target_id = check_id(given) if given is not None else new_target_id()
     active = body.boolean("active", True)
@@ -75,7 +75,7 @@ async def patch_target(request: web.Request) -> web.Response:
     """Change settings and/or ``active`` (``discard``: drop held deliveries on activation)."""
     outbox, engine = request.app[OUTBOX], request.app[ENGINE]
     target_id, record = await _record(request)
-    body = await read_object(request)
+    body = await read_object(request, "TargetPatch")
     active = body.raw("active")
     if active is not None and not isinstance(active, bool):
         raise ApiError.invalid("active must be true or false", "active")
@@ -85,7 +85,17 @@ async def patch_target(request: web.Request) -> web.Response:
     changed = None
     if any(k in body.data for k in TARGET_SETTINGS):
         base = record.target
-        changed = parse_target(body, request.app[SETTINGS].catalog, target_id=target_id, base=base)
+        try:
+            changed = parse_target(
+                body, request.app[SETTINGS].catalog, target_id=target_id, base=base
+            )
+        except ApiError as exc:
+            if exc.status != 422:
+                raise
+            body.check_schema()  # a body wrong in itself is a 422 ...
+            raise ApiError.conflict(  # ... one that clashes with the stored settings a 409
+                f"{exc.message} (with the target's current settings)", exc.field
+            ) from None
     body.finish()
     if changed is not None:
         await outbox.call(outbox.save_target, changed)
@@ -104,7 +114,7 @@ async def reactivate_target(request: web.Request) -> web.Response:
     """Activate a target and deliver (or, with ``discard``, drop) its held deliveries."""
     outbox, engine = request.app[OUTBOX], request.app[ENGINE]
     target_id, _ = await _record(request)
-    body = await read_object(request, optional=True)
+    body = await read_object(request, "Reactivate", optional=True)
     discard = body.boolean("discard", False)
     body.finish()
     moved = await engine.reactivate(target_id, discard=discard)

@@ -35,9 +35,31 @@ from mockzenoti.server.runstate import FINAL, RunHandle, describe, expected_for
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.stats import Stats
 
-__all__ = ["RunsManager"]
+__all__ = ["RunStream", "RunsManager"]
 
 log = logging.getLogger("mockzenoti.server.runs")
+
+
+class RunStream:
+    """A run's events as its engine reads them.
+
+    ``skip`` does nothing: a resumed run's simulation dropped the events an
+    earlier process accepted on the simulation thread already, so that the
+    event loop never spends seconds regenerating them (``/health`` and every
+    other route stay quick while a restarted server resumes its runs).
+    """
+
+    def __init__(self, events: Iterator[Event]) -> None:
+        self._events = events
+
+    def __iter__(self) -> RunStream:
+        return self
+
+    def __next__(self) -> Event:
+        return next(self._events)
+
+    def skip(self, count: int) -> None:
+        """Nothing to drop here (see the class docstring)."""
 
 
 class RunsManager:
@@ -180,6 +202,12 @@ class RunsManager:
             self.stats.events_generated += 1
             yield event
 
+    def _resimulate(self, handle: RunHandle, accepted: int) -> Any:
+        """A resumed run's simulation, its first ``accepted`` events dropped (on the sim thread)."""
+        sim = handle.spec.simulate(self.settings.catalog)
+        sim.skip(accepted)
+        return sim
+
     async def _targets(self, handle: RunHandle) -> list[Target]:
         record = await self.outbox.call(self.outbox.get_run, handle.id)
         records = [await self.outbox.call(self.outbox.get_target, n) for n in record.targets]
@@ -191,8 +219,9 @@ class RunsManager:
         accepted: int | None = None
         self._emit(handle, "running")
         try:
-            if handle.sim is None:
-                handle.sim = await self._in_thread(handle.spec.simulate, self.settings.catalog)
+            if handle.sim is None:  # resumed: simulated again, past what was accepted, off the loop
+                record = await self.outbox.call(self.outbox.get_run, handle.id)
+                handle.sim = await self._in_thread(self._resimulate, handle, record.accepted)
             if targets is None:
                 targets = await self._targets(handle)
             options = handle.spec.options(
@@ -206,7 +235,7 @@ class RunsManager:
             async with engine:
                 try:
                     report = await engine.run(
-                        handle.spec.to_spec(), lambda: self._stream(handle), targets
+                        handle.spec.to_spec(), lambda: RunStream(self._stream(handle)), targets
                     )
                     accepted = report.accepted
                 except RunStopped:

@@ -2,9 +2,10 @@
 
 The spec is the run's identity in the outbox (``Engine.run`` resumes an
 unfinished run with the same spec), so every request gets a ``nonce``: two
-identical requests are two runs. Everything the stream depends on (scenario,
-seed, limits, sizes) and every delivery option is in the spec, so a server
-restarted on the same outbox rebuilds the same stream and resumes it.
+identical requests are two runs. Everything the stream depends on (scenario
+with its YAML text, seed, limits, sizes) and every delivery option is in the
+spec, so a server restarted on the same outbox rebuilds the same stream and
+resumes it. Without a ``seed`` a fresh one is drawn (and shown with the run).
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from typing import Any
 from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Chaos, DeliveryOptions, parse_pace
 from mockzenoti.errors import MockZenotiError
-from mockzenoti.scenarios import Simulation, load_scenario
+from mockzenoti.scenarios import Scenario, ScenarioError, Simulation
+from mockzenoti.scenarios.builtin import BUILTINS
 from mockzenoti.scenarios.durations import to_ticks
-from mockzenoti.server.bodies import Fields
+from mockzenoti.scenarios.files import parse_yaml_scenario
+from mockzenoti.scenarios.seeds import fresh_seed
+from mockzenoti.security.limits import MAX_BODY, MAX_EVENTS
+from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.world import WorldSizes
 
@@ -29,6 +34,8 @@ KIND = "mockzenoti.server/run"
 ORDERINGS = ("none", "per-entity")
 #: Pace speed factors accepted (a day in 86 s at most, 1000 x slower than real time at least).
 MIN_PACE, MAX_PACE = 0.001, 1_000_000.0
+#: Characters in a text seed.
+MAX_SEED = 256
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,10 @@ class RunSpec:
 
     scenario: str
     seed: int | str = 0
+    #: The YAML text of a scenario document or file (None: ``scenario`` is a built-in).
+    scenario_yaml: str | None = None
+    #: The file under the scenario directory the text was read from (None: not a file).
+    scenario_file: str | None = None
     events: int | None = None
     duration: str | None = None
     sizes: dict[str, Any] | None = None
@@ -70,9 +81,12 @@ class RunSpec:
             return None
 
     def public(self) -> dict[str, Any]:
-        """The request's fields as ``GET /runs/{id}`` shows them."""
+        """The request's fields as ``GET /runs/{id}`` shows them (not the YAML text)."""
         out = asdict(self)
         del out["nonce"]
+        text = out.pop("scenario_yaml")
+        kind = "builtin" if text is None else "document" if self.scenario_file is None else "file"
+        out["scenario_source"] = kind
         return out
 
     def numeric_seed(self) -> int:
@@ -104,8 +118,21 @@ class RunSpec:
         )
 
     def simulate(self, catalog: Catalog) -> Simulation:
-        """A new simulation of this run's stream (deterministic: the same every time)."""
-        scenario = load_scenario(self.scenario)
+        """A new simulation of this run's stream (deterministic: the same every time).
+
+        Only a built-in is loaded by name: a file's text was read (from the
+        scenario directory) when the run was asked for, and is in the spec.
+        """
+        if self.scenario_yaml is not None:
+            file = self.scenario_file or "scenario_yaml"
+            scenario: Scenario = parse_yaml_scenario(self.scenario_yaml, file, "scenario")
+        elif self.scenario in BUILTINS:
+            scenario = BUILTINS[self.scenario]
+        else:
+            raise ScenarioError(
+                f"{self.scenario!r} is no built-in scenario, and the run holds no scenario text",
+                field="scenario",
+            )
         return scenario.simulate(
             self.seed,
             events=self.events,
@@ -156,12 +183,28 @@ def _flag(body: Fields, name: str) -> bool | None:
 
 
 def parse_run_request(body: Fields) -> RunSpec:
-    """Check a ``POST /runs`` body (the caller checks targets); ``ApiError`` names the field."""
-    scenario = body.string("scenario")
-    seed = body.raw("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int | str):
+    """Check a ``POST /runs`` body; ``ApiError`` names the field.
+
+    The caller checks the targets, and the scenario (``scenario_source``:
+    ``scenario`` is "" when only ``scenario_yaml`` was given).
+    """
+    scenario = body.string("scenario", "")
+    document = body.string("scenario_yaml", None, max_length=MAX_BODY)  # 413 beyond a scenario
+    if (scenario == "") == (document is None):
+        raise ApiError.invalid(
+            "give either scenario (a built-in's name) or scenario_yaml (a scenario document)",
+            "scenario",
+        )
+    seed = whole(body.raw("seed", None))
+    if seed is None:
+        seed = int(fresh_seed())
+    elif isinstance(seed, bool) or not isinstance(seed, int | str):
         raise ApiError.invalid("seed must be a whole number or a string", "seed")
-    events = body.integer("events", minimum=1, maximum=100_000_000)
+    elif isinstance(seed, str) and len(seed) > MAX_SEED:
+        raise ApiError.invalid(f"seed is at most {MAX_SEED} characters", "seed")
+    elif isinstance(seed, int) and not -(2**63) <= seed < 2**63:
+        raise ApiError.invalid("seed must fit in 64 bits", "seed")
+    events = body.integer("events", minimum=1, maximum=MAX_EVENTS)
     duration = body.string("duration", None)
     if duration is not None:
         try:
@@ -171,7 +214,7 @@ def parse_run_request(body: Fields) -> RunSpec:
     sizes_fields = body.mapping("sizes")
     sizes = None
     if sizes_fields is not None:
-        sizes = sizes_fields.raw_all()
+        sizes = {k: whole(v) for k, v in sizes_fields.raw_all().items()}
         try:
             WorldSizes().with_overrides(sizes, prefix="sizes.")
         except MockZenotiError as exc:
@@ -180,6 +223,7 @@ def parse_run_request(body: Fields) -> RunSpec:
     spec = RunSpec(
         scenario=scenario,
         seed=seed,
+        scenario_yaml=document,
         events=events,
         duration=duration,
         sizes=sizes,

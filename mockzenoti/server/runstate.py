@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from mockzenoti.delivery import Engine
 from mockzenoti.delivery.outbox import UNSETTLED, RunRecord
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.security.secrecy import public_spec, redact_url
 from mockzenoti.server.runspec import RunSpec
 from mockzenoti.server.settings import ServerSettings
 
@@ -164,9 +165,9 @@ def run_view(
     if spec is not None:
         view.update(spec.public())
     else:
-        view.update(_command_view(record.spec), spec=record.spec)
+        view.update(_command_view(record.spec), spec=public_spec(record.spec))
     view.update(
-        targets=record.targets,
+        targets=[redact_url(name) for name in record.targets],
         accepted=record.accepted,
         counts=counts,
         settled=not any(counts.get(s, 0) for s in UNSETTLED),

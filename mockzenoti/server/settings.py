@@ -5,10 +5,12 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mockzenoti.catalog import Catalog, load_catalog
 from mockzenoti.delivery.outbox import DEFAULT_OUTBOX
 from mockzenoti.errors import ConfigError
+from mockzenoti.security.limits import MAX_CONCURRENCY
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "TOKEN_ENV", "ServerSettings"]
 
@@ -40,6 +42,8 @@ class ServerSettings:
       ``heartbeat``: seconds between two heartbeat comments of ``/stream``;
       ``stream_queue``: changes buffered per stream client before dropping.
     - ``resume_runs``: resume the runs a previous process left running.
+    - ``scenario_dir``: the one directory whose YAML files ``POST /runs`` may
+      name (None: no file is read by name; documents come in the request).
     """
 
     host: str = DEFAULT_HOST
@@ -55,6 +59,7 @@ class ServerSettings:
     heartbeat: float = 15.0
     stream_queue: int = 2_000
     resume_runs: bool = True
+    scenario_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.host, str) or not self.host:
@@ -81,6 +86,15 @@ class ServerSettings:
             raise ConfigError("stream_queue must be a whole number", field="stream_queue")
         if self.stream_queue < 1:
             raise ConfigError("stream_queue must be at least 1", field="stream_queue")
+        if not isinstance(self.outbox, str) or not self.outbox.strip():
+            raise ConfigError("the outbox is a file name, or :memory:", field="outbox")
+        if self.concurrency > MAX_CONCURRENCY:
+            raise ConfigError(f"concurrency is at most {MAX_CONCURRENCY:,}", field="concurrency")
+        if self.scenario_dir is not None:
+            if not isinstance(self.scenario_dir, Path):
+                object.__setattr__(self, "scenario_dir", Path(self.scenario_dir))
+            if not self.scenario_dir.is_dir():
+                raise ConfigError(f"{self.scenario_dir} is not a directory", field="scenario_dir")
 
     @staticmethod
     def token_from_env(environ: dict[str, str] | None = None) -> str | None:

@@ -20,15 +20,18 @@ from aiohttp import web
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.server.bodies import Fields
 from mockzenoti.server.errors import ApiError, from_library
+from mockzenoti.server.patterns import END
 from mockzenoti.sink import Sink, SinkSettings
 
 __all__ = ["DEFAULT_KEEP", "MAX_SINKS", "SinkRegistry", "parse_sink_settings", "sink_view"]
 
 MAX_SINKS = 256
 DEFAULT_KEEP = 10_000
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}" + END
 _NAME = re.compile(NAME_PATTERN)
 _HEADER_TEXT = re.compile(r"[\x20-\x7e]+")
+#: ``retry_after`` as text: printable ASCII (a number of seconds or an HTTP date).
+RETRY_AFTER_PATTERN = r"^[\x20-\x7e]+" + END
 
 
 @dataclass(eq=False)

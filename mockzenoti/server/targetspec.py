@@ -6,8 +6,9 @@ secret is given), ``secret`` (a string, or a list for the standard scheme's
 rotation), ``retry`` (a policy: ``zenoti``, ``standard``, ``none``, ``fast``,
 ``1s,5s,30s``), ``event_types``, ``center_ids``, ``headers``, ``timeout``,
 ``retry_statuses``, ``deactivate_after``, ``content_type`` (null: none),
-``ca_cert`` (a PEM file of CAs on the server's machine, for ``https://``),
-``insecure``. Secrets are never shown back, only counted (``secret_count``).
+``ca_cert`` (the PEM text of the CAs to check an ``https://`` target against),
+``insecure``. Secrets are never shown back, only counted (``secret_count``);
+a URL's password and a credential header's value are shown as ``****``.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from mockzenoti.delivery import Outbox, Target
 from mockzenoti.delivery.outbox import TargetRecord
 from mockzenoti.delivery.targets import DEFAULT_CONTENT_TYPE
 from mockzenoti.errors import MockZenotiError, NotFound
-from mockzenoti.server.bodies import Fields
+from mockzenoti.security.limits import MAX_URL
+from mockzenoti.security.secrecy import MASK, redact_headers, redact_url, secret_header
+from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
+from mockzenoti.server.patterns import END
 
 __all__ = [
     "HEADER_NAME_PATTERN",
@@ -39,13 +43,15 @@ __all__ = [
 ]
 
 MAX_TARGETS = 16
-ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+MAX_SECRETS = 16
+MAX_HEADERS = 100
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}" + END
 _ID = re.compile(ID_PATTERN)
 #: RFC 9110 field names (tokens) and values (visible characters, spaces and tabs).
-HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"
-HEADER_VALUE_PATTERN = r"^[\t\x20-\x7e]*$"
-_TOKEN = re.compile(HEADER_NAME_PATTERN[1:-1])
-_HEADER_VALUE = re.compile(HEADER_VALUE_PATTERN[1:-1])
+HEADER_NAME_PATTERN = r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+" + END
+HEADER_VALUE_PATTERN = r"^[\t\x20-\x7e]*" + END
+_TOKEN = re.compile(HEADER_NAME_PATTERN)
+_HEADER_VALUE = re.compile(HEADER_VALUE_PATTERN)
 #: ``delivery.Target`` field -> API field, for error messages.
 _API_NAME = {"name": "id", "signature": "signing", "secrets": "secret", "policy": "retry"}
 #: API fields that configure a target (PATCH may change any of them).
@@ -84,7 +90,7 @@ def check_id(value: str, field: str = "id") -> str:
 def _secrets(body: Fields, current: tuple[str, ...] | None) -> tuple[str, ...]:
     if current is not None and body.null("secret"):
         return ()  # PATCH: null clears the secrets
-    given = body.strings("secret", allow_one=True)
+    given = body.strings("secret", allow_one=True, max_items=MAX_SECRETS)
     if given is not None:
         return tuple(given)
     return current or ()
@@ -95,13 +101,18 @@ def _headers(body: Fields, current: dict[str, str]) -> dict[str, str]:
     if fields is None:
         return current
     out: dict[str, str] = {}
-    for key, value in fields.raw_all().items():
+    given = fields.raw_all()
+    if len(given) > MAX_HEADERS:
+        raise ApiError.invalid(f"headers holds at most {MAX_HEADERS} headers", "headers")
+    for key, value in given.items():
         if not _TOKEN.fullmatch(key):
             raise ApiError.invalid(f"{key!r} is not an HTTP header name", f"headers.{key}")
-        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value):
+        if not isinstance(value, str) or not _HEADER_VALUE.fullmatch(value) or len(value) > MAX_URL:
             raise ApiError.invalid(
                 f"header {key!r} needs a string value of printable characters", f"headers.{key}"
             )
+        if value == MASK and secret_header(key) and key in current:
+            value = current[key]  # a credential sent back as shown keeps its value
         out[key] = value
     return out
 
@@ -110,6 +121,8 @@ def _statuses(body: Fields, current: list[int]) -> list[int]:
     value = body.raw("retry_statuses")
     if value is None:
         return current
+    if isinstance(value, list):
+        value = [whole(s) for s in value]
     if not isinstance(value, list) or any(
         isinstance(s, bool) or not isinstance(s, int) for s in value
     ):
@@ -136,6 +149,26 @@ def _nullable(body: Fields, key: str, current: dict[str, Any], default: str | No
     return body.string(key, current.get(key, default))
 
 
+#: Characters of a ``ca_cert``'s PEM text (a few certificates; a whole bundle is ~200 KiB).
+MAX_CA_TEXT = 256 * 1024
+
+
+def _ca_cert(body: Fields, current: dict[str, Any]) -> str | None:
+    """The PEM text of a target's CAs; a file's name is refused (the API reads no file)."""
+    if body.null("ca_cert"):
+        return None
+    value = body.string("ca_cert", current.get("ca_cert"), max_length=MAX_CA_TEXT)
+    if value is not None and body.has("ca_cert") and not value.lstrip().startswith("-----BEGIN"):
+        raise ApiError(
+            403,
+            "forbidden",
+            "ca_cert is the PEM text of the certificate authorities (-----BEGIN CERTIFICATE-----"
+            " ...): this server reads no file by name",
+            "ca_cert",
+        )
+    return value  # type: ignore[no-any-return]
+
+
 def parse_target(
     body: Fields, catalog: Catalog, *, target_id: str, base: Target | None = None
 ) -> Target:
@@ -143,7 +176,7 @@ def parse_target(
     current = base.to_dict() if base is not None else {}
     settings: dict[str, Any] = {
         "name": target_id,
-        "url": body.string("url", current.get("url")),
+        "url": body.string("url", current.get("url"), max_length=MAX_URL),
         "method": body.string("method", current.get("method", "POST")).upper(),
         "signature": body.string(
             "signing", current.get("signature"), choices=("zenoti", "standard", "none")
@@ -161,11 +194,13 @@ def parse_target(
             "deactivate_after", current.get("deactivate_after", 20), minimum=0, maximum=1_000_000
         ),
         "content_type": _nullable(body, "content_type", current, DEFAULT_CONTENT_TYPE),
-        "ca_cert": _nullable(body, "ca_cert", current, None),
+        "ca_cert": _ca_cert(body, current),
         "insecure": body.boolean("insecure", current.get("insecure", False)),
     }
     if settings["url"] is None:
         raise ApiError.invalid("url is required", "url")
+    if base is not None and settings["url"] == redact_url(base.url):
+        settings["url"] = base.url  # a URL sent back as shown keeps its password
     try:
         return Target.from_dict(settings)
     except MockZenotiError as exc:
@@ -175,11 +210,11 @@ def parse_target(
 
 
 def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> dict[str, Any]:
-    """A stored target as the API shows it (no secrets)."""
+    """A stored target as the API shows it (no secrets; a URL's password as ``****``)."""
     t = record.target
     view: dict[str, Any] = {
-        "id": t.name,
-        "url": t.url,
+        "id": redact_url(t.name),  # another tool may have named it by its URL
+        "url": redact_url(t.url),
         "method": t.method,
         "signing": t.scheme,
         "secret_count": len(t.secrets),
@@ -187,7 +222,7 @@ def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> d
         "retry_description": t.policy.describe(),
         "event_types": None if t.event_types is None else sorted(t.event_types),
         "center_ids": None if t.center_ids is None else sorted(t.center_ids),
-        "headers": dict(t.headers),
+        "headers": redact_headers(t.headers),
         "timeout": t.timeout,
         "retry_statuses": sorted(t.retry_statuses),
         "deactivate_after": t.deactivate_after,
@@ -217,6 +252,12 @@ async def resolve_records(outbox: Outbox, names: list[str] | None) -> list[Targe
         if not records:
             raise ApiError.invalid(
                 "there is no active target; create one with POST /targets", "targets", "no_target"
+            )
+        if len(records) > MAX_TARGETS:
+            raise ApiError.conflict(
+                f"{len(records)} targets are active and at most {MAX_TARGETS} receive one event: "
+                "name them in targets",
+                "targets",
             )
     else:
         records = []

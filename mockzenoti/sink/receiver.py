@@ -22,19 +22,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import random
 import ssl
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from mockzenoti import jsonfast
 from mockzenoti.delivery.signing import verify
+from mockzenoti.security.limits import loads_bounded
 from mockzenoti.sink.records import SinkCall, SinkSettings
 
 __all__ = ["Sink", "SinkCall", "SinkSettings"]
@@ -208,8 +209,8 @@ class Sink:
         s = self._settings
         parsed: Any = None
         if body:
-            with contextlib.suppress(ValueError):
-                parsed = jsonfast.loads(body)
+            with contextlib.suppress(ValueError):  # not JSON, or nested too deep to keep
+                parsed = loads_bounded(body)
         envelope = parsed if isinstance(parsed, dict) else {}
         event_id, delivery_id = envelope.get("event_id"), envelope.get("id")
         key = str(envelope.get(s.fail_by) or event_id or delivery_id or "")
@@ -289,13 +290,18 @@ class Sink:
         )
         return web.json_response(page)
 
-    def app(self) -> web.Application:
+    def app(self, *, token: str | None = None) -> web.Application:
         """An application answering every path with this sink (mountable with ``add_subapp``).
 
-        ``GET /received`` lists what arrived instead of being recorded.
+        ``GET /received`` lists what arrived instead of being recorded; with a
+        ``token`` it needs ``Authorization: Bearer <token>`` (or
+        ``?access_token=``). Webhooks never need one: a sender cannot add it.
         """
         app = web.Application()
-        app.router.add_get("/received", self.received)
+        if token is not None:
+            app.router.add_get("/received", _guarded(self.received, token))
+        else:
+            app.router.add_get("/received", self.received)
         app.router.add_route("*", "/{tail:.*}", self.handle)
         return app
 
@@ -305,14 +311,20 @@ class Sink:
         app.router.add_route("*", f"/sink/{name}/{{tail:.*}}", self.handle)
 
     async def start(
-        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        token: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> str:
-        """Serve standalone; returns ``url`` (port 0: a free port; https with ``ssl_context``)."""
+        """Serve standalone; returns ``url`` (port 0: a free port; https with ``ssl_context``;
+        ``token``: see ``app``)."""
         if self._runner is not None:
             raise RuntimeError("the sink is already running")
         self._stopping = asyncio.Event()
         runner = web.AppRunner(
-            self.app(), handler_cancellation=True, access_log=None, shutdown_timeout=1.0
+            self.app(token=token), handler_cancellation=True, access_log=None, shutdown_timeout=1.0
         )
         await runner.setup()
         site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
@@ -343,3 +355,30 @@ class Sink:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+def _guarded(
+    handler: Callable[[web.Request], Awaitable[web.Response]], token: str
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """``handler`` behind a bearer token (401 JSON without it; compared in constant time)."""
+    expected = token.encode("utf-8")
+
+    async def guarded(request: web.Request) -> web.Response:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        offered = value.strip() if scheme.lower() == "bearer" else ""
+        offered = offered or request.query.get("access_token", "")
+        if not hmac.compare_digest(offered.encode("utf-8"), expected):
+            return web.json_response(
+                {
+                    "error": {
+                        "code": "unauthorized",
+                        "field": "Authorization",
+                        "message": "this sink needs a token: Authorization: Bearer <token>",
+                    }
+                },
+                status=401,
+                headers={"WWW-Authenticate": 'Bearer realm="mockzenoti"'},
+            )
+        return await handler(request)
+
+    return guarded

@@ -80,7 +80,7 @@ class ZenotiEmitter:
         ``await run.wait_delivered()``, then ``run.expected`` is the state a
         correct consumer ends in.
         """
-        chosen_seed = self.settings.seed if seed is None else seed
+        chosen_seed = self.settings.effective_seed if seed is None else seed
         stream = simulate(scenario, chosen_seed, events, duration, sizes)
         return await self._thread.run(self._start(stream))
 
@@ -98,7 +98,7 @@ class ZenotiEmitter:
         """``run`` for synchronous tests: returns once delivered (``wait_delivered_sync``)."""
         __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.run_sync", "await zenoti_emitter.run(...)")
-        chosen_seed = self.settings.seed if seed is None else seed
+        chosen_seed = self.settings.effective_seed if seed is None else seed
         stream = simulate(scenario, chosen_seed, events, duration, sizes)
         run = self._thread.call(self._start(stream))
         run.wait_delivered_sync(timeout, check=check)

@@ -41,6 +41,9 @@ class ZenotiSettings:
     """How the ``zenoti_*`` fixtures behave in one test.
 
     - ``seed``: seeds scenario runs, ``zenoti_world``, emitted events and chaos.
+      None (default): ``zenoti_config`` derives a stable one per test from its
+      node id (``mockzenoti.scenarios.seeds.test_seed``), so each test has its own ids
+      and every run of the suite repeats them.
     - ``retry``: the retry policy (``fast``, ``zenoti``, ``standard``, ``none``
       or a schedule such as ``"1s,5s,30s"``). ``fast`` by default: a test
       never sleeps through Zenoti's real backoff.
@@ -70,7 +73,7 @@ class ZenotiSettings:
       do not check it at all.
     """
 
-    seed: int | str = 0
+    seed: int | str | None = None
     retry: str = "fast"
     retry_scale: float | None = None
     scale_retry_after: bool = True
@@ -88,7 +91,9 @@ class ZenotiSettings:
     insecure: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int | str):
+        if self.seed is not None and (
+            isinstance(self.seed, bool) or not isinstance(self.seed, int | str)
+        ):
             raise ConfigError(f"seed is a whole number or a text (got {self.seed!r})", field="seed")
         if not isinstance(self.retry, str) or not self.retry.strip():
             raise ConfigError(
@@ -159,10 +164,17 @@ class ZenotiSettings:
 
     @property
     def seed_number(self) -> int:
-        """``seed`` as the whole number the delivery engine wants (texts are hashed)."""
+        """``seed`` as the whole number the delivery engine wants (texts are hashed; None: 0)."""
+        if self.seed is None:
+            return 0
         if isinstance(self.seed, int):
             return self.seed
-        return zlib.crc32(self.seed.encode("utf-8"))
+        return zlib.crc32(str(self.seed).encode("utf-8"))
+
+    @property
+    def effective_seed(self) -> int | str:
+        """``seed``, or 0 when unset (``zenoti_config`` sets each test's own)."""
+        return 0 if self.seed is None else self.seed
 
     def with_changes(
         self, changes: Mapping[str, Any], *, where: str = "settings"

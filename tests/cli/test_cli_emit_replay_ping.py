@@ -38,6 +38,7 @@ def test_emit_retries_per_policy_and_prints_each_attempt(sink_factory: Any) -> N
     assert result.exit_code == 0
     assert [c.status for c in flaky.calls] == [500, 500, 200]
     lines = result.stderr.splitlines()
+    assert lines[0].startswith("seed ") and "to repeat" in lines[0]
     attempts = [line.split(": ")[1] for line in lines if line.startswith("  attempt ")]
     assert result.stderr.count("waiting ") == 2  # before attempts 2 and 3
     assert [a.split()[0] for a in attempts] == ["500", "500", "200"]

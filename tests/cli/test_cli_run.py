@@ -252,16 +252,25 @@ def test_retries_signing_chaos_and_filters_reach_the_wire(sink_factory: Any) -> 
     assert report["deliveries"] == len(bookings) and report["accepted"] == 20
 
 
-def test_a_finished_command_run_again_is_a_new_run(sink: ThreadSink) -> None:
+def test_a_finished_command_run_again_without_a_seed_is_a_new_run_with_fresh_ids(
+    sink: ThreadSink,
+) -> None:
     args = ("run", "class-lifecycle", "--events", "5", "--url", sink.url)
-    assert invoke(*args).exit_code == 0
+    first = invoke(*args)
+    assert first.exit_code == 0
     again = invoke(*args, "--concurrency", "2")
     assert again.exit_code == 0
     assert "run 2 finished" in again.stdout and "resumed" not in again.stdout
     with Outbox(".mockzenoti/outbox.sqlite", exclusive=False) as box:
         runs = box.list_runs()
     assert [r.state for r in runs] == ["finished", "finished"]
-    assert runs[0].spec == runs[1].spec  # concurrency is not part of the spec
+    seeds = [r.spec.pop("seed") for r in runs]
+    assert seeds[0] != seeds[1]  # fresh seeds ...
+    assert runs[0].spec == runs[1].spec  # ... of the same command (concurrency is not in it)
+    ids = [jsonfast.loads(b)["event_id"] for b in sink.bodies()]
+    assert len(ids) == 10 and len(set(ids)) == 10  # nothing sent twice
+    for result, seed in zip((again, first), seeds, strict=True):
+        assert f"seed {seed}: add --seed {seed} to repeat" in result.stderr
 
 
 def test_a_memory_outbox_keeps_nothing(sink: ThreadSink, tmp_path: Path) -> None:
@@ -317,7 +326,7 @@ def test_bad_scenarios_and_urls_exit_2(sink: ThreadSink) -> None:
 
 
 def test_a_soak_runs_with_a_limit(sink: ThreadSink) -> None:
-    result = invoke("run", "soak", "--events", "25", "--url", sink.url)
+    result = invoke("run", "soak", "--events", "25", "--url", sink.url, "--seed", "0")
     assert result.exit_code == 0, result.output
     assert len(sink.bodies()) == 25
     assert sorted(sink.bodies()) == sorted(stream("soak", "0", 25))

@@ -99,7 +99,7 @@ def test_failures_read_well(pytester: pytest.Pytester) -> None:
             "with retry policy 'none' settled with deliveries not delivered: dead 1.",
             "*dead       Guest.Created event_id=*: 1 attempt, last answer 500: *",
             # wait_delivered: timeout
-            "*WaitTimeout: run #1: scenario class-lifecycle (seed 0) (3 events) to "
+            "*WaitTimeout: run #1: scenario class-lifecycle (seed *) (3 events) to "
             "http://127.0.0.1:*/ with retry policy 'fast' was not delivered within 0.3s: "
             "delivering 3.",
             "*delivering Class.Schedule.Created event_id=*: attempt 1 waiting for an answer",

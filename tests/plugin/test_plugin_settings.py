@@ -27,9 +27,22 @@ def test_seed_sets_the_stream(zenoti_emitter, zenoti_world):
     assert zenoti_world.seed == "7"
 
 
-def test_the_default_seed_is_0(zenoti_emitter):
+def test_the_default_seed_is_the_tests_own(request, zenoti_config, zenoti_emitter):
+    from mockzenoti.scenarios.seeds import test_seed
+
+    own = test_seed(request.node.nodeid)
+    assert zenoti_config.seed == own == test_seed("test_markers.py::"
+                                                  "test_the_default_seed_is_the_tests_own")
     run = zenoti_emitter.run_sync("class-lifecycle", events=20)
-    assert [e.event_id for e in run.events] == ids(0, 20) != ids(7, 20)
+    assert [e.event_id for e in run.events] == ids(own, 20) != ids(7, 20) != ids(0, 20)
+
+
+def test_another_test_has_another_seed(request, zenoti_config):
+    from mockzenoti.scenarios.seeds import test_seed
+
+    assert zenoti_config.seed == test_seed(request.node.nodeid) != test_seed(
+        "test_markers.py::test_the_default_seed_is_the_tests_own"
+    )
 
 
 @pytest.mark.zenoti(signing="zenoti", secret="s3cret")
@@ -161,7 +174,7 @@ def test_signing_without_secret(zenoti_sink):
 def test_marker_settings_take_effect(pytester: pytest.Pytester) -> None:
     ini(pytester)
     pytester.makepyfile(test_markers=MARKER_TESTS)
-    run(pytester).assert_outcomes(passed=8)
+    run(pytester).assert_outcomes(passed=9)
 
 
 def test_the_sink_is_reset_between_tests(pytester: pytest.Pytester) -> None:

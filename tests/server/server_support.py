@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -48,7 +49,7 @@ class Api:
         path: str,
         *,
         json_body: Any = None,
-        data: bytes | str | None = None,
+        data: bytes | str | io.BytesIO | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:
         """Send a request; return the answer whatever its status."""

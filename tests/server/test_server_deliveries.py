@@ -134,10 +134,16 @@ async def test_bad_redeliveries_name_the_field(
 
 @pytest.mark.asyncio
 async def test_missing_deliveries_are_404(api: Api) -> None:
-    for key in ("999", "0123456789abcdef01234567", "nope"):
+    for key in ("999", "0123456789abcdef01234567"):
         error = await api.error("GET", f"/deliveries/{key}", expect=404)
         assert error["field"] == "id"
     await api.error("GET", "/deliveries/999/body", expect=404)
+    # neither a number nor an envelope id: no such route (so /deliveries/redeliver is POST only)
+    assert (await api.error("GET", "/deliveries/nope", expect=404))["message"].startswith(
+        "no route"
+    )
+    answer = await api.request("GET", "/deliveries/redeliver")
+    assert answer.status == 405 and answer.headers["Allow"] == "POST"
 
 
 @pytest.mark.asyncio

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from server_support import Api, eventually
 
@@ -73,8 +71,8 @@ async def test_a_run_delivers_its_scenario_and_stores_the_expected_state(api: Ap
         ({"scenario": "class-lifecycle", "targets": ["nope"]}, "targets[0]"),
         ({"scenario": "class-lifecycle", "seed": [1]}, "seed"),
         ({"scenario": "class-lifecycle", "speed": 2}, "speed"),
-        ({"scenario": "/dev/null"}, "scenario"),
-        ({"scenario": "missing.yaml"}, "scenario"),
+        ({"scenario_yaml": "steps: [1"}, "scenario_yaml"),
+        ({"scenario": "class-lifecycle", "scenario_yaml": "name: x"}, "scenario"),
     ],
 )
 @pytest.mark.asyncio
@@ -140,17 +138,14 @@ async def test_stopping_a_paced_run_cuts_its_wait_short(api: Api) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_run_that_fails_at_run_time_is_failed_with_its_error(
-    api: Api, tmp_path: Path
-) -> None:
+async def test_a_run_that_fails_at_run_time_is_failed_with_its_error(api: Api) -> None:
     await api.target("a")
-    path = tmp_path / "third-center.yaml"
-    path.write_text(THIRD_CENTER)
-    body = {"scenario": str(path), "sizes": {"centers": 1}}
+    body = {"scenario_yaml": THIRD_CENTER, "sizes": {"centers": 1}}
     run = await api.call("POST", "/runs", body, expect=201)
+    assert run["scenario_source"] == "document"
     failed = await api.wait_run(run["id"])
     assert failed["state"] == "failed"
-    assert "third-center.yaml:10" in failed["error"] and "no center 2" in failed["error"]
+    assert "scenario_yaml:10" in failed["error"] and "no center 2" in failed["error"]
     assert (
         failed["accepted"] == 3 and failed["counts"]["delivered"] == 3
     )  # nothing accepted is lost
@@ -204,13 +199,13 @@ async def test_expected_is_409_while_running(api: Api) -> None:
 
 
 @pytest.mark.asyncio
-async def test_the_scenarios_route_lists_builtins_and_files(api: Api) -> None:
+async def test_the_scenarios_route_lists_builtins_and_no_file_by_default(api: Api) -> None:
     listed = await api.call("GET", "/scenarios")
     names = [s["name"] for s in listed["items"]]
     assert "class-lifecycle" in names and "soak" in names
     soak = next(s for s in listed["items"] if s["name"] == "soak")
     assert soak["endless"] is True
-    assert any(f["path"].endswith("reschedule.yaml") for f in listed["files"])
+    assert listed["files"] == []  # no --scenario-dir: no file is offered (or read)
 
 
 @pytest.mark.asyncio

@@ -212,13 +212,13 @@ async def test_an_https_target_with_its_ca_content_type_and_insecure(
             "id": "tls",
             "url": url,
             "retry": "none",
-            "ca_cert": str(ca.pem),
+            "ca_cert": ca.pem.read_text(),  # the PEM text: the API reads no file by name
             "content_type": None,
             "deactivate_after": 0,
         }
         created = await api.call("POST", "/targets", body, expect=201)
         assert (created["ca_cert"], created["insecure"], created["content_type"]) == (
-            str(ca.pem),
+            ca.pem.read_text(),
             False,
             None,
         )
@@ -247,17 +247,20 @@ async def test_target_url_and_ca_cert_mistakes_are_named(api: Api, tmp_path: Pat
     bad_url = await api.error("POST", "/targets", {"url": "localhost:8000/hook"}, expect=422)
     assert bad_url["field"] == "url"
     assert "did you mean http://localhost:8000/hook?" in bad_url["message"]
-    missing = await api.error(
-        "POST",
-        "/targets",
-        {"url": "https://127.0.0.1:9/", "ca_cert": str(tmp_path / "no.pem")},
-        expect=422,
+    for path in (str(tmp_path / "no.pem"), "/dev/zero", __file__):  # no file read by name
+        refused = await api.error(
+            "POST", "/targets", {"url": "https://127.0.0.1:9/", "ca_cert": path}, expect=403
+        )
+        assert refused["field"] == "ca_cert" and "PEM text" in refused["message"]
+    garbage = "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n"
+    bad = await api.error(
+        "POST", "/targets", {"url": "https://127.0.0.1:9/", "ca_cert": garbage}, expect=422
     )
-    assert missing["field"] == "ca_cert" and "no.pem" in missing["message"]
+    assert bad["field"] == "ca_cert"
     both = await api.error(
         "POST",
         "/targets",
-        {"url": "https://127.0.0.1:9/", "ca_cert": __file__, "insecure": True},
+        {"url": "https://127.0.0.1:9/", "ca_cert": garbage, "insecure": True},
         expect=422,
     )
     assert both["field"] == "ca_cert"

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from mockzenoti.delivery.outbox.files import APPLICATION_ID
 from mockzenoti.delivery.outbox.sqlwrite import configure
 from mockzenoti.errors import ConfigError
 
@@ -138,6 +139,8 @@ def connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
     configure(conn)
     conn.executescript(_DDL)
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # files.inspect knows it
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is not None and row[0] == "1":  # version 1 lacked the attempts' wait columns
         conn.execute("BEGIN IMMEDIATE")

@@ -19,9 +19,9 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NamedTuple, ParamSpec, TypeVar
 
+from mockzenoti.delivery.outbox import files
 from mockzenoti.delivery.outbox.checkpoint import Checkpointer
 from mockzenoti.delivery.outbox.schema import connect
 from mockzenoti.delivery.outbox.sqlwrite import Parts, apply_parts
@@ -121,10 +121,19 @@ class Database:
         self.lock = threading.RLock()
         self._id_lock = threading.Lock()  # never held across I/O: the event loop takes it
         self.lockfile: Any = None
+        self.readonly = not exclusive and self.path != ":memory:"
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            ours = files.inspect(self.path)  # refuses a foreign or damaged file, untouched
+            if self.readonly and not ours:
+                raise ConfigError(f"no outbox at {self.path} to read", field="outbox")
+            if self.readonly:
+                pass
+            elif ours:
+                files.make_private(self.path)
+            else:
+                files.create_private(self.path)
             if exclusive and fcntl is not None:
-                self.lockfile = open(self.path + ".lock", "a")  # noqa: SIM115
+                self.lockfile = files.open_lockfile(self.path)
                 try:
                     fcntl.flock(self.lockfile.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
                 except OSError as exc:
@@ -133,7 +142,14 @@ class Database:
                         f"the outbox {self.path} is in use by another process", field="outbox"
                     ) from exc
         try:
-            self.conn: sqlite3.Connection = connect(self.path)
+            if self.readonly:
+                self.conn: sqlite3.Connection = files.connect_readonly(self.path)
+            else:
+                self.conn = connect(self.path)
+        except sqlite3.Error as exc:
+            if self.lockfile is not None:
+                self.lockfile.close()
+            raise ConfigError(f"cannot open the outbox {self.path}: {exc}", field="outbox") from exc
         except BaseException:
             if self.lockfile is not None:
                 self.lockfile.close()

@@ -4,6 +4,11 @@ PyYAML composes the node tree (``yaml.compose``, safe loader); each scalar
 becomes a Python value by its resolved tag, except that YAML 1.1's base-60
 numbers are kept as text (``18:00`` stays ``"18:00"``, not 1080) and
 timestamps stay text. Duplicate keys and non-text keys are refused.
+
+Bounded: a document longer than ``MAX_SCENARIO_BYTES``, nested deeper than
+``MAX_DEPTH`` or holding more than ``MAX_YAML_NODES`` values once its aliases
+are expanded (an alias bomb, a recursive alias) is refused with a
+``ScenarioError`` before it costs memory or a ``RecursionError``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 import yaml
 
 from mockzenoti.scenarios.errors import ScenarioError
+from mockzenoti.security.limits import MAX_DEPTH, MAX_SCENARIO_BYTES, MAX_YAML_NODES
 
 __all__ = ["Node", "field_name", "parse_field", "parse_nodes"]
 
@@ -110,13 +116,79 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return raw
 
 
-def _convert(node: yaml.Node, file: str) -> Node:
-    line = node.start_mark.line + 1
-    if isinstance(node, yaml.ScalarNode):
-        return Node(_scalar(node), line)
-    if isinstance(node, yaml.SequenceNode):
-        return Node([_convert(item, file) for item in node.value], line)
-    if isinstance(node, yaml.MappingNode):
+def _is_text(value: str) -> bool:
+    """True when ``value`` is Unicode text that UTF-8 can write (no lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing to compose a document nested deeper than ``MAX_DEPTH``."""
+
+    def __init__(self, stream: str, file: str) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise ScenarioError(
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    file=self.file,
+                    line=mark.line + 1,
+                    field="yaml",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+class _Converter:
+    """Nodes to ``Node``s, counting every value made (aliases are expanded: each use counts)."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.made = 0
+
+    def convert(self, node: yaml.Node, depth: int = 1) -> Node:
+        line = node.start_mark.line + 1
+        self.made += 1
+        if depth > MAX_DEPTH:
+            raise ScenarioError(
+                f"nested more than {MAX_DEPTH} levels deep", file=self.file, line=line, field="yaml"
+            )
+        if self.made > MAX_YAML_NODES:
+            raise ScenarioError(
+                f"the document holds more than {MAX_YAML_NODES:,} values once its aliases "
+                "are expanded",
+                file=self.file,
+                line=line,
+                field="yaml",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            value = _scalar(node)
+            if isinstance(value, str) and not _is_text(value):
+                raise ScenarioError(
+                    "holds an escape that is no character (a lone surrogate such as \\ud800)",
+                    file=self.file,
+                    line=line,
+                    field="yaml",
+                )
+            return Node(value, line)
+        if isinstance(node, yaml.SequenceNode):
+            return Node([self.convert(item, depth + 1) for item in node.value], line)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, line, depth)
+        raise ScenarioError(f"unsupported YAML node {node.tag}", file=self.file, line=line)
+
+    def _mapping(self, node: yaml.MappingNode, line: int, depth: int) -> Node:
+        file = self.file
         out: dict[str, Node] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -124,6 +196,10 @@ def _convert(node: yaml.Node, file: str) -> Node:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError("a key must be a plain word", file=file, line=key_line)
             key = str(key_node.value)
+            if not _is_text(key):
+                raise ScenarioError(
+                    "a key escapes a lone surrogate (such as \\ud800)", file=file, line=key_line
+                )
             if key in out:
                 raise ScenarioError(
                     f"{key!r} appears twice (first on line {lines[key]})",
@@ -131,16 +207,24 @@ def _convert(node: yaml.Node, file: str) -> Node:
                     line=key_line,
                     field=key,
                 )
-            out[key] = _convert(value_node, file)
+            out[key] = self.convert(value_node, depth + 1)
             lines[key] = key_line
         return Node(out, line, lines)
-    raise ScenarioError(f"unsupported YAML node {node.tag}", file=file, line=line)
 
 
 def parse_nodes(text: str, file: str) -> Node:
     """The document in ``text`` as Nodes; a YAML syntax error names its line."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"the document is {size:,} bytes; a scenario is at most {MAX_SCENARIO_BYTES:,}",
+            file=file,
+            field="yaml",
+        )
+    loader: _BoundedLoader | None = None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _BoundedLoader(text, file)  # reading starts here: a NUL is refused at once
+        root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -149,6 +233,9 @@ def parse_nodes(text: str, file: str) -> Node:
         ) from exc
     except yaml.YAMLError as exc:
         raise ScenarioError(f"not valid YAML: {exc}", file=file, field="yaml") from exc
+    finally:
+        if loader is not None:
+            loader.dispose()
     if root is None:
         raise ScenarioError("the file is empty", file=file, line=1)
-    return _convert(root, file)
+    return _Converter(file).convert(root)

@@ -18,6 +18,8 @@ a seeded day by default). See docs/scenarios.md for the language.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +31,18 @@ from mockzenoti.scenarios.files.form import check_form
 from mockzenoti.scenarios.files.nodes import parse_field, parse_nodes
 from mockzenoti.scenarios.files.program import Action, Chance, Plan, Repeat, Step, read_plan
 from mockzenoti.scenarios.files.run import Chances, Runner
+from mockzenoti.security.limits import MAX_SCENARIO_BYTES
 from mockzenoti.timefmt import at_local, zone
 from mockzenoti.vocab import CENTER_KINDS, CLASSES, MEMBERSHIPS, PACKAGES, SERVICES
 from mockzenoti.world import World, WorldSizes
 
-__all__ = ["DRY_RUN_SEED", "FileScenario", "load_yaml_scenario", "parse_yaml_scenario"]
+__all__ = [
+    "DRY_RUN_SEED",
+    "FileScenario",
+    "load_yaml_scenario",
+    "parse_yaml_scenario",
+    "read_scenario_file",
+]
 
 DRY_RUN_SEED = "scenario-file-check"
 
@@ -180,12 +189,36 @@ def parse_yaml_scenario(text: str, file: str, default_name: str = "scenario") ->
 
 
 def load_yaml_scenario(path: str | Path) -> FileScenario:
-    """The scenario in the YAML file at ``path``; ``ScenarioError`` names file, line, field."""
+    """The scenario in the YAML file at ``path``; ``ScenarioError`` names file, line, field.
+
+    Only a regular file of at most ``MAX_SCENARIO_BYTES`` is read (a device
+    such as ``/dev/zero`` or a huge file is refused before its content is).
+    """
     path = Path(path)
+    return parse_yaml_scenario(read_scenario_file(path), str(path), path.stem)
+
+
+def read_scenario_file(path: Path) -> str:
+    """The text of a scenario file: a regular file, UTF-8, at most ``MAX_SCENARIO_BYTES``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise ScenarioError(f"{path} is not a regular file", field="scenario")
+            data = fh.read(MAX_SCENARIO_BYTES + 1)
     except FileNotFoundError:
         raise ScenarioError(f"scenario file {path} does not exist", field="scenario") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"cannot read {path}: {exc}", file=str(path)) from exc
-    return parse_yaml_scenario(text, str(path), path.stem)
+    except OSError as exc:
+        raise ScenarioError(
+            f"cannot read {path}: {exc.strerror or exc}", file=str(path), field="scenario"
+        ) from exc
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(
+            f"{path} is larger than {MAX_SCENARIO_BYTES:,} bytes; a scenario file is at most that",
+            field="scenario",
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{path} is not UTF-8 text (byte {exc.start})", file=str(path), field="scenario"
+        ) from exc
