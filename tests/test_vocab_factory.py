@@ -81,16 +81,23 @@ def test_guest_names_emails_and_phones_agree_with_each_other_and_the_center(coun
     factory, c = center(3, "salon", country)
     assert c.site.country == country
     nation = COUNTRIES[country]
+    with_mobile = 0
     for _ in range(300):
         guest = factory.guest(c, NOW)
-        assert guest.mobile.country_code == nation.phone_code
-        assert len(guest.mobile.number) == nation.mobile_length and guest.mobile.number.isdigit()
+        if guest.mobile is not None:  # most guests give a mobile number
+            with_mobile += 1
+            mobile = guest.mobile
+            assert mobile.country_code == nation.phone_code
+            assert len(mobile.number) == nation.mobile_length and mobile.number.isdigit()
+            assert mobile.national == nation.trunk_prefix + mobile.number
+            assert mobile.display == f"+{nation.phone_code} {mobile.number}"
         if guest.email:
             local = guest.email.split("@")[0]
             first = people.ascii_word(guest.first_name).lower()
             last = people.ascii_word(guest.last_name).lower()
             assert local.startswith(first) or local.startswith(first[:1] + last)
             assert guest.email.split("@")[1] in EMAIL_DOMAINS[country]
+    assert 240 < with_mobile < 300
     for employee in c.employees:
         assert employee.mobile.country_code == nation.phone_code
         assert employee.email.endswith("@" + c.org.domain)
