@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from mockzenoti.catalog import CatalogEntry, load_catalog
+from mockzenoti.catalog.attested import ATTESTED
 from mockzenoti.catalog.fixtures import fixtures_dir
 from tools.build_schemas import build
 
@@ -61,21 +63,26 @@ def _closed_objects(schema: dict[str, Any], path: str) -> list[str]:
     return found
 
 
-def _required_matches(schema: dict[str, Any], value: Any, path: str) -> None:
+def _required_matches(schema: dict[str, Any], value: Any, path: str, optional: set[str]) -> None:
     if isinstance(value, dict):
         assert schema["required"] == list(value), path
-        assert list(schema["properties"]) == list(value), path
+        extra = [k for k in schema["properties"] if k not in value]
+        assert [k for k in schema["properties"] if k in value] == list(value), path
+        pattern = re.sub(r"\.\d+(?=\.|$)", ".*", path).lstrip(".")
+        assert {f"{pattern}.{k}" for k in extra} <= optional, path
         for key, child in value.items():
-            _required_matches(schema["properties"][key], child, f"{path}.{key}")
+            _required_matches(schema["properties"][key], child, f"{path}.{key}", optional)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _required_matches(schema["items"], item, f"{path}.{i}")
+            _required_matches(schema["items"], item, f"{path}.{i}", optional)
 
 
 @pytest.mark.parametrize("entry", WITH_SAMPLE, ids=_ids(WITH_SAMPLE))
 def test_required_keys_equal_the_samples_keys_at_every_level(entry: CatalogEntry) -> None:
+    """Every key a sample shows is required; the only others are optional attested keys."""
     assert _closed_objects(entry.schema, "") == []
-    _required_matches(entry.schema, entry.sample, "")
+    attested = {a.path for a in ATTESTED.get(entry.name, ())}
+    _required_matches(entry.schema, entry.sample, "", attested)
 
 
 def test_opted_in_has_the_shape_of_opted_out() -> None:
