@@ -52,7 +52,8 @@ def _run_session(act: Activity, s: ClassSession) -> Process:
     last = s.start_ticks - 5 * MIN
     if last > world.now + MIN:
         for _ in range(wanted):
-            world.agenda.spawn(act.between(world.now + MIN, last), booking(act, s))
+            when = act.class_booking_time(s.center, world.now + MIN, last)
+            world.agenda.spawn(when, booking(act, s))
     r = rng.random()
     change = (
         "update"
