@@ -24,7 +24,7 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
-from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import limit_options, seed_option, size_options, world_sizes
 from mockzenoti.errors import MockZenotiError
 
 __all__ = ["run_command", "run_spec"]
@@ -138,7 +138,7 @@ def run_command(
     ticks = None if duration is None else parse_duration(duration, field="--duration")
     settings = settings_from_context(ctx)
     catalog = settings.catalog
-    sizes = sizes_from(opts)
+    sizes = world_sizes(ctx, opts)
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     options = delivery.options(seed_number(seed))

@@ -7,7 +7,7 @@ from typing import Any, BinaryIO
 
 import click
 
-from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
+from mockzenoti.cli._world_options import limit_options, seed_option, size_options, world_sizes
 from mockzenoti.scenarios.cycles import CyclePause
 
 __all__ = ["simulate_command"]
@@ -75,7 +75,7 @@ def simulate_command(
         seed,
         events=events,
         duration=duration,
-        sizes=sizes_from(sizes),
+        sizes=world_sizes(ctx, sizes),
         catalog=catalog,
         track_truth=expect is not None,
     )
