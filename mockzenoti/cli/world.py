@@ -24,7 +24,9 @@ __all__ = ["world_command"]
 @click.option("--json", "as_json", is_flag=True, help="Print the setup as JSON.")
 @size_options
 @click.pass_context
-def world_command(ctx: click.Context, seed: str, scenario: str, as_json: bool, **sizes: Any) -> None:
+def world_command(
+    ctx: click.Context, seed: str, scenario: str, as_json: bool, **sizes: Any
+) -> None:
     """Print the world's fixed setup: organization, centers (zone, hours), rooms, services,
     classes, staff and plans. Every id a simulated stream uses is either here or
     introduced by an earlier event of the stream."""
