@@ -25,7 +25,7 @@ __all__ = ["world_command"]
 @size_options
 @click.pass_context
 def world_command(
-    ctx: click.Context, seed: str, scenario: str, as_json: bool, **sizes: Any
+    ctx: click.Context, /, seed: str, scenario: str, as_json: bool, **sizes: Any
 ) -> None:
     """Print the world's fixed setup: organization, centers (zone, hours), rooms, services,
     classes, staff and plans. Every id a simulated stream uses is either here or
