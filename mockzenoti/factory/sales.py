@@ -138,7 +138,7 @@ class SalesFactory:
                     tax_rate=center.product_tax_rate,
                 )
             )
-        due = round_cents(invoice.total - invoice.paid)
+        due = round_cents(invoice.total - invoice.paid) if invoice.transactions else invoice.total
         amount = due
         if partial:
             amount = round_cents(float(round(due * rng.choice((0.2, 0.25, 0.5))))) or due / 2

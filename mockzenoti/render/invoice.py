@@ -86,6 +86,8 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
         tax += line_tax
         items.append(_item(item, line_sales, line_tax))
     net, tax = round_cents(net), round_cents(tax)
+    transactions = invoice.transactions
+    paid = transactions[0].amount if len(transactions) == 1 else invoice.paid
     return {
         "invoice": {
             "id": invoice.id,
@@ -121,7 +123,7 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
                 if group is not None and not invoice.is_refund
                 else []
             ),
-            "transactions": [transaction(t) for t in invoice.transactions],
-            "total_amount_paid": money(invoice.paid),
+            "transactions": [transaction(t) for t in transactions],
+            "total_amount_paid": money(paid),
         }
     }

@@ -29,12 +29,13 @@ from mockzenoti.factory.bookings import NO_UTM
 from mockzenoti.model import Center, GuestMembership
 from mockzenoti.scenarios import rhythm
 from mockzenoti.scenarios.profiles import Profile
-from mockzenoti.timefmt import MINUTE_TICKS, TICKS_PER_SECOND, at_local, local_date
+from mockzenoti.timefmt import DAY_TICKS, MINUTE_TICKS, TICKS_PER_SECOND, at_local, local_date
 from mockzenoti.world import Process, World
 
 __all__ = ["Activity", "count", "once"]
 
 QUARTER = 15 * MINUTE_TICKS
+_UNKNOWN = object()
 HOUR = 60 * MINUTE_TICKS
 MIN = MINUTE_TICKS
 
@@ -66,6 +67,9 @@ class Activity:
         self._hours: dict[tuple[str, date], tuple[int, int] | None] = {}
         self._slots: dict[tuple[str, int, int, int], rhythm.Weights] = {}
         self._factors: dict[str, tuple[float, ...]] = {}
+        self._offsets: dict[tuple[str, date], int] = {}
+        self._days_of: dict[tuple[str, int], date] = {}
+        self._leads = rhythm.lead_days(profile.horizon)
 
     def start(self, centers: Sequence[Center] | None = None) -> None:
         """Schedule each center's days from the world's first day on (only ``centers``, if given).
@@ -94,19 +98,18 @@ class Activity:
     def open_hours(self, center: Center, day: date) -> tuple[int, int] | None:
         """The instants ``center`` opens and closes on local ``day``; None when it is closed."""
         key = (center.id, day)
-        try:
-            return self._hours[key]
-        except KeyError:
-            pass
+        found = self._hours.get(key, _UNKNOWN)
+        if found is not _UNKNOWN:
+            return found  # type: ignore[return-value]
         if len(self._hours) > 512:
             self._hours.clear()
         hours = center.hours_on(day.weekday())
-        found = self._hours[key] = (
+        made = self._hours[key] = (
             None
             if hours is None
             else (at_local(day, hours[0], center.tz), at_local(day, hours[1], center.tz))
         )
-        return found
+        return made
 
     def open_day(self, center: Center, day: date) -> tuple[date, int, int]:
         """The first day from ``day`` on that ``center`` is open, with its opening hours."""
@@ -161,13 +164,13 @@ class Activity:
     def later(self, center: Center, days: int) -> int:
         """A business-hours instant ``days`` local days after now (0: later today, if open)."""
         now = self.world.now
-        day = local_date(now, center.tz) + timedelta(days=days)
+        day = self.day_of(now, center.tz) + timedelta(days=days)
         moment = self.day_moment(center, day)
         return moment if moment > now else self.day_moment(center, day + timedelta(days=1))
 
     def open_between(self, center: Center, low: int, high: int) -> int | None:
         """A business-hours instant of ``center`` in [low, high), or None if it is closed then."""
-        first, last = local_date(low, center.tz), local_date(high, center.tz)
+        first, last = self.day_of(low, center.tz), self.day_of(high, center.tz)
         days = (last - first).days
         start = draws.randint(self.rng, 0, days) if days > 0 else 0
         for k in range(days + 1):
@@ -180,16 +183,41 @@ class Activity:
                 return self.between(opens, closes)
         return None
 
-    def online_moment(self, low: int, high: int, tz: str) -> int:
-        """An instant in [low, high) when a guest books online: any hour, mostly evenings."""
-        offset = _utc_offset(local_date(high, tz), tz)
-        moment = self.between(low, high)
-        for _ in range(6):  # thin the night out: redraw when the hour is unlikely
-            hour = (moment + offset) // HOUR % 24
-            if self.rng.random() < rhythm.hour_weight(hour):
-                break
-            moment = self.between(low, high)
-        return moment
+    def day_of(self, ticks: int, tz: str) -> date:
+        """The local date at ``ticks`` in zone ``tz`` (``timefmt.local_date``, remembered).
+
+        Remembered per quarter hour: every zone's offset, and every change of it,
+        falls on a quarter hour, so one date holds for the whole quarter.
+        """
+        key = (tz, ticks // QUARTER)
+        found = self._days_of.get(key)
+        if found is None:
+            if len(self._days_of) > 4096:
+                self._days_of.clear()
+            found = self._days_of[key] = local_date(ticks, tz)
+        return found
+
+    def offset(self, tz: str, day: date) -> int:
+        """Zone ``tz``'s offset from UTC on ``day`` (ticks; positive east of Greenwich)."""
+        key = (tz, day)
+        found = self._offsets.get(key)
+        if found is None:
+            if len(self._offsets) > 512:
+                self._offsets.clear()
+            found = self._offsets[key] = at_local(day, 0, "UTC") - at_local(day, 0, tz)
+        return found
+
+    def online_moment(self, midnight: int, high: int) -> int:
+        """An instant from local ``midnight`` on, before ``high``, when a guest books online.
+
+        At any hour, mostly in the evening (``rhythm.ONLINE_HOURS``).
+        """
+        hours = (high - midnight) // HOUR
+        if hours < 1:
+            return self.between(midnight, high)
+        rng = self.rng
+        hour = rhythm.ONLINE_HOUR.draw_first(rng, hours)
+        return midnight + hour * HOUR + draws.below(rng, 3600) * TICKS_PER_SECOND
 
     def gap(self) -> int:
         """Days between two steps of a sale's story."""
@@ -260,14 +288,13 @@ class Activity:
         """A booking made online (any hour) or at the desk (opening hours), days or hours ahead."""
         rng, tz = self.rng, center.tz
         if rng.random() < self.profile.same_day and start - opens > 40 * MIN:
-            low = at_local(day, 0, tz) if online else opens
             if online:
-                return self.online_moment(low, start - 30 * MIN, tz)
-            return self.between(low, start - 30 * MIN)
-        back = day - timedelta(days=rhythm.lead_days(rng, self.profile.horizon))
+                return self.online_moment(at_local(day, 0, tz), start - 30 * MIN)
+            return self.between(opens, start - 30 * MIN)
+        back = day - timedelta(days=self._leads.draw(rng))
         if online:
             midnight = at_local(back, 0, tz)
-            return self.online_moment(midnight, at_local(back + timedelta(days=1), 0, tz), tz)
+            return self.online_moment(midnight, midnight + DAY_TICKS)
         for k in range(7):  # the desk books on a day the center is open
             hours = self.open_hours(center, back - timedelta(days=k))
             if hours is not None:
@@ -310,19 +337,22 @@ class Activity:
                 return self.between(hours[0], hours[1] - 30 * MIN)
         return opens
 
-    def class_booking_time(self, center: Center, low: int, high: int) -> int:
-        """When a guest books a class open for booking in [low, high): closer to it, mostly."""
+    def class_booking_times(self, center: Center, low: int, high: int, count: int) -> list[int]:
+        """When ``count`` guests book a class open for booking in [low, high): near its start."""
         rng = self.rng
         window = high - low
         if window <= 0:
-            return low
-        moment = high - rhythm.class_lead(rng, window)
-        offset = _utc_offset(local_date(high, center.tz), center.tz)
-        for _ in range(2):  # bookings through the app, mostly by day
-            if rng.random() < rhythm.hour_weight((moment + offset) // HOUR % 24):
-                break
+            return [low] * count
+        offset = self.offset(center.tz, self.day_of(high, center.tz))
+        found = []
+        for _ in range(count):
             moment = high - rhythm.class_lead(rng, window)
-        return max(low, moment)
+            for _ in range(2):  # bookings through the app, mostly by day
+                if rng.random() < rhythm.hour_weight((moment + offset) // HOUR % 24):
+                    break
+                moment = high - rhythm.class_lead(rng, window)
+            found.append(max(low, moment))
+        return found
 
     def plan_day(self, center: Center, day: date, opens: int, closes: int) -> None:
         """Put the day's other stories of ``center`` on the agenda (registrations, sales ...)."""
@@ -344,8 +374,3 @@ class Activity:
         for rate, story in stories:
             for _ in range(count(p.rate(rate, kind) * factor, rng)):
                 spawn(self.between(low, closes - 30 * MINUTE_TICKS), story(self, center))
-
-
-def _utc_offset(day: date, tz: str) -> int:
-    """The zone's offset from UTC on ``day`` (ticks; positive east of Greenwich)."""
-    return at_local(day, 0, "UTC") - at_local(day, 0, tz)

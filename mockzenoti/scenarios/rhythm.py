@@ -11,7 +11,7 @@ reports and the businesses' own advertised peaks), not Zenoti's:
   weekdays and the late morning on weekends; gyms the early morning, the
   lunch hour and the evening (``HOUR_DEMAND``);
 - **booking**: guests book online at any hour, most in the evening
-  (``ONLINE_HOURS``), days ahead (``lead_days``: a median of a few days);
+  (``ONLINE_HOURS``), days ahead (``lead_days``: a median of four days);
   the front desk books during opening hours; walk-ins are booked minutes
   before they start. Class sessions are published a week ahead and booked
   more and more as they come closer (``class_lead``).
@@ -23,11 +23,11 @@ import random
 from bisect import bisect
 from itertools import accumulate
 
-from mockzenoti.factory import draws
 from mockzenoti.vocab import CenterKind
 
 __all__ = [
     "HOUR_DEMAND",
+    "ONLINE_HOUR",
     "ONLINE_HOURS",
     "WEEKDAY_DEMAND",
     "Weights",
@@ -104,19 +104,26 @@ class Weights:
         """One item, each as likely as its weight."""
         return self.items[bisect(self._cumulative, rng.random() * self._total)]
 
+    def draw_first(self, rng: random.Random, count: int) -> int:
+        """One of the first ``count`` items (at least one), each as likely as its weight."""
+        cumulative = self._cumulative
+        top = cumulative[min(max(count, 1), len(cumulative)) - 1]
+        return self.items[bisect(cumulative, rng.random() * top)]
 
-def lead_days(rng: random.Random, horizon: int) -> int:
-    """Days between booking and visit for a booking made ahead (1 to ``horizon``).
+
+def lead_days(horizon: int) -> Weights:
+    """Days between booking and visit for a booking made ahead (1 to ``horizon``), to draw.
 
     Close to half within three days, a third four to ten days ahead, the rest
     up to the horizon: a median of four days.
     """
-    r = rng.random()
-    if r < 0.45 or horizon <= 3:
-        return draws.randint(rng, 1, min(3, horizon))
-    if r < 0.8 or horizon <= 10:
-        return draws.randint(rng, 4, min(10, horizon))
-    return draws.randint(rng, 11, horizon)
+    days = list(range(1, max(horizon, 1) + 1))
+    weights = [0.15 if d <= 3 else 0.05 if d <= 10 else 0.2 / max(horizon - 10, 1) for d in days]
+    return Weights(days, weights)
+
+
+# The hour of the day (local) at which a guest books online, to draw.
+ONLINE_HOUR = Weights(list(range(24)), list(ONLINE_HOURS))
 
 
 def class_lead(rng: random.Random, window: int) -> int:

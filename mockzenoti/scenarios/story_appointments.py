@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from mockzenoti.factory import draws
 from mockzenoti.model import AppointmentGroup, Center
-from mockzenoti.timefmt import MINUTE_TICKS, local_date
+from mockzenoti.timefmt import MINUTE_TICKS
 from mockzenoti.world import Process
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ MIN = MINUTE_TICKS
 def _new_start(act: Activity, g: AppointmentGroup) -> int:
     """Where a rescheduled visit moves: later today when there is room, else a coming day."""
     center, rng, now = g.center, act.rng, act.world.now
-    day = local_date(now, center.tz)
+    day = act.day_of(now, center.tz)
     today = act.open_hours(center, day)
     if today is not None and rng.random() < 0.4 and now + 90 * MIN < today[1] - 60 * MIN:
         return act.slot(now + 60 * MIN, today[1] - 60 * MIN, today[0])

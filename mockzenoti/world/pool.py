@@ -181,10 +181,14 @@ class GuestPool:
         known = self._known[slot]
         old = self._clientele[slot]
         if old and rng.random() * (old + len(known)) < old:
+            low = self._ranges[slot][0]
             for _ in range(4):  # a deleted client: look again
                 # u**2 favours the first (oldest) clients: regulars come back more often
                 u = rng.random()
-                guest = self.old_client(center, int(old * u * u))
+                position = int(old * u * u)
+                guest = self._guests.get(low + position)  # made already (most often)
+                if guest is None:
+                    guest = self.old_client(center, position)
                 if guest is not None:
                     return guest
         return draws.choice(rng, known) if known else None

@@ -171,7 +171,9 @@ class WorldState:
 
         The truth learns of them with the first event keyed on them (``emit``).
         """
-        if self.recording and guest not in self._greeted:
+        if not self.recording:
+            guest.greeted = True  # no truth to tell: nothing to remember
+        elif guest not in self._greeted:
             self._greeted.append(guest)
 
     def _greet(self, keys: tuple[str, ...], subjects: tuple[object, ...]) -> tuple[object, ...]:
