@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
@@ -201,3 +202,55 @@ def test_renames_flow_into_the_schema_consts() -> None:
     assert CATALOG.get("Appointment.Started").schema["properties"]["event_type"]["const"] == (
         "Appointment.Started"
     )
+
+
+def _valid(name: str, event: dict[str, Any]) -> list[str]:
+    return [e.message for e in Draft202012Validator(CATALOG.get(name).schema).iter_errors(event)]
+
+
+def test_attested_forms_validate_beside_the_documented_ones() -> None:
+    """The documented samples validate, and so do the forms consumers of live traffic read."""
+    guest = copy.deepcopy(CATALOG.get("Guest.Created").sample)
+    assert guest is not None and guest["data"]["personal_info"]["mobile_phone"] is None
+    guest["data"]["personal_info"]["mobile_phone"] = {"country_code": 44, "number": "07903624233"}
+    assert _valid("Guest.Created", guest) == []
+    guest["data"]["personal_info"]["mobile_phone"] = {"country_code": 44, "number": 7903624233}
+    assert _valid("Guest.Created", guest)  # the number is text
+    guest["data"]["personal_info"]["mobile_phone"] = "+44 7903624233"
+    assert _valid("Guest.Created", guest)  # the object, not the invoice's display string
+
+    invoice = copy.deepcopy(CATALOG.get("Invoice.Closed").sample)
+    assert invoice is not None
+    body = invoice["data"]["invoice"]
+    assert "invoice_number_prefix" not in body and _valid("Invoice.Closed", invoice) == []
+    body = invoice["data"]["invoice"] = {
+        "id": body["id"],
+        "invoice_number": body["invoice_number"],
+        "invoice_number_prefix": "CH",  # attested, beside invoice_number
+        **{k: v for k, v in body.items() if k not in ("id", "invoice_number")},
+    }
+    body["guest"]["email"] = "ana@example.com"
+    body["is_closed"], body["is_refund"], body["lock"] = False, True, False
+    body["total_price"]["sum_total"] = -88
+    body["transactions"][0]["amount_paid"] = body["total_amount_paid"] = -88
+    assert _valid("Invoice.Closed", invoice) == []
+    body["transactions"][0]["amount"] = -88  # the invented field: not a form anybody reads
+    assert _valid("Invoice.Closed", invoice)
+    del body["transactions"][0]["amount"]
+    body["invoice_number_prefix"] = 12
+    assert _valid("Invoice.Closed", invoice)
+
+    approved = copy.deepcopy(CATALOG.get("Class.Booking.Approved").sample)
+    assert approved is not None
+    approved["data"]["training_virtual_guests"][0]["mobile_phone"] = None
+    assert _valid("Class.Booking.Approved", approved) == []
+
+
+def test_every_attested_path_is_in_its_schema() -> None:
+    for name, forms in ATTESTED.items():
+        for form in forms:
+            assert form.evidence and form.source in ("attested", "inferred")
+            node = CATALOG.get(name).schema["properties"]["data"]
+            for part in form.path.split(".")[1:]:
+                node = node["items"] if part == "*" else node["properties"][part]
+            assert node, (name, form.path)

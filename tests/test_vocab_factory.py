@@ -148,3 +148,28 @@ def test_appointment_groups_chain_appointments_and_price_the_invoice() -> None:
         assert invoice.is_closed and invoice.receipt_number is not None and invoice.status == 4
         assert invoice.total == round(sum(i.final for i in invoice.items), 2)
         assert invoice.transactions[0].amount == invoice.total
+
+
+@pytest.mark.parametrize(
+    ("faker", "written"),
+    [
+        ("Mcbride", "McBride"),
+        ("Mcdonald", "McDonald"),
+        ("Macdonald", "MacDonald"),
+        ("Oneal", "O'Neal"),
+        ("Obrien", "O'Brien"),
+        ("Mack", "Mack"),  # not a "Mac" name
+        ("Macias", "Macias"),
+        ("Odom", "Odom"),  # not an "O'" name
+        ("Olson", "Olson"),
+        ("Mc", "Mc"),
+    ],
+)
+def test_surnames_are_cased_as_people_write_them(faker: str, written: str) -> None:
+    assert people.cased(faker) == written
+
+
+def test_name_pools_hold_no_surname_in_fakers_lower_case() -> None:
+    pool = people.name_pool("en_US", 5)
+    assert not [n for n in pool.last if n.startswith("Mc") and n[2:3].islower()]
+    assert "Oneal" not in pool.last and "Obrien" not in pool.last
