@@ -48,10 +48,12 @@ def invoice_closed(rng: random.Random, f: Fields, k: int) -> Payload:
     items = [_item(rng, seller, seller_name) for _ in range(k)]
     total = sum(i["price"]["final"] for i in items)
     first = items[0]
+    email = f.email()
     data = {
         "invoice": {
             "id": guid(rng),
             "invoice_number": str(rng.randrange(1000, 99999)),
+            "invoice_number_prefix": "CH",
             "receipt_number": f"R{rng.randrange(1000, 9999)}",
             "appointment_group_id": guid(rng),
             "lock": True,
@@ -73,7 +75,8 @@ def invoice_closed(rng: random.Random, f: Fields, k: int) -> Payload:
                 "gender": rng.randrange(3),
                 "code": "",
                 "mobile_phone": f.phone(),
-                "guest_email": f.email(),
+                "guest_email": email,
+                "email": email,
             },
             "invoice_items": items,
             "appointments": [
@@ -102,10 +105,11 @@ def invoice_closed(rng: random.Random, f: Fields, k: int) -> Payload:
                     "payment_type": 0,
                     "name": "Cash",
                     "payment_instrument_id": ZERO_GUID,
-                    "amount": total,
+                    "amount_paid": total,
                     "transaction_date": naive(second - 2),
                 }
             ],
+            "total_amount_paid": total,
         }
     }
     return envelope(rng, "Invoice.Closed", "Invoice", data)

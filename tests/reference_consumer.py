@@ -3,6 +3,10 @@
 The truth tests replay a stream's JSON bodies into it and compare its tables
 with ``Simulation.expected()``. It is deliberately independent of the world's
 code: it reads only what the events say (and the fixed setup, for class ids).
+
+A guest it has never seen ``Guest.Created`` for is a client from before the
+stream: it is stored on first sight (``predates_stream``) with what that
+event says, and completed by the later events that say more.
 """
 
 from __future__ import annotations
@@ -62,6 +66,15 @@ class Consumer:
         assert handler is not None, kind
         handler(action, data)
 
+    def met(self, guest_id: str, center_id: str | None = None, **known: Any) -> None:
+        """A guest named by an event: stored on first sight, completed with what it says."""
+        guest = self.tables["guests"].setdefault(
+            guest_id, {"state": "exists", "predates_stream": True}
+        )
+        if center_id is not None:
+            guest.setdefault("center_id", center_id)
+        guest.update(known)
+
     # -- classes ----------------------------------------------------------------------
 
     def _class_schedule(self, action: str, d: dict[str, Any]) -> None:
@@ -83,6 +96,7 @@ class Consumer:
     def _class_booking(self, action: str, d: dict[str, Any]) -> None:
         rid, sid = str(d["registration_id"]), str(d["session_id"])
         bookings, session = self.tables["bookings"], self.tables["sessions"][sid]
+        self.met(d["guest_id"], d["center_id"])
         if action == "Created":
             waitlist = d["waitlist"]
             bookings[rid] = {
@@ -108,6 +122,14 @@ class Consumer:
         groups = self.tables["appointment_groups"]
         gid = d["appointment_group_id"]
         if action == "Created":
+            guest = d["guest"]
+            self.met(
+                guest["id"],
+                d["center_id"],
+                first_name=guest["first_name"],
+                last_name=guest["last_name"],
+                email=guest["email"],
+            )
             groups[gid] = {
                 "state": "new",
                 "status": 0,
@@ -133,8 +155,11 @@ class Consumer:
                 "guest_id": d["guest"]["id"],
                 "center_id": d["center_id"],
                 "invoice_number": d["invoice_number"],
+                "invoice_number_prefix": d["invoice_number_prefix"],
                 "receipt_number": None,
                 "total": None,
+                "paid": None,
+                "is_refund": False,
             }
             return
         groups[gid]["status"] = d["appointment_group_status"]
@@ -156,11 +181,32 @@ class Consumer:
 
     def _invoice(self, action: str, d: dict[str, Any]) -> None:
         inv = d["invoice"]
+        guest = inv["guest"]
+        self.met(
+            guest["id"],
+            inv["center_id"],
+            first_name=guest["first_name"],
+            last_name=guest["last_name"],
+            code=guest["code"],
+            email=guest["email"],
+        )
+        if inv["is_refund"]:  # a refund is an invoice of its own
+            self.tables["invoices"][inv["id"]] = {
+                "appointment_group_id": inv["appointment_group_id"],
+                "guest_id": guest["id"],
+                "center_id": inv["center_id"],
+                "invoice_number": inv["invoice_number"],
+                "invoice_number_prefix": inv["invoice_number_prefix"],
+                "is_refund": True,
+            }
         row = self.tables["invoices"][inv["id"]]
+        paid = sum(t["amount_paid"] for t in inv["transactions"])
+        assert paid == inv["total_amount_paid"], inv["id"]
         row.update(
-            state="closed",
-            receipt_number=inv["receipt_number"],
+            state="closed" if inv["is_closed"] else "open",
+            receipt_number=inv["receipt_number"] if inv["is_closed"] else None,
             total=inv["total_price"]["sum_total"],
+            paid=inv["total_amount_paid"],
         )
 
     # -- people -----------------------------------------------------------------------
@@ -168,14 +214,20 @@ class Consumer:
     def _guest(self, action: str, d: dict[str, Any]) -> None:
         guests = self.tables["guests"]
         if action in ("OptedIn", "OptedOut"):
-            g = guests[d["id"]]
-            g["preferences"] = {cat: dict(chs) for cat, chs in d["current_preferences"].items()}
+            details = d["details"]
+            self.met(
+                d["id"],
+                first_name=details["first_name"],
+                last_name=details["last_name"],
+                email=details["email"],
+                preferences={cat: dict(chs) for cat, chs in d["current_preferences"].items()},
+            )
             return
         info, prefs = d["personal_info"], d["preferences"]
         old = guests.get(d["id"])
         current = (
             old["preferences"]
-            if old
+            if old and "preferences" in old
             else {
                 c: {ch: "opted-in" for ch in ("email", "sms", "whatsapp")}
                 for c in ("marketing", "transactional")
@@ -197,7 +249,9 @@ class Consumer:
             "first_name": info["first_name"],
             "last_name": info["last_name"],
             "email": info["email"],
+            "mobile_phone": info["mobile_phone"],
             "preferences": current,
+            "predates_stream": action != "Created" and (old is None or old["predates_stream"]),
         }
 
     def _employee(self, action: str, d: dict[str, Any]) -> None:
@@ -216,6 +270,7 @@ class Consumer:
     def _guest_membership(self, action: str, d: dict[str, Any]) -> None:
         rows = self.tables["memberships"]
         if action == "Created":
+            self.met(d["guest_id"], d["center"]["id"])
             rows[d["user_membership_id"]] = {
                 "state": "active",
                 "guest_id": d["guest_id"],

@@ -39,7 +39,9 @@ def test_events_table_lists_every_entry_with_its_completions() -> None:
     ]
     rows = {line.split()[0]: line for line in lines[1:37]}
     assert list(rows) == CATALOG.names
-    assert rows["Invoice.Closed"].endswith("data.invoice.transactions.0")
+    assert rows["Invoice.Closed"].endswith(
+        "data.invoice.transactions.0, data.invoice.total_amount_paid"
+    )
     assert "data.service_balance.0, data.auto_renewal" in rows["Guest.Membership.Created"]
     assert "inferred" in rows["Class.Booking.Approved"]
     assert "none (shape of Guest.OptedOut)" in rows["Guest.OptedIn"]
@@ -56,6 +58,10 @@ def test_events_json_and_config_renames(tmp_path: Path) -> None:
     started = rows["Appointment.Started"]
     assert started["event_type"] == "Appointment.Start" and started["renamed"] is True
     assert rows["Guest.OptedOut"]["repaired"] and rows["Invoice.Closed"]["completed"]
+    attested = [line.split(":")[0] for line in rows["Invoice.Closed"]["attested"]]
+    assert "data.invoice.invoice_number_prefix" in attested
+    assert rows["Guest.Created"]["attested"][0].startswith("data.personal_info.mobile_phone: ")
+    assert rows["Class.Booking.Created"]["attested"] == []
     table = CliRunner().invoke(cli, ["events"], env={"MOCKZENOTI_CONFIG": str(config)})
     assert "Appointment.Start " in table.output
 

@@ -7,6 +7,7 @@ shared by the tests of this module. Each is played by a small world
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ import pytest
 from shape_check import documented, shape_problems, walk
 
 from mockzenoti.catalog import load_catalog
+from mockzenoti.catalog.attested import ATTESTED
 from mockzenoti.event import Event
 from mockzenoti.generator import generate_many
 from mockzenoti.validation import format_problems, validate
@@ -57,12 +59,30 @@ def test_500_events_of_each_type_validate_against_its_schema(name: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_key_sets_order_types_and_nulls_follow_the_documented_sample(name: str) -> None:
+    """The documented shape, or where consumers attest another form, that form."""
     entry = CATALOG.get(name)
     sample = documented(entry, CATALOG)
+    attested = {a.path: a.value for a in ATTESTED.get(name, ())}
     for event in events(name):
         assert event.name == name
-        problems = shape_problems(sample, event.payload)
+        problems = shape_problems(sample, event.payload, attested=attested)
         assert not problems, problems[:5]
+
+
+def test_the_shape_check_refuses_what_is_neither_documented_nor_attested() -> None:
+    sample = documented(CATALOG.get("Guest.Created"), CATALOG)
+    attested = {a.path: a.value for a in ATTESTED["Guest.Created"]}
+    event = copy.deepcopy(events("Guest.Created")[0].payload)
+    phone = {"country_code": 44, "number": "07903624233"}
+    event["data"]["personal_info"]["mobile_phone"] = phone
+    assert shape_problems(sample, event, attested=attested) == []
+    assert shape_problems(sample, event)  # not documented
+    bad = {**phone, "number": 7903624233}
+    event["data"]["personal_info"]["mobile_phone"] = bad
+    assert shape_problems(sample, event, attested=attested)
+    event["data"]["personal_info"]["mobile_phone"] = None
+    event["data"]["personal_info"]["fax"] = None  # an extra key nobody attests
+    assert shape_problems(sample, event, attested=attested)
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -253,11 +273,36 @@ def test_employee_names_emails_and_phones_agree(name: str) -> None:
 
 
 def test_invoice_guest_phone_is_written_with_its_country_code() -> None:
+    without = 0
     for event in events("Invoice.Closed"):
         phone = event.payload["data"]["invoice"]["guest"]["mobile_phone"]
+        if phone == "":  # a guest who gave no mobile number
+            without += 1
+            continue
         match = re.fullmatch(r"\+(\d{1,3}) (\d{9,10})", phone)
         assert match is not None, phone
         assert int(match.group(1)) in PHONE_CODES
+    assert 0 < without < len(events("Invoice.Closed")) // 5
+
+
+@pytest.mark.parametrize("name", ["Guest.Created", "Guest.Updated", "Guest.Deleted"])
+def test_guest_mobile_phone_is_an_object_in_national_form_or_null(name: str) -> None:
+    """``{country_code, number}`` as consumers of live traffic read it; null without a phone."""
+    shown = 0
+    for event in events(name):
+        data = event.payload["data"]
+        phone = data["personal_info"]["mobile_phone"]
+        if phone is None:
+            continue
+        shown += 1
+        country = next(
+            c for c in COUNTRIES.values() if c.country_id == data["address_info"]["country_id"]
+        )
+        assert phone["country_code"] == country.phone_code
+        assert phone["number"].isdigit() and phone["number"].startswith(country.trunk_prefix)
+        national = len(phone["number"]) - len(country.trunk_prefix)
+        assert national == country.mobile_length, phone
+    assert shown > 400  # most guests have a mobile
 
 
 @pytest.mark.parametrize("name", ["Guest.OptedIn", "Guest.OptedOut"])
@@ -309,6 +354,13 @@ def test_invoice_totals_add_up_and_the_payment_covers_them() -> None:
         assert total["net_price"] == pytest.approx(sum(i["price"]["sales"] for i in items))
         assert total["sum_total"] == pytest.approx(total["net_price"] + total["tax"])
         assert total["sum_total"] == pytest.approx(sum(i["price"]["final"] for i in items))
-        assert [t["amount"] for t in invoice["transactions"]] == [total["sum_total"]]
+        paid = [t["amount_paid"] for t in invoice["transactions"]]
+        assert invoice["total_amount_paid"] == pytest.approx(sum(paid))
+        if invoice["is_closed"]:
+            assert sum(paid) == pytest.approx(total["sum_total"])
+        else:  # a part payment: the balance is still open
+            assert 0 < sum(paid) < total["sum_total"] and invoice["receipt_number"] == "0"
+        if invoice["is_refund"]:
+            assert total["sum_total"] < 0 and all(p < 0 for p in paid) and invoice["is_closed"]
         appointment_items = {a["invoice_item_id"] for a in invoice["appointments"]}
         assert appointment_items <= {i["invoice_item_id"] for i in items}

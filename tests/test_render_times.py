@@ -54,7 +54,9 @@ def test_appointment_group_matches_the_documented_bellevue_example() -> None:
     data = appointment_group_created(group)
     appt = data["appointments"][0]
     assert data["center_Name"] == "Bellevue"
-    assert data["invoice_number_prefix"] == "BEL1"
+    # The sample's tenant writes "BEL1"; consumers of live traffic see two letters ("CH"): we
+    # write two per center, the same in every event (docs/fidelity.md, attested).
+    assert data["invoice_number_prefix"] == "BE"
     assert (appt["start_time"], appt["end_time"]) == ("2024-07-25T16:15:00", "2024-07-25T17:15:00")
     assert (appt["start_time_in_center"], appt["end_time_in_center"]) == (
         "2024-07-25T09:15:00",
@@ -113,7 +115,7 @@ def test_an_open_invoice_cannot_be_rendered_as_closed() -> None:
     now = ticks("2025-02-01T12:00:00")
     factory, center = make_center(BELLEVUE, now)
     group = factory.appointment_group(center, factory.guest(center, now), now, now)
-    with pytest.raises(ValueError, match="not closed"):
+    with pytest.raises(ValueError, match="neither closed nor paid"):
         invoice_closed(group.invoice)
 
 

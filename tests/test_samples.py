@@ -46,7 +46,11 @@ def test_invoice_transactions_carry_one_payment_and_the_fixture_stays_verbatim()
     invoice = sample["data"]["invoice"]
     (transaction,) = invoice["transactions"]
     assert transaction["payment_type"] in range(18)
-    assert transaction["amount"] == invoice["total_price"]["sum_total"]
+    # amount_paid, as consumers of live traffic read it; no invented "amount"
+    assert "amount" not in transaction
+    assert transaction["amount_paid"] == invoice["total_price"]["sum_total"]
+    assert invoice["total_amount_paid"] == transaction["amount_paid"]
+    assert list(invoice)[-2:] == ["transactions", "total_amount_paid"]
     assert matches("guid", transaction["id"])
     assert matches("datetime", transaction["transaction_date"])
 

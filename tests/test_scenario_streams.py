@@ -140,20 +140,41 @@ def test_finite_builtins_end_on_their_own_and_cover_their_lifecycle(name: str) -
     assert expected <= kinds
 
 
-def test_day_in_the_life_follows_each_centers_business_hours() -> None:
+def test_day_in_the_life_follows_each_centers_week() -> None:
+    """Visits and classes in opening hours, staff at work in them; online bookings at any hour."""
     from datetime import datetime
 
     from mockzenoti.timefmt import zone
 
-    events, setup = stream("day-in-the-life", 3)
-    hours = {c["id"]: (c["time_zone"], c["business_hours"]) for c in setup["centers"]}
-    assert len({e.center_id for e in events}) == len(hours) > 1
+    sim = load_scenario("day-in-the-life").simulate(3, duration="4d")
+    events, setup = list(sim), sim.world.setup()
+    weeks = {c["id"]: (c["time_zone"], list(c["weekly_hours"].values())) for c in setup["centers"]}
+    assert len({e.center_id for e in events}) == len(weeks) > 1
+
+    def local(center_id: str, ticks_text: str, *, utc: bool = True) -> tuple[datetime, bool]:
+        tz, week = weeks[center_id]
+        moment = datetime.fromisoformat(ticks_text.replace("Z", "+00:00"))
+        at = moment.astimezone(zone(tz)) if utc else moment
+        hours = week[at.weekday()]
+        hm = at.strftime("%H:%M")
+        return at, hours is not None and hours["opens"] <= hm <= hours["closes"]
+
+    online_after_hours = 0
     for event in events:
-        if event.name in ("Class.Schedule.Created", "AppointmentGroup.Created"):
-            tz, open_ = hours[event.center_id]
-            local = datetime.fromisoformat(event.timestamp.replace("Z", "+00:00"))
-            local_hm = local.astimezone(zone(tz)).strftime("%H:%M")
-            assert open_["opens"] <= local_hm < open_["closes"], (event.name, tz, local_hm)
+        data = event.payload["data"]
+        if event.name == "AppointmentGroup.Created":
+            first = data["appointments"][0]["start_time_in_center"]  # (a last one may run late)
+            assert local(event.center_id, first, utc=False)[1], first
+            _, open_now = local(event.center_id, event.timestamp)
+            if data["utm_source"] == "":  # the front desk (a walk-in too) books in hours
+                assert open_now, (event.timestamp, data["utm_medium"])
+            else:
+                online_after_hours += not open_now
+        if event.name == "Class.Schedule.Created":
+            assert local(event.center_id, event.timestamp)[1], event.timestamp  # staff publish
+            assert local(event.center_id, data["start_time"], utc=False)[1], data["start_time"]
+            assert local(event.center_id, data["end_time"], utc=False)[1], data["end_time"]
+    assert online_after_hours > 0  # guests book online at night too
 
 
 def test_soak_is_endless_and_goes_on_past_a_day() -> None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
 
 from mockzenoti.catalog import CatalogEntry, load_catalog
+from mockzenoti.catalog.attested import ATTESTED
 from mockzenoti.catalog.fixtures import fixtures_dir
 from tools.build_schemas import build
 
@@ -61,21 +64,26 @@ def _closed_objects(schema: dict[str, Any], path: str) -> list[str]:
     return found
 
 
-def _required_matches(schema: dict[str, Any], value: Any, path: str) -> None:
+def _required_matches(schema: dict[str, Any], value: Any, path: str, optional: set[str]) -> None:
     if isinstance(value, dict):
         assert schema["required"] == list(value), path
-        assert list(schema["properties"]) == list(value), path
+        extra = [k for k in schema["properties"] if k not in value]
+        assert [k for k in schema["properties"] if k in value] == list(value), path
+        pattern = re.sub(r"\.\d+(?=\.|$)", ".*", path).lstrip(".")
+        assert {f"{pattern}.{k}" for k in extra} <= optional, path
         for key, child in value.items():
-            _required_matches(schema["properties"][key], child, f"{path}.{key}")
+            _required_matches(schema["properties"][key], child, f"{path}.{key}", optional)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _required_matches(schema["items"], item, f"{path}.{i}")
+            _required_matches(schema["items"], item, f"{path}.{i}", optional)
 
 
 @pytest.mark.parametrize("entry", WITH_SAMPLE, ids=_ids(WITH_SAMPLE))
 def test_required_keys_equal_the_samples_keys_at_every_level(entry: CatalogEntry) -> None:
+    """Every key a sample shows is required; the only others are optional attested keys."""
     assert _closed_objects(entry.schema, "") == []
-    _required_matches(entry.schema, entry.sample, "")
+    attested = {a.path for a in ATTESTED.get(entry.name, ())}
+    _required_matches(entry.schema, entry.sample, "", attested)
 
 
 def test_opted_in_has_the_shape_of_opted_out() -> None:
@@ -194,3 +202,55 @@ def test_renames_flow_into_the_schema_consts() -> None:
     assert CATALOG.get("Appointment.Started").schema["properties"]["event_type"]["const"] == (
         "Appointment.Started"
     )
+
+
+def _valid(name: str, event: dict[str, Any]) -> list[str]:
+    return [e.message for e in Draft202012Validator(CATALOG.get(name).schema).iter_errors(event)]
+
+
+def test_attested_forms_validate_beside_the_documented_ones() -> None:
+    """The documented samples validate, and so do the forms consumers of live traffic read."""
+    guest = copy.deepcopy(CATALOG.get("Guest.Created").sample)
+    assert guest is not None and guest["data"]["personal_info"]["mobile_phone"] is None
+    guest["data"]["personal_info"]["mobile_phone"] = {"country_code": 44, "number": "07903624233"}
+    assert _valid("Guest.Created", guest) == []
+    guest["data"]["personal_info"]["mobile_phone"] = {"country_code": 44, "number": 7903624233}
+    assert _valid("Guest.Created", guest)  # the number is text
+    guest["data"]["personal_info"]["mobile_phone"] = "+44 7903624233"
+    assert _valid("Guest.Created", guest)  # the object, not the invoice's display string
+
+    invoice = copy.deepcopy(CATALOG.get("Invoice.Closed").sample)
+    assert invoice is not None
+    body = invoice["data"]["invoice"]
+    assert "invoice_number_prefix" not in body and _valid("Invoice.Closed", invoice) == []
+    body = invoice["data"]["invoice"] = {
+        "id": body["id"],
+        "invoice_number": body["invoice_number"],
+        "invoice_number_prefix": "CH",  # attested, beside invoice_number
+        **{k: v for k, v in body.items() if k not in ("id", "invoice_number")},
+    }
+    body["guest"]["email"] = "ana@example.com"
+    body["is_closed"], body["is_refund"], body["lock"] = False, True, False
+    body["total_price"]["sum_total"] = -88
+    body["transactions"][0]["amount_paid"] = body["total_amount_paid"] = -88
+    assert _valid("Invoice.Closed", invoice) == []
+    body["transactions"][0]["amount"] = -88  # the invented field: not a form anybody reads
+    assert _valid("Invoice.Closed", invoice)
+    del body["transactions"][0]["amount"]
+    body["invoice_number_prefix"] = 12
+    assert _valid("Invoice.Closed", invoice)
+
+    approved = copy.deepcopy(CATALOG.get("Class.Booking.Approved").sample)
+    assert approved is not None
+    approved["data"]["training_virtual_guests"][0]["mobile_phone"] = None
+    assert _valid("Class.Booking.Approved", approved) == []
+
+
+def test_every_attested_path_is_in_its_schema() -> None:
+    for name, forms in ATTESTED.items():
+        for form in forms:
+            assert form.evidence and form.source in ("attested", "inferred")
+            node = CATALOG.get(name).schema["properties"]["data"]
+            for part in form.path.split(".")[1:]:
+                node = node["items"] if part == "*" else node["properties"][part]
+            assert node, (name, form.path)

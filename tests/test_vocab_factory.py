@@ -81,16 +81,23 @@ def test_guest_names_emails_and_phones_agree_with_each_other_and_the_center(coun
     factory, c = center(3, "salon", country)
     assert c.site.country == country
     nation = COUNTRIES[country]
+    with_mobile = 0
     for _ in range(300):
         guest = factory.guest(c, NOW)
-        assert guest.mobile.country_code == nation.phone_code
-        assert len(guest.mobile.number) == nation.mobile_length and guest.mobile.number.isdigit()
+        if guest.mobile is not None:  # most guests give a mobile number
+            with_mobile += 1
+            mobile = guest.mobile
+            assert mobile.country_code == nation.phone_code
+            assert len(mobile.number) == nation.mobile_length and mobile.number.isdigit()
+            assert mobile.national == nation.trunk_prefix + mobile.number
+            assert mobile.display == f"+{nation.phone_code} {mobile.number}"
         if guest.email:
             local = guest.email.split("@")[0]
             first = people.ascii_word(guest.first_name).lower()
             last = people.ascii_word(guest.last_name).lower()
             assert local.startswith(first) or local.startswith(first[:1] + last)
             assert guest.email.split("@")[1] in EMAIL_DOMAINS[country]
+    assert 240 < with_mobile < 300
     for employee in c.employees:
         assert employee.mobile.country_code == nation.phone_code
         assert employee.email.endswith("@" + c.org.domain)
@@ -141,3 +148,28 @@ def test_appointment_groups_chain_appointments_and_price_the_invoice() -> None:
         assert invoice.is_closed and invoice.receipt_number is not None and invoice.status == 4
         assert invoice.total == round(sum(i.final for i in invoice.items), 2)
         assert invoice.transactions[0].amount == invoice.total
+
+
+@pytest.mark.parametrize(
+    ("faker", "written"),
+    [
+        ("Mcbride", "McBride"),
+        ("Mcdonald", "McDonald"),
+        ("Macdonald", "MacDonald"),
+        ("Oneal", "O'Neal"),
+        ("Obrien", "O'Brien"),
+        ("Mack", "Mack"),  # not a "Mac" name
+        ("Macias", "Macias"),
+        ("Odom", "Odom"),  # not an "O'" name
+        ("Olson", "Olson"),
+        ("Mc", "Mc"),
+    ],
+)
+def test_surnames_are_cased_as_people_write_them(faker: str, written: str) -> None:
+    assert people.cased(faker) == written
+
+
+def test_name_pools_hold_no_surname_in_fakers_lower_case() -> None:
+    pool = people.name_pool("en_US", 5)
+    assert not [n for n in pool.last if n.startswith("Mc") and n[2:3].islower()]
+    assert "Oneal" not in pool.last and "Obrien" not in pool.last

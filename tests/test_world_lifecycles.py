@@ -129,6 +129,58 @@ def test_closing_needs_every_service_done_and_the_invoice_points_back() -> None:
         world.give_feedback(g)
 
 
+def test_a_part_payment_leaves_the_invoice_open_and_a_refund_is_an_invoice_of_its_own() -> None:
+    world = fresh_world()
+    center = world.centers[0]
+    priced = next(s for s in center.services if not s.is_add_on and s.price > 0)
+    g = world.book_appointment(
+        center, guest(world, center), world.now + 60 * MIN, services=[priced], utm=("", "")
+    )
+    with pytest.raises(TransitionError, match="needs checked-in"):
+        world.pay_group(g)
+    world.check_in_group(g)
+    world.start_appointment(g)
+    world.complete_appointment(g)
+    with pytest.raises(TransitionError, match="needs closed"):
+        world.refund_group(g)
+    world.pay_group(g, retail=False)
+    part = world.pending[-1][0].payload["data"]["invoice"]
+    assert (part["is_closed"], part["lock"], part["receipt_number"]) == (False, False, "0")
+    assert 0 < part["total_amount_paid"] < part["total_price"]["sum_total"]
+    assert g.status == 2 and names(world)[-1] == "Invoice.Closed"  # still checked in
+    world.agenda.now += 24 * 60 * MIN
+    world.close_group(g)
+    full = world.pending[-2][0].payload["data"]["invoice"]
+    assert full["is_closed"] and full["total_amount_paid"] == full["total_price"]["sum_total"]
+    assert len(full["transactions"]) == 2  # the part payment, then the rest
+    assert full["transactions"][0]["amount_paid"] == part["total_amount_paid"]
+    assert g.status == 1
+    refund = world.refund_group(g)
+    event, records = world.pending[-1]
+    data = event.payload["data"]["invoice"]
+    assert data["id"] == refund.id != g.invoice.id and data["appointment_group_id"] == g.id
+    assert data["is_refund"] and data["total_price"]["sum_total"] < 0 and data["appointments"] == []
+    assert data["total_amount_paid"] == data["total_price"]["sum_total"]
+    assert event.keys[:2] == (refund.key, g.key)
+    assert records is not None and records[0][2]["is_refund"] is True
+    assert not validate(event.payload)
+
+
+def test_a_visit_nothing_was_paid_for_is_not_refunded() -> None:
+    world = fresh_world()
+    center = world.centers[0]
+    g = world.book_appointment(center, guest(world, center), world.now + 60 * MIN)
+    for item in g.invoice.items:
+        item.list_price = 0.0  # a free visit
+    world.check_in_group(g)
+    for _ in g.appointments:
+        world.start_appointment(g)
+        world.complete_appointment(g)
+    world.close_group(g, retail=False)
+    with pytest.raises(TransitionError, match="nothing of it was paid"):
+        world.refund_group(g)
+
+
 def test_a_reschedule_books_a_new_group_then_cancels_the_old_one() -> None:
     world = fresh_world()
     center = world.centers[0]

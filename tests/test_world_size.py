@@ -32,8 +32,15 @@ def test_simulating_touches_only_the_guests_it_needs() -> None:
         2, events=300, sizes={"centers": 10, "guests": 100_000}
     )
     events = list(sim)
-    created = sum(1 for e in events if e.name == "Guest.Created")
-    assert 0 < sim.world.pool.materialized <= created + 10 < 1_000
+    named = {
+        e.keys[i].removeprefix("guest:")
+        for e in events
+        for i in range(len(e.keys))
+        if e.keys[i].startswith("guest:")
+    }
+    # the guests the events name (new ones and clients from before the stream), and a few
+    # the stories have picked for bookings still to come
+    assert 0 < sim.world.pool.materialized <= len(named) + 50 < 1_000
 
 
 def test_a_soak_keeps_its_live_state_bounded() -> None:

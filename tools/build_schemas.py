@@ -13,6 +13,9 @@ the samples of its shape family; a field null in every sample stays ``null``;
 strings in a recognised form (GUID, ObjectId, Zenoti's datetimes) get that
 form's pattern through ``$defs``; an id that a sample shows as ``""`` may be a
 GUID or ``""``; a list that is empty in every sample must stay empty.
+Forms attested by consumers of live traffic (``mockzenoti/catalog/attested.py``)
+are accepted beside the documented ones: their values join the family's
+observations, and a key no sample shows becomes an optional property.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ if __package__ in (None, ""):  # run as a script: make ``tools`` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
+from mockzenoti.catalog.attested import ATTESTED, Attested
 from mockzenoti.catalog.formats import FORMATS
 from mockzenoti.jsonfast import json_type
 from tools.schema_overlay import (
@@ -224,6 +228,8 @@ def _describe(entry: CatalogEntry, source: CatalogEntry) -> str:
         parts.append("The docs show only the data object; the envelope is Zenoti's usual one.")
     if source.completed:
         parts.append("Completed where the docs are cut short: " + " | ".join(source.completed))
+    if entry.attested:
+        parts.append("Also accepts forms seen in live traffic: " + " | ".join(entry.attested))
     if entry.note:
         parts.append(f"Note: {entry.note}.")
     return " ".join(parts)
@@ -237,6 +243,20 @@ def _sample_for(entry: CatalogEntry, catalog: Catalog) -> tuple[CatalogEntry, di
     return source, sample
 
 
+def _path(dotted: str) -> Path_:
+    return tuple(dotted.split("."))
+
+
+def _add_attested(builder: _Builder, data: dict[str, Any], attested: Attested) -> None:
+    """Make ``attested``'s key an optional property where the sample has no such key."""
+    *parents, key = _path(attested.path)
+    node = data
+    for part in parents[1:]:
+        node = node["items"] if part == "*" else node["properties"][part]
+    if key not in node["properties"]:
+        node["properties"][key] = builder.node([attested.value], (*parents, key))
+
+
 def build(catalog: Catalog | None = None) -> dict[str, str]:
     """Every schema file's text, keyed by its path under ``fixtures/``."""
     catalog = catalog if catalog is not None else load_catalog()
@@ -244,13 +264,18 @@ def build(catalog: Catalog | None = None) -> dict[str, str]:
     seen: dict[str, dict[Path_, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for entry in catalog:
         _, sample = _sample_for(entry, catalog)
-        _collect(sample["data"], ("data",), seen[family_of.get(entry.name, entry.name)])
+        family = seen[family_of.get(entry.name, entry.name)]
+        _collect(sample["data"], ("data",), family)
+        for attested in ATTESTED.get(entry.name, ()):
+            _collect(attested.value, _path(attested.path), family)
     out: dict[str, str] = {}
     for entry in catalog:
         family = family_of.get(entry.name, entry.name)
         source, sample = _sample_for(entry, catalog)
         builder = _Builder(entry, family, seen[family])
         data = builder.node([sample["data"]], ("data",))
+        for attested in ATTESTED.get(entry.name, ()):
+            _add_attested(builder, data, attested)
         schema = _envelope(entry, data, _describe(entry, source))
         used = {"objectid", "event_timestamp", *builder.formats_used}
         schema["$defs"] = {

@@ -54,6 +54,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
 MONEY_KEYS: frozenset[str] = frozenset(
     {
         "amount",
+        "amount_paid",
+        "total_amount_paid",
         "balance",
         "balance_amount",
         "guestpass_balance",

@@ -11,7 +11,15 @@ It knows nothing of mockzenoti. ``POST /webhooks/zenoti``:
   ``appointment_group_id``). Events may arrive out of order (retries,
   concurrency), so each state change carries the ``event_timestamp`` that
   made it and an older event never overwrites a newer state; facts an event
-  carries (guest, session, invoice) fill in whatever is still unknown.
+  carries (guest, session, invoice) fill in whatever is still unknown;
+- stores what each invoice was paid, as consumers of live traffic read it:
+  the payments' ``transactions[].amount_paid`` (``total_amount_paid`` is
+  their sum), ``is_closed`` (false while a balance is open) and refunds
+  (``is_refund``, negative amounts, an invoice of their own);
+- stores each guest's mobile number: ``personal_info.mobile_phone.number``
+  of ``Guest.*`` events (null for a guest without one), else the display
+  string ``Invoice.Closed`` shows (``+44 7903624233``). Guests who were
+  clients before the stream never come with ``Guest.Created``.
 
 ``Store.fail_first`` makes it answer 503 to the first N attempts of each
 event, the way a consumer does while its database is down.
@@ -62,6 +70,8 @@ class Store:
 
     bookings: dict[int, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    guests: dict[str, dict[str, Any]] = field(default_factory=dict)
     processed: set[str] = field(default_factory=set)
     arrivals: list[str] = field(default_factory=list)
     applied: int = 0
@@ -79,6 +89,33 @@ class Store:
             self._booking(kind, version, data)
         elif kind.startswith(("AppointmentGroup.", "Appointment.")):
             self._group(kind, version, data)
+        elif kind == "Invoice.Closed":
+            self._invoice(version, data["invoice"])
+        elif kind in ("Guest.Created", "Guest.Updated", "Guest.Deleted"):
+            self._guest(version, data)
+
+    def _invoice(self, version: str, invoice: dict[str, Any]) -> None:
+        record = self.invoices.setdefault(invoice["id"], {"version": ""})
+        if version <= record["version"]:
+            return  # an older Invoice.Closed (a part payment) arrived late
+        record.update(
+            version=version,
+            state="closed" if invoice["is_closed"] else "open",
+            total=invoice["total_price"]["sum_total"],
+            paid=sum(t["amount_paid"] for t in invoice["transactions"]),
+            is_refund=invoice["is_refund"],
+            appointment_group_id=invoice["appointment_group_id"],
+        )
+        guest = self.guests.setdefault(invoice["guest"]["id"], {"version": ""})
+        guest.setdefault("phone_shown", invoice["guest"]["mobile_phone"] or None)
+
+    def _guest(self, version: str, data: dict[str, Any]) -> None:
+        guest = self.guests.setdefault(data["id"], {"version": ""})
+        if version > guest["version"]:
+            phone = data["personal_info"]["mobile_phone"]  # {country_code, number} or null
+            guest["version"] = version
+            guest["mobile"] = None if phone is None else phone["number"]
+            guest["country_code"] = None if phone is None else phone["country_code"]
 
     def _booking(self, kind: str, version: str, data: dict[str, Any]) -> None:
         record = self.bookings.setdefault(data["registration_id"], {"state": None, "version": ""})

@@ -1,8 +1,8 @@
-"""Settings from ``mockzenoti.toml``: renames of inferred event names and resources.
+"""Settings from ``mockzenoti.toml``: renames of inferred names and resources, world defaults.
 
 The file is found in this order: an explicit path (``--config FILE``), the
 ``MOCKZENOTI_CONFIG`` environment variable, ``./mockzenoti.toml`` when present;
-without any, the defaults apply (nothing renamed). Two tables are read::
+without any, the defaults apply (nothing renamed). Three tables are read::
 
     [event_types]                       # stable name = wire event_type
     "Appointment.Started" = "Appointment.Start"
@@ -10,6 +10,13 @@ without any, the defaults apply (nothing renamed). Two tables are read::
     [event_resources]                   # stable name = event_resource, or "null"
     "Guest.Membership.Freeze" = "Membership"
     "Class.Booking.Approved" = "null"   # sends JSON null
+
+    [world]                             # world sizes for simulate, run and world
+    countries = 2                       # an organization in two countries
+    country = "GB"                      # the (first) country
+
+``[world]`` takes any world size (``WorldSizes``: centers, guests, kind,
+countries, country, clientele ...); a command's own options win over it.
 
 Dotted names may be quoted or bare (``Appointment.Started = "..."`` is a TOML
 nested table; it is read as the dotted name). Only inferred names and
@@ -55,7 +62,7 @@ __all__ = [
 
 DEFAULT_FILE = "mockzenoti.toml"
 ENV_VAR = "MOCKZENOTI_CONFIG"
-TABLES = ("event_types", "event_resources")
+TABLES = ("event_types", "event_resources", "world")
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -66,6 +73,7 @@ class Settings:
     path: Path | None = None
     event_types: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     event_resources: Mapping[str, str | None] = field(default_factory=lambda: _EMPTY)
+    world: Mapping[str, Any] = field(default_factory=lambda: _EMPTY)  # world size defaults
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -129,7 +137,8 @@ def parse_settings(doc: Mapping[str, Any], path: Path | None = None) -> Settings
     known = load_catalog().names
     event_types: dict[str, str] = {}
     event_resources: dict[str, str | None] = {}
-    for table in TABLES:
+    world = _world(doc, where)
+    for table in ("event_types", "event_resources"):
         for name, value in _table(doc, table, where).items():
             key = f"{table}.{name}"
             if name not in known:
@@ -143,9 +152,26 @@ def parse_settings(doc: Mapping[str, Any], path: Path | None = None) -> Settings
                 event_types[name] = value
             else:
                 event_resources[name] = None if value == "null" else value
-    settings = Settings(path, MappingProxyType(event_types), MappingProxyType(event_resources))
+    settings = Settings(
+        path,
+        MappingProxyType(event_types),
+        MappingProxyType(event_resources),
+        MappingProxyType(world),
+    )
     settings.catalog  # noqa: B018 - refuse documented names now, not at first use
     return settings
+
+
+def _world(doc: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """The ``[world]`` table, checked as world sizes (a mistake names ``world.KEY``)."""
+    from mockzenoti.world.sizes import WorldSizes
+
+    table = _table(doc, "world", where)
+    try:
+        sizes = WorldSizes().with_overrides(table, prefix="world.")
+    except MockZenotiError as exc:
+        raise ConfigError(f"{where}: {exc.message}", field=exc.field) from exc
+    return {key.replace("-", "_"): getattr(sizes, key.replace("-", "_")) for key in table}
 
 
 def load_settings(

@@ -359,6 +359,7 @@ class CatalogEntry:
     note: str = ""
     completed: tuple[str, ...] = field(default=())
     repaired: tuple[str, ...] = field(default=())
+    attested: tuple[str, ...] = field(default=())  # forms consumers of live traffic attest
 
     @property
     def inferred(self) -> bool:
@@ -449,6 +450,7 @@ def load_catalog(
     ``resources`` maps a stable name to the ``event_resource`` to send.
     Only inferred values can be changed: documented ones are Zenoti's contract.
     """
+    from mockzenoti.catalog.attested import ATTESTED
     from mockzenoti.catalog.samples import COMPLETIONS, REPAIRS
 
     renames = dict(renames or {})
@@ -479,6 +481,7 @@ def load_catalog(
             note=row.note,
             completed=tuple(c.describe() for c in COMPLETIONS.get(row.name, ())),
             repaired=tuple(r.describe() for r in REPAIRS.get(row.name, ())),
+            attested=tuple(a.describe() for a in ATTESTED.get(row.name, ())),
         )
         if row.name in renames:
             if row.name_source == "documented":

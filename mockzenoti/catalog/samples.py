@@ -109,10 +109,15 @@ def _invoice_transaction(event: dict[str, Any]) -> None:
             "payment_type": 0,
             "name": "Cash",
             "payment_instrument_id": "00000000-0000-0000-0000-000000000000",
-            "amount": invoice["total_price"]["sum_total"],
+            "amount_paid": invoice["total_price"]["sum_total"],
             "transaction_date": "2022-03-11T14:22:41",
         }
     ]
+
+
+def _invoice_total_paid(event: dict[str, Any]) -> None:
+    invoice = event["data"]["invoice"]
+    invoice["total_amount_paid"] = sum(t["amount_paid"] for t in invoice["transactions"])
 
 
 def _membership_balance_item(event: dict[str, Any]) -> None:
@@ -154,9 +159,16 @@ COMPLETIONS: dict[str, tuple[Completion, ...]] = {
             "the docs stop after 'transactions: [ {'; one payment in Zenoti's field style: "
             "a GUID id, payment_type coded as the docs code class registration payments "
             "(Cash 0 ... Package 17; here 0), name and payment_instrument_id as that payment "
-            "object has them (zero GUID: cash has no instrument), amount equal to "
-            "total_price.sum_total, transaction_date in the data datetime form",
+            "object has them (zero GUID: cash has no instrument), amount_paid (attested: "
+            "the field a consumer reads from live traffic) equal to total_price.sum_total, "
+            "transaction_date in the data datetime form",
             _invoice_transaction,
+        ),
+        Completion(
+            "data.invoice.total_amount_paid",
+            "the cut also lost what follows transactions; total_amount_paid, the sum of the "
+            "payments' amount_paid (attested: another consumer reads it), ends the invoice",
+            _invoice_total_paid,
         ),
     ),
     "Guest.Membership.Created": (

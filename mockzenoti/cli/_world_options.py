@@ -17,6 +17,7 @@ __all__ = [
     "seed_option",
     "size_options",
     "sizes_from",
+    "world_sizes",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -29,6 +30,8 @@ _SIZES: tuple[tuple[str, str, str], ...] = (
     ("--staff", "staff", "Employees per center."),
     ("--sessions-per-day", "sessions_per_day", "Class sessions per center and day."),
     ("--appointments-per-day", "appointments_per_day", "Appointment bookings per center and day."),
+    ("--countries", "countries", "Countries the centers are spread over (default 1: one region)."),
+    ("--clientele", "clientele", "Guests of the pool who predate the stream (default 3/5)."),
 )
 
 
@@ -77,6 +80,12 @@ def size_options(command: F) -> F:
         command = click.option(flag, name, type=click.IntRange(min=0), default=None, help=text)(
             command
         )
+    command = click.option(
+        "--country",
+        type=click.Choice(["US", "CA", "GB", "AU", "IN"], case_sensitive=False),
+        default=None,
+        help="The organization's country (default: chosen by the seed).",
+    )(command)
     return click.option(
         "--kind",
         type=click.Choice(["spa", "salon", "med-spa", "fitness"]),
@@ -87,8 +96,15 @@ def size_options(command: F) -> F:
 
 def sizes_from(options: dict[str, Any]) -> dict[str, Any]:
     """The sizes the user gave (options left unset are not overrides)."""
-    names = [name for _, name, _ in _SIZES] + ["kind"]
+    names = [name for _, name, _ in _SIZES] + ["kind", "country"]
     return {n: options[n] for n in names if options.get(n) is not None}
+
+
+def world_sizes(ctx: click.Context, options: dict[str, Any]) -> dict[str, Any]:
+    """The sizes to simulate with: ``mockzenoti.toml``'s ``[world]``, then the options given."""
+    from mockzenoti.catalog.config import settings_from_context
+
+    return {**settings_from_context(ctx).world, **sizes_from(options)}
 
 
 def limit_options(min_events: int) -> Callable[[F], F]:

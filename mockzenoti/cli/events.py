@@ -26,6 +26,7 @@ def _entry_row(entry: CatalogEntry) -> dict[str, Any]:
         "shape_of": entry.shape_of,
         "completed": list(entry.completed),
         "repaired": list(entry.repaired),
+        "attested": list(entry.attested),
         "schema_file": entry.schema_file,
         "note": entry.note,
     }
@@ -60,10 +61,12 @@ def _table(rows: list[dict[str, Any]]) -> str:
         out.append("  ".join([*cells, row[-1]]).rstrip())
     inferred = sum(r["name_source"] == "inferred" for r in rows)
     repaired = sum(bool(r["repaired"]) for r in rows)
+    attested = sum(bool(r["attested"]) for r in rows)
     out.append("")
     out.append(
         f"{len(rows)} event types: {len(rows) - inferred} documented names, {inferred} inferred "
-        f"(renamable in [event_types]); {repaired} samples repaired. Details: --json"
+        f"(renamable in [event_types]); {repaired} samples repaired; {attested} with forms "
+        "attested by live traffic. Details: --json"
     )
     return "\n".join(out)
 
@@ -73,7 +76,8 @@ def _table(rows: list[dict[str, Any]]) -> str:
 @click.pass_context
 def events(ctx: click.Context, as_json: bool) -> None:
     """List every event type: name, wire type if renamed, docs section,
-    documented or inferred name, sample kind and the parts mockzenoti completed."""
+    documented or inferred name, sample kind and the parts mockzenoti completed
+    (--json adds repairs and the forms consumers of live traffic attest)."""
     rows = catalog_rows(catalog_from_context(ctx))
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

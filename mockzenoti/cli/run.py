@@ -30,7 +30,7 @@ from mockzenoti.cli._world_options import (
     fresh_seed_option,
     limit_options,
     size_options,
-    sizes_from,
+    world_sizes,
 )
 from mockzenoti.errors import MockZenotiError
 
@@ -180,7 +180,7 @@ def run_command(
     ticks = None if duration is None else parse_duration(duration, field="--duration")
     settings = settings_from_context(ctx)
     catalog = settings.catalog
-    sizes = sizes_from(opts)
+    sizes = world_sizes(ctx, opts)
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     delivery.options()  # refuse bad engine options before the outbox is touched

@@ -12,7 +12,7 @@ from mockzenoti.cli._world_options import (
     fresh_seed_option,
     limit_options,
     size_options,
-    sizes_from,
+    world_sizes,
 )
 from mockzenoti.scenarios.cycles import CyclePause
 
@@ -90,7 +90,7 @@ def simulate_command(
         seed,
         events=events,
         duration=duration,
-        sizes=sizes_from(sizes),
+        sizes=world_sizes(ctx, sizes),
         catalog=catalog,
         track_truth=expect is not None,
     )

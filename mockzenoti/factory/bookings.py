@@ -22,10 +22,11 @@ from mockzenoti.model import (
     Service,
 )
 from mockzenoti.timefmt import MINUTE_TICKS as MINUTE
-from mockzenoti.vocab import UTM_SOURCES
+from mockzenoti.vocab import AFFILIATE_IDS, CAMPAIGN_LINKS, WIDGET_UPSTREAMS
 
-__all__ = ["BookingFactory"]
+__all__ = ["NO_UTM", "BookingFactory"]
 
+NO_UTM = ("", "")  # a booking made at the front desk carries no UTM values
 _REQUEST_TYPES = (0, 0, 0, 0, 0, 3, 3, 3, 4, 4)  # therapist_request_type, as seen in samples
 
 
@@ -93,10 +94,13 @@ class BookingFactory(SalesFactory):
         booked: int,
         *,
         services: list[Service] | None = None,
+        utm: tuple[str, str] | None = None,
     ) -> AppointmentGroup:
         """A booking of one service (sometimes with an add-on or a second service).
 
-        Opens the invoice the booking creates, one line per appointment.
+        Opens the invoice the booking creates, one line per appointment. ``utm``
+        is the booking's (utm_source, utm_medium); None: drawn as a booking made
+        online (``online_utm``) or at the front desk (``NO_UTM``), half and half.
         (Its ``rng.choice`` draws are written with ``draws``: the same, in one call.)
         """
         rng = self.rng
@@ -149,7 +153,9 @@ class BookingFactory(SalesFactory):
             at += minutes * MINUTE
         for i, appt in enumerate(appointments[:-1]):
             appt.has_add_ons = appointments[i + 1].is_add_on
-        source, medium = draws.choice(rng, UTM_SOURCES)
+        if utm is None:
+            utm = self.online_utm() if rng.random() < 0.5 else NO_UTM
+        source, medium = utm
         group = AppointmentGroup(
             self.guid(),
             center,
@@ -164,3 +170,18 @@ class BookingFactory(SalesFactory):
         )
         invoice.group = group
         return group
+
+    def online_utm(self) -> tuple[str, str]:
+        """(utm_source, utm_medium) of a booking a guest made online.
+
+        Mostly Zenoti's widget: ``booknow`` with where the guest came from, or an
+        affiliate's id (attested); now and then a campaign's own link, as the
+        documented sample shows (``facebook`` / ``online``).
+        """
+        rng = self.rng
+        r = rng.random()
+        if r < 0.1:
+            return draws.choice(rng, CAMPAIGN_LINKS)
+        if r < 0.18:
+            return ("booknow", draws.choice(rng, AFFILIATE_IDS))
+        return ("booknow", draws.choice(rng, WIDGET_UPSTREAMS))

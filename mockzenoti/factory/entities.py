@@ -15,7 +15,7 @@ import random
 
 from mockzenoti import ids
 from mockzenoti.factory.bookings import BookingFactory
-from mockzenoti.factory.people import PersonMaker
+from mockzenoti.factory.people import PersonMaker, ascii_word
 from mockzenoti.model import (
     Center,
     ClassOffering,
@@ -32,6 +32,7 @@ from mockzenoti.vocab import (
     CLASSES,
     COUNTRIES,
     JOBS,
+    OPENING_HOURS,
     ORG_NAMES,
     PRODUCTS,
     ROOMS,
@@ -41,15 +42,10 @@ from mockzenoti.vocab import (
     Site,
 )
 
-__all__ = ["BUSINESS_HOURS", "EntityFactory", "build_guest"]
+__all__ = ["BUSINESS_HOURS", "EntityFactory", "build_guest", "invoice_prefix"]
 
-# Local opening and closing minute by kind.
-BUSINESS_HOURS: dict[CenterKind, tuple[int, int]] = {
-    "spa": (9 * 60, 21 * 60),
-    "salon": (9 * 60, 20 * 60),
-    "med-spa": (9 * 60, 19 * 60),
-    "fitness": (6 * 60, 21 * 60),
-}
+# Local weekday opening and closing minute by kind (a center's own week varies around it).
+BUSINESS_HOURS: dict[CenterKind, tuple[int, int]] = {k: h.weekday for k, h in OPENING_HOURS.items()}
 
 
 class EntityFactory(BookingFactory):
@@ -136,13 +132,14 @@ class EntityFactory(BookingFactory):
             site = rng.choice(pool or list(SITES))
         self._used_sites.add(site.name)
         nation = COUNTRIES[site.country]
-        opens, closes = BUSINESS_HOURS[kind]
+        week = self.week(kind)
+        opens, closes = next(h for h in week[:5] if h is not None)
         center = Center(
             id=self.guid(),
             org=org,
             name=site.name,
             code=site.code,
-            invoice_prefix=f"{site.code}1",
+            invoice_prefix=invoice_prefix(site.name, {c.invoice_prefix for c in org.centers}),
             kind=kind,
             site=site,
             country=nation,
@@ -152,13 +149,19 @@ class EntityFactory(BookingFactory):
             next_invoice_number=rng.randrange(1_000, 9_000),
             next_receipt_number=rng.randrange(200, 3_000),
             product_tax_rate=nation.product_tax_rate,
+            weekly_hours=week,
         )
+        price = nation.price
         center.rooms = [Room(self.guid(), name) for name in ROOMS[kind]]
         center.services = [
-            Service(self.guid(), s.name, s.code, s.minutes, s.price, s.add_on, s.category_type)
+            Service(
+                self.guid(), s.name, s.code, s.minutes, price(s.price), s.add_on, s.category_type
+            )
             for s in SERVICES[kind]
         ]
-        center.products = [Product(self.guid(), p.name, p.code, p.price) for p in PRODUCTS[kind]]
+        center.products = [
+            Product(self.guid(), p.name, p.code, price(p.price)) for p in PRODUCTS[kind]
+        ]
         for template in CLASSES[kind]:
             center.classes.append(ClassOffering(self._next_class_id, self._next_class_id, template))
             self._next_class_id += rng.randrange(1, 40)
@@ -169,6 +172,28 @@ class EntityFactory(BookingFactory):
         self.add_plans(center)
         org.centers.append(center)
         return center
+
+    def week(self, kind: CenterKind) -> tuple[tuple[int, int] | None, ...]:
+        """A center's opening hours, Monday first: its kind's week, its own way.
+
+        Weekday hours start or end half an hour apart now and then, and with the
+        kind's odds the center closes one day a week (None that day).
+        """
+        rng = self.rng
+        hours = OPENING_HOURS[kind]
+        shift_open = rng.choice((0, 0, 0, -30, 30))
+        shift_close = rng.choice((0, 0, 0, -30, 30, 60))
+        opens, closes = hours.weekday
+        weekday = (opens + shift_open, closes + shift_close)
+        week: list[tuple[int, int] | None] = [weekday, weekday, weekday, weekday, weekday]
+        week += [hours.saturday, hours.sunday]
+        r = rng.random()
+        for day, chance in hours.closed:
+            if r < chance:
+                week[day] = None
+                break
+            r -= chance
+        return tuple(week)
 
     def employee(
         self,
@@ -218,6 +243,10 @@ class EntityFactory(BookingFactory):
         )
 
 
+# The share of guests who give a mobile number (the others have none: mobile_phone null).
+GUESTS_WITH_MOBILE = 0.9
+
+
 def build_guest(
     rng: random.Random, maker: PersonMaker, center: Center, created: int, number: int, code: int
 ) -> Guest:
@@ -238,12 +267,31 @@ def build_guest(
         last_name=person.last_name,
         email=maker.guest_email(person) if rng.random() < 0.92 else "",
         gender=person.gender,
-        mobile=maker.mobile(site),
+        mobile=maker.mobile(site) if rng.random() < GUESTS_WITH_MOBILE else None,
         home_phone=maker.landline(site) if rng.random() < 0.2 else None,
         work_phone=maker.landline(site) if rng.random() < 0.1 else None,
         zip_code=site.zip_code,
         created_ticks=created,
     )
+
+
+def invoice_prefix(name: str, taken: set[str]) -> str:
+    """Two capital letters for a center's invoices, from its name, unlike the ``taken`` ones.
+
+    ``Chicago`` -> ``CH``, ``Park Slope`` -> ``PS`` (initials first for a name of
+    several words), then the first letter with each later one (``CA`` for
+    ``Capitol Hill`` when ``CH`` is taken); consumers of live traffic see
+    prefixes such as ``CH`` and ``WV``.
+    """
+    letters = [ch for ch in ascii_word(name).upper() if ch.isalpha()] or ["X"]
+    words = [w for w in name.split() if ascii_word(w)]
+    candidates = []
+    if len(words) > 1:
+        candidates.append((ascii_word(words[0])[0] + ascii_word(words[1])[0]).upper())
+    candidates += [letters[0] + later for later in letters[1:]]
+    candidates += [letters[0] + chr(c) for c in range(ord("A"), ord("Z") + 1)]
+    candidates += [chr(a) + chr(b) for a in range(65, 91) for b in range(65, 91)]
+    return next(c for c in candidates if c not in taken)
 
 
 def _kind(kind: CenterKind | None, rng: random.Random) -> CenterKind:

@@ -25,6 +25,7 @@ __all__ = [
     "Person",
     "PersonMaker",
     "ascii_word",
+    "cased",
     "email_local_part",
     "name_pool",
 ]
@@ -68,6 +69,48 @@ def _unique(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v and " " not in v))
 
 
+# Surnames Faker writes in one case that people write with a capital inside: the Gaelic
+# "Mac" names (only these: Mack, Macias and Machado are not "Mac" names) and "O'" names.
+_MAC_NAMES = frozenset(
+    {"Macdonald", "Macgregor", "Mackenzie", "Mackinnon", "Maclean", "Macleod", "Macmillan"}
+)
+_O_NAMES = frozenset(
+    {
+        "Obrien",
+        "Ocallaghan",
+        "Oconnell",
+        "Oconnor",
+        "Odonnell",
+        "Odwyer",
+        "Ohara",
+        "Okeefe",
+        "Oleary",
+        "Oneal",
+        "Oneil",
+        "Oneill",
+        "Oreilly",
+        "Orourke",
+        "Osullivan",
+    }
+)
+
+
+def cased(name: str) -> str:
+    """``name`` cased as people write it: ``Mcbride`` -> ``McBride``, ``Oneal`` -> ``O'Neal``.
+
+    Faker's English surname lists lower-case everything after the first letter;
+    ``MacDonald`` and the ``O'`` names are fixed from short lists, every
+    ``Mc`` name by rule. Any other name is returned unchanged.
+    """
+    if len(name) > 2 and name.startswith("Mc") and name[2].islower():
+        return "Mc" + name[2:].capitalize()
+    if name in _MAC_NAMES:
+        return "Mac" + name[3:].capitalize()
+    if name in _O_NAMES:
+        return "O'" + name[1:].capitalize()
+    return name
+
+
 @lru_cache(maxsize=64)
 def name_pool(locale: str, seed: int) -> NamePool:
     """The name pool of ``locale`` for ``seed`` (drawn with Faker once, then cached)."""
@@ -76,7 +119,7 @@ def name_pool(locale: str, seed: int) -> NamePool:
     return NamePool(
         female=_unique([fake.first_name_female() for _ in range(POOL_FIRST)]),
         male=_unique([fake.first_name_male() for _ in range(POOL_FIRST)]),
-        last=_unique([fake.last_name() for _ in range(POOL_LAST)]),
+        last=_unique([cased(fake.last_name()) for _ in range(POOL_LAST)]),
     )
 
 

@@ -34,6 +34,7 @@ from mockzenoti.model import (
     ServiceBalance,
     Transaction,
 )
+from mockzenoti.model.sales import round_cents
 from mockzenoti.timefmt import (
     add_local_days,
     add_months,
@@ -80,6 +81,7 @@ class SalesFactory:
     def add_plans(self, center: Center) -> None:
         """Give ``center`` the membership and package plans of its kind."""
         by_name = {s.name: s for s in center.services}
+        price = center.country.price  # the vocabulary's prices, in the center's currency
         for m in MEMBERSHIPS[center.kind]:
             service = by_name.get(m.included_service)
             included = [(service, m.included)] if service is not None and m.included else []
@@ -88,9 +90,9 @@ class SalesFactory:
                     self.guid(),
                     m.name,
                     m.code,
-                    m.price,
+                    price(m.price),
                     m.months,
-                    m.service_credit,
+                    price(m.service_credit),
                     included,
                     m.guest_passes,
                 )
@@ -98,7 +100,7 @@ class SalesFactory:
         for p in PACKAGES[center.kind]:
             services = [(by_name[name], n) for name, n in p.services if name in by_name]
             center.package_plans.append(
-                PackagePlan(self.guid(), p.name, p.code, p.price, p.days, services)
+                PackagePlan(self.guid(), p.name, p.code, price(p.price), p.days, services)
             )
 
     def staff_member(self, center: Center) -> Employee:
@@ -107,12 +109,20 @@ class SalesFactory:
 
     # -- invoices ---------------------------------------------------------------------
 
-    def close_invoice(self, invoice: Invoice, at: int, *, retail: bool | None = None) -> Invoice:
-        """Close ``invoice`` at ``at``: maybe add a retail product, take payment, give a receipt."""
+    def close_invoice(
+        self, invoice: Invoice, at: int, *, retail: bool | None = None, partial: bool = False
+    ) -> Invoice:
+        """Take payment for ``invoice`` at ``at`` and close it with a receipt.
+
+        At the first payment a retail product may join the lines. ``partial``: the
+        guest pays part of what is due (a deposit, a split bill) and the invoice
+        stays open, to be closed by a later call.
+        """
         rng = self.rng
         center = invoice.center
         seller = invoice.items[0].sold_by if invoice.items else self.staff_member(center)
-        if (rng.random() < 0.3 if retail is None else retail) and center.products:
+        first = invoice.paid_ticks is None
+        if first and (rng.random() < 0.3 if retail is None else retail) and center.products:
             product = rng.choice(center.products)
             invoice.items.append(
                 InvoiceItem(
@@ -128,15 +138,68 @@ class SalesFactory:
                     tax_rate=center.product_tax_rate,
                 )
             )
+        due = round_cents(invoice.total - invoice.paid) if invoice.transactions else invoice.total
+        amount = due
+        if partial:
+            amount = round_cents(float(round(due * rng.choice((0.2, 0.25, 0.5))))) or due / 2
         kind, name, _ = rng.choices(PAYMENT_TYPES, weights=[w for *_, w in PAYMENT_TYPES])[0]
         instrument = ZERO_GUID if kind == 0 else self.guid()
-        invoice.transactions.append(
-            Transaction(self.guid(), kind, name, instrument, invoice.total, at)
-        )
-        invoice.receipt_number = center.take_receipt_number()
-        invoice.closed_ticks = at
-        invoice.status = INVOICE_CLOSED
+        invoice.transactions.append(Transaction(self.guid(), kind, name, instrument, amount, at))
+        invoice.paid_ticks = at
+        if not partial:
+            invoice.receipt_number = center.take_receipt_number()
+            invoice.closed_ticks = at
+            invoice.status = INVOICE_CLOSED
         return invoice
+
+    def refund_invoice(self, original: Invoice, at: int) -> Invoice:
+        """A refund of a closed ``original``, closed at ``at`` (``is_refund``, negative amounts).
+
+        A retail product is returned when the invoice sold one; otherwise part of
+        the service is given back (a goodwill refund, 20 to 50 %). The money goes
+        back the way it came (the original's last payment type).
+        """
+        rng = self.rng
+        center = original.center
+        refund = Invoice(self.guid(), center, original.guest, center.take_invoice_number(), at)
+        refund.is_refund = True
+        refund.refund_of = original
+        refund.group = original.group
+        paid = [i for i in original.items if i.final > 0]
+        if not paid:
+            raise ValueError(f"invoice {original.id} has nothing paid to refund")
+        products = [i for i in paid if i.type == 2]
+        if products:
+            line = rng.choice(products)
+            back, discount = -line.list_price, -line.discount / line.quantity
+        else:
+            line = paid[0]
+            share = rng.choice((0.2, 0.25, 0.3, 0.5))
+            back, discount = -float(round(line.list_price * share)) or -line.list_price, 0.0
+        refund.items.append(
+            InvoiceItem(
+                self.guid(),
+                line.item_id,
+                line.name,
+                line.code,
+                line.type,
+                back,
+                1,
+                line.sold_by,
+                discount=round_cents(discount),
+                tax_rate=line.tax_rate,
+            )
+        )
+        last = original.transactions[-1] if original.transactions else None
+        kind, name = (last.payment_type, last.name) if last is not None else (0, "Cash")
+        instrument = last.instrument_id if last is not None else ZERO_GUID
+        refund.transactions.append(
+            Transaction(self.guid(), kind, name, instrument, refund.total, at)
+        )
+        refund.paid_ticks = refund.closed_ticks = at
+        refund.receipt_number = center.take_receipt_number()
+        refund.status = INVOICE_CLOSED
+        return refund
 
     def _sale_invoice(
         self,
@@ -202,7 +265,7 @@ class SalesFactory:
         freeze = Freeze(
             start_ticks=start,
             end_ticks=add_local_days(start, rng.randrange(5, 29), tz),
-            fee=rng.choice((0, 10, 20, 25)),
+            fee=membership.center.country.price(rng.choice((0, 10, 20, 25))),
             comments=rng.choice(FREEZE_COMMENTS),
             by=self.staff_member(membership.center),
         )

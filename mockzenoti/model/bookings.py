@@ -123,6 +123,7 @@ class AppointmentGroup:
     rescheduled_to: str | None = None  # the group that replaced this one
     feedback_version: int | None = None  # the version of the feedback given, if any
     feedback_due: bool = False  # feedback is still to come (keeps the guest's record open)
+    refund_due: bool = False  # a refund is still to come (keeps the guest's record open)
 
     @property
     def key(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mockzenoti.vocab import CenterKind, ClassTemplate, Country, Site
+from mockzenoti.vocab import COUNTRIES, CenterKind, ClassTemplate, Country, Site
 
 if TYPE_CHECKING:
     from mockzenoti.model.packages import PackagePlan
@@ -25,9 +25,18 @@ __all__ = [
 ]
 
 
+# The trunk prefix dialled before a national number at home, by calling code ("0" in the
+# United Kingdom, Australia and India; none in North America).
+_TRUNK: dict[int, str] = {c.phone_code: c.trunk_prefix for c in COUNTRIES.values()}
+
+
 @dataclass(frozen=True, slots=True)
 class Phone:
-    """A phone number as Zenoti splits it: country calling code and national digits."""
+    """A phone number as Zenoti splits it: country calling code and national digits.
+
+    ``number`` is the national significant number (no trunk prefix): the
+    employee samples' phone objects write it so (``61`` / ``237872988``).
+    """
 
     country_code: int
     number: str
@@ -36,6 +45,15 @@ class Phone:
     def display(self) -> str:
         """``+91 9885117036``: the form Invoice.Closed writes."""
         return f"+{self.country_code} {self.number}"
+
+    @property
+    def national(self) -> str:
+        """The number as dialled at home: ``07903624233`` in the UK, ``2065550143`` in the US.
+
+        The form a guest's ``mobile_phone.number`` takes (REST sample
+        ``{country_code: 224, number: "07903624233"}``, attested).
+        """
+        return _TRUNK.get(self.country_code, "") + self.number
 
 
 @dataclass(slots=True, eq=False)
@@ -108,7 +126,7 @@ class Center:
     site: Site
     country: Country
     phone: Phone
-    opens_minute: int  # local business hours, minutes after midnight
+    opens_minute: int  # local weekday business hours, minutes after midnight
     closes_minute: int
     rooms: list[Room] = field(default_factory=list, repr=False)
     services: list[Service] = field(default_factory=list, repr=False)
@@ -120,11 +138,25 @@ class Center:
     product_tax_rate: float = 0.0
     next_invoice_number: int = 1001
     next_receipt_number: int = 501
+    # (opens, closes) local minutes per weekday, Monday first; None: closed that day.
+    # Empty: every day opens_minute to closes_minute.
+    weekly_hours: tuple[tuple[int, int] | None, ...] = ()
 
     @property
     def tz(self) -> str:
         """The center's IANA time zone."""
         return self.site.tz
+
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code of the center's prices (its country's)."""
+        return self.country.currency
+
+    def hours_on(self, weekday: int) -> tuple[int, int] | None:
+        """(opens, closes) in local minutes on ``weekday`` (0 Monday), or None when closed."""
+        if not self.weekly_hours:
+            return (self.opens_minute, self.closes_minute)
+        return self.weekly_hours[weekday]
 
     @property
     def key(self) -> str:
@@ -229,7 +261,7 @@ class Guest:
     last_name: str
     email: str
     gender: int
-    mobile: Phone
+    mobile: Phone | None  # None: the guest gave no mobile number
     home_phone: Phone | None
     work_phone: Phone | None
     zip_code: str
@@ -241,7 +273,9 @@ class Guest:
     dob_incomplete_year: str | None = None
     deleted: bool = False
     index: int = -1  # position in the world's guest pool (-1: not pooled)
-    introduced: bool = False  # a Guest.Created of the stream has named the guest
+    introduced: bool = False  # known to a consumer: Guest.Created sent, or predates the stream
+    predates_stream: bool = False  # a client from before the stream: no Guest.Created for them
+    greeted: bool = False  # (predating guests) an event of the stream has named them
     holds: list[object] = field(default_factory=list, repr=False)  # live bookings, sales
 
     @property

@@ -97,12 +97,19 @@ class Invoice:
     receipt_number: int | None = None
     closed_ticks: int | None = None
     status: int = INVOICE_OPEN  # 0 open, 4 closed (inferred from the samples)
-    is_refund: bool = False
+    is_refund: bool = False  # a refund: negative lines and payments (``refund_of`` is refunded)
+    refund_of: Invoice | None = field(default=None, repr=False)
+    paid_ticks: int | None = None  # when a payment last came in (closed or not)
 
     @property
     def is_closed(self) -> bool:
         """True once the invoice has been closed (paid)."""
         return self.closed_ticks is not None
+
+    @property
+    def paid(self) -> float:
+        """What the payments so far add up to (``total_amount_paid``)."""
+        return round_cents(sum(t.amount for t in self.transactions))
 
     @property
     def net_price(self) -> float:

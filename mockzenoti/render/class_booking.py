@@ -77,11 +77,12 @@ def _companion(guest: Guest, registration_id: int) -> dict[str, Any]:
         "first_name": guest.first_name,
         "last_name": guest.last_name,
         "email": guest.email,
-        # The docs write this number as a JSON number, not a string.
-        "mobile_phone": {
-            "country_code": guest.mobile.country_code,
-            "number": int(guest.mobile.number),
-        },
+        # The docs write this number as a JSON number, not a string; null without a mobile.
+        "mobile_phone": (
+            None
+            if guest.mobile is None
+            else {"country_code": guest.mobile.country_code, "number": int(guest.mobile.number)}
+        ),
         "gender": guest.gender,
     }
 

@@ -1,9 +1,12 @@
 """Guest section: Created, Updated, Deleted, OptedIn, OptedOut.
 
-The three record events share one shape. Fields null in every documented
-sample stay null (the phone objects, ``date_of_birth``, ``anniversary_date``);
-``dob_incomplete_year`` is null in Created and Updated and ``""`` in Deleted,
-as documented.
+The three record events share one shape. ``personal_info.mobile_phone`` is
+``{country_code, number}`` with the number in national form for a guest
+with a mobile, null for one without (attested by consumers of live traffic:
+every documented sample shows a guest without one). Fields null in every
+documented sample otherwise stay null (``work_phone``, ``home_phone``,
+``date_of_birth``, ``anniversary_date``); ``dob_incomplete_year`` is null in
+Created and Updated and ``""`` in Deleted, as documented.
 """
 
 from __future__ import annotations
@@ -19,7 +22,22 @@ __all__ = [
     "guest_opted",
     "guest_record",
     "guest_updated",
+    "mobile_phone",
 ]
+
+
+def mobile_phone(guest: Guest) -> dict[str, Any] | None:
+    """A guest's ``mobile_phone`` object: ``{"country_code": 44, "number": "07903624233"}``.
+
+    The number in national form (trunk prefix included where the country has
+    one), the same number ``Invoice.Closed`` writes as ``+44 7903624233``;
+    None for a guest without a mobile. The one place the guest phone object is
+    written (webhooks and the REST sandbox alike).
+    """
+    phone = guest.mobile
+    if phone is None:
+        return None
+    return {"country_code": phone.country_code, "number": phone.national}
 
 
 def guest_record(guest: Guest, *, dob_incomplete_year: str | None = None) -> dict[str, Any]:
@@ -40,7 +58,7 @@ def guest_record(guest: Guest, *, dob_incomplete_year: str | None = None) -> dic
             "last_name": guest.last_name,
             "middle_name": guest.middle_name,
             "email": guest.email,
-            "mobile_phone": None,
+            "mobile_phone": mobile_phone(guest),
             "work_phone": None,
             "home_phone": None,
             "gender": guest.gender,

@@ -1,7 +1,12 @@
 """Invoice section: ``Invoice.Closed``.
 
 The documented sample is cut short after ``"transactions": [ {``; a
-transaction has the shape the catalog's completion gives it (``samples.py``).
+transaction has the shape the catalog's completion gives it (``samples.py``),
+with the paid amount in ``amount_paid`` as consumers of live traffic read it.
+Beyond the sample, and attested by those consumers: ``invoice_number_prefix``
+beside ``invoice_number``, the guest's ``email`` beside ``guest_email``,
+``total_amount_paid`` after the transactions, ``is_closed: false`` when a
+payment leaves a balance, and refunds (``is_refund: true``, negative amounts).
 """
 
 from __future__ import annotations
@@ -51,19 +56,23 @@ def transaction(tx: Transaction) -> dict[str, Any]:
         "payment_type": tx.payment_type,
         "name": tx.name,
         "payment_instrument_id": tx.instrument_id,
-        "amount": money(tx.amount),
+        "amount_paid": money(tx.amount),
         "transaction_date": utc(tx.ticks),
     }
 
 
 def invoice_closed(invoice: Invoice) -> dict[str, Any]:
-    """``Invoice.Closed`` data for a closed invoice.
+    """``Invoice.Closed`` data for a closed invoice, or one a payment left open.
 
-    ``invoice_date`` is the UTC instant of local midnight of the day the invoice
-    closed (the sample's ``08:00:00`` for a Pacific-winter center).
+    ``invoice_date`` is the UTC instant of local midnight of the day of the
+    event (the sample's ``08:00:00`` for a Pacific-winter center): the day the
+    invoice closed, or the day of the payment that left it open. An open
+    invoice is written ``is_closed: false``, unlocked, receipt ``"0"``.
     """
-    if invoice.closed_ticks is None:
-        raise ValueError(f"invoice {invoice.id} is not closed")
+    at = invoice.closed_ticks if invoice.closed_ticks is not None else invoice.paid_ticks
+    if at is None:
+        raise ValueError(f"invoice {invoice.id} is neither closed nor paid in part")
+    closed = invoice.closed_ticks is not None
     center = invoice.center
     guest = invoice.guest
     group = invoice.group
@@ -77,16 +86,19 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
         tax += line_tax
         items.append(_item(item, line_sales, line_tax))
     net, tax = round_cents(net), round_cents(tax)
+    transactions = invoice.transactions
+    paid = transactions[0].amount if len(transactions) == 1 else invoice.paid
     return {
         "invoice": {
             "id": invoice.id,
             "invoice_number": str(invoice.number),
+            "invoice_number_prefix": center.invoice_prefix,
             "receipt_number": receipt_text(invoice),
             "appointment_group_id": group.id if group is not None else ZERO_GUID,
-            "lock": True,
-            "is_closed": True,
+            "lock": closed,
+            "is_closed": closed,
             "is_refund": invoice.is_refund,
-            "invoice_date": midnight_utc(invoice.closed_ticks, center.tz),
+            "invoice_date": midnight_utc(at, center.tz),
             "center_id": center.id,
             "total_price": {
                 "currency_id": 0,
@@ -101,13 +113,17 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
                 "last_name": guest.last_name,
                 "gender": guest.gender,
                 "code": guest.code,
-                "mobile_phone": guest.mobile.display,
+                "mobile_phone": guest.mobile.display if guest.mobile is not None else "",
                 "guest_email": guest.email,
+                "email": guest.email,
             },
             "invoice_items": items,
-            "appointments": (
-                [appointment_item(a) for a in group.appointments] if group is not None else []
+            "appointments": (  # a refund has no appointments of its own
+                [appointment_item(a) for a in group.appointments]
+                if group is not None and not invoice.is_refund
+                else []
             ),
-            "transactions": [transaction(t) for t in invoice.transactions],
+            "transactions": [transaction(t) for t in transactions],
+            "total_amount_paid": money(paid),
         }
     }

@@ -118,7 +118,7 @@ class Simulation(Iterator[Event]):
             if (
                 at is None
                 or not agenda.busy
-                or (until is not None and at > until)
+                or (until is not None and at >= until)
                 or at - self._quiet_since > IDLE_LIMIT
             ):
                 self.finished = True

@@ -6,6 +6,11 @@ and reports each broken rule as a ``Violation``:
 
 - ``introduced``: every id an event refers to was introduced by an earlier
   event or is in the setup (centers, rooms, services, products, staff, plans);
+  a guest named without ``Guest.Created`` is one of the setup's clientele
+  (guests from before the stream), of which there are ``clientele.guests``;
+- ``clientele``: a guest record's ``created_date`` is before the setup's
+  ``clientele.registered_before`` exactly when the stream never introduced
+  the guest;
 - ``after-end``: no event names a deleted guest or employee, a cancelled or
   deleted session, a booking after its terminal event, or a cancelled or
   no-show appointment group;
@@ -21,6 +26,12 @@ and reports each broken rule as a ``Violation``:
   and an invoice's ``invoice_date`` is the local day it closed;
 - ``same-entity``: an appointment keeps its times and a guest its name across events;
 - ``invoice-group``: ``Invoice.Closed`` points back to the group that opened it;
+- ``payments``: ``total_amount_paid`` is the sum of the payments' ``amount_paid``,
+  all of ``sum_total`` when ``is_closed``, part of it when not;
+- ``closed-once``: an invoice closes once (after any number of part payments),
+  before its group's status Closed;
+- ``refund``: a refund (``is_refund``) is a new closed invoice with a negative
+  total, naming a group whose invoice closed;
 - ``keys``: an event's keys name every stream-introduced entity it refers to.
 """
 

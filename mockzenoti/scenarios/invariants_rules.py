@@ -43,6 +43,17 @@ def guest_record(event: str) -> Handler:
             s.introduce("guest", d["id"])
         else:
             s.ref("guest", d["id"])
+        registered = _utc(d["created_date"])
+        if (d["id"] in s.old_clients) != (registered < s.registered_before):
+            s.fail(
+                "clientele",
+                f"guest {d['id']} registered {d['created_date']}: "
+                + (
+                    "a client from before the stream registered after it began"
+                    if d["id"] in s.old_clients
+                    else "introduced by the stream but registered before it began"
+                ),
+            )
         s.guest_names[d["id"]] = (info["first_name"], info["last_name"])
         if event == "Guest.Deleted":
             s.end("guest", d["id"])
@@ -218,6 +229,8 @@ def group_status(s: StreamState, d: Data, ticks: int) -> None:
     status = d["appointment_group_status"]
     if status == -2 and g is not None and ticks < g["start"]:
         s.fail("noshow-timing", f"group {gid} marked no-show before its first appointment")
+    if status == 1 and d["invoice_id"] not in s.closed_invoices:
+        s.fail("closed-once", f"group {gid} closed before its invoice {d['invoice_id']}")
     if status in (-1, -2):
         s.end("group", gid)
 
@@ -240,20 +253,46 @@ def feedback(s: StreamState, d: Data, ticks: int) -> None:
     s.ref("guest", d["user_id"])
 
 
+def _payments(s: StreamState, inv: Data) -> None:
+    """``total_amount_paid`` adds up the payments; a closed invoice is paid in full."""
+    paid = [t["amount_paid"] for t in inv.get("transactions") or ()]
+    total = inv["total_price"]["sum_total"]
+    told = inv.get("total_amount_paid")
+    if told is not None and abs(told - sum(paid)) > 0.011:
+        s.fail("payments", f"invoice {inv['id']} total_amount_paid {told} is not {sum(paid)}")
+    if inv["is_closed"] and abs(sum(paid) - total) > 0.011:
+        s.fail("payments", f"closed invoice {inv['id']} paid {sum(paid)} of {total}")
+    if not inv["is_closed"] and not 0 < sum(paid) < total:
+        s.fail("payments", f"open invoice {inv['id']} paid {sum(paid)} of {total}")
+
+
 def invoice_closed(s: StreamState, d: Data, ticks: int) -> None:
     inv = d["invoice"]
     s.ref("center", inv["center_id"])
-    s.ref("invoice", inv["id"])
     s.ref("guest", inv["guest"]["id"])
     _names(s, inv["guest"]["id"], inv["guest"]["first_name"], inv["guest"]["last_name"])
     gid = inv["appointment_group_id"]
     s.ref("group", gid)
     g = s.groups.get(gid)
-    if g is None or g["invoice"] != inv["id"]:
-        s.fail(
-            "invoice-group",
-            f"invoice {inv['id']} does not point back to the group that opened it (names {gid})",
-        )
+    _payments(s, inv)
+    if inv["is_refund"]:  # a new invoice, refunding the group's closed one
+        s.introduce("invoice", inv["id"])
+        if g is None or g["invoice"] not in s.closed_invoices:
+            s.fail("refund", f"refund {inv['id']} names group {gid}, whose invoice is not closed")
+        if inv["total_price"]["sum_total"] >= 0 or not inv["is_closed"]:
+            s.fail("refund", f"refund {inv['id']} is not a closed invoice of a negative total")
+    else:
+        s.ref("invoice", inv["id"])
+        if g is None or g["invoice"] != inv["id"]:
+            s.fail(
+                "invoice-group",
+                f"invoice {inv['id']} does not point back to the group that opened it "
+                f"(names {gid})",
+            )
+        if inv["id"] in s.closed_invoices:
+            s.fail("closed-once", f"invoice {inv['id']} was closed already")
+        if inv["is_closed"]:
+            s.closed_invoices.add(inv["id"])
     tz = s.tz.get(inv["center_id"], "UTC")
     if midnight_utc(ticks, tz) != inv["invoice_date"]:
         s.fail(

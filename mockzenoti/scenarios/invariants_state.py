@@ -50,6 +50,13 @@ class StreamState:
         self.groups: dict[str, dict[str, Any]] = {}  # id -> invoice, first start
         self.appointments: dict[str, tuple[str, str]] = {}  # id -> (start, end) UTC
         self.guest_names: dict[str, tuple[str, str]] = {}
+        self.closed_invoices: set[str] = set()
+        # Guests from before the stream: named without Guest.Created, up to the clientele's size.
+        clientele = setup.get("clientele") or {}
+        self.clientele: int = clientele.get("guests", 0)
+        before = clientele.get("registered_before")
+        self.registered_before = parse_dotnet_utc(before) if before else -1
+        self.old_clients: set[str] = set()
         self.last_ticks = -1
         self.last_registration = -1
         self._seq = 0
@@ -78,8 +85,17 @@ class StreamState:
         """The current event refers to ``kind`` ``id_``: it must be known and not ended."""
         key = str(id_)
         if key not in self.known.get(kind, ()):
-            self.fail("introduced", f"{kind} {key} was never introduced")
-            return
+            if kind == "guest" and len(self.old_clients) < self.clientele:
+                self.old_clients.add(key)  # a client from before the stream: known already
+                self._know(kind, key)
+            else:
+                more = (
+                    f" (the setup's {self.clientele} clients are all named)"
+                    if kind == "guest"
+                    else ""
+                )
+                self.fail("introduced", f"{kind} {key} was never introduced{more}")
+                return
         if (kind, key) in self.ended:
             self.fail("after-end", f"{kind} {key} has ended")
         if kind in _KEY_PREFIX and (kind != "employee" or key in self.hired):

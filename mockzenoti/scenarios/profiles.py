@@ -1,11 +1,13 @@
 """Activity profiles: how much of what happens per center and day, and how lifecycles end.
 
 A ``Profile`` is the knob set of the built-in scenarios: rates per center
-and day (guest registrations, sales, hires), the share of each lifecycle's
-endings (cancellations, no-shows, reschedules) and the natural length in
-days. Class sessions and appointment bookings per day come from the world's
-sizes (per kind of center). The figures are our reading of a typical
-business day; they are not Zenoti's.
+and day (guest registrations, sales, hires), how visits are booked (online,
+at the desk, walking in; how far ahead), the share of each lifecycle's
+endings (cancellations, no-shows, reschedules, refunds) and the natural
+length in days. Class sessions and appointment bookings per day come from
+the world's sizes (per kind of center), spread over the week and the day by
+``rhythm``. The figures are our reading of a typical business; they are not
+Zenoti's.
 """
 
 from __future__ import annotations
@@ -35,15 +37,21 @@ class Profile:
     member_bookings: float = 0.15  # share of class bookings made by members with guest passes
     guestpass: float = 0.25  # a member brings a visitor on a guest pass
     companions: float = 0.0  # share of class bookings made together with one or two others
+    publish_days: int = 7  # class sessions are published (and open for booking) days ahead
     # appointments
-    same_day: float = 0.55  # bookings for later the same day (else 1-14 days ahead)
+    online: float = 0.55  # share of visits booked online (Zenoti's widget: UTMs), at any hour
+    walk_in_visits: float = 0.06  # share of visits booked as the guest walks in
+    same_day: float = 0.12  # of the other visits, the share booked on the visit's own day
+    horizon: int = 30  # bookings are made up to this many days ahead
     group_cancel: float = 0.06
     group_reschedule: float = 0.05
     group_confirm: float = 0.5
     group_noshow: float = 0.05
     feedback: float = 0.3
+    partial_payment: float = 0.03  # a visit paid in part, its invoice left open for a while
+    refund: float = 0.015  # a closed visit refunded days later (a product returned ...)
     # guests and staff
-    returning: float = 0.5  # a booking or sale by a guest the stream already knows
+    returning: float = 0.8  # a booking or sale by a known guest (a client, or seen before)
     walk_ins: float = 2.0  # guests registering (their own story: edits, opt-outs, deletion)
     guest_update: float = 0.3
     guest_opt: float = 0.3
@@ -105,6 +113,7 @@ PROFILES: dict[str, Profile] = {
         _QUIET,
         classes=1.0,
         sizes={"centers": 1, "kind": "fitness", "guests": 400},
+        publish_days=0,  # the day's sessions only: one day's lifecycles
         class_fill=(0.6, 1.3),
         booking_cancel=0.12,
         booking_delete=0.04,
@@ -117,7 +126,8 @@ PROFILES: dict[str, Profile] = {
         _QUIET,
         appointments=1.0,
         sizes={"centers": 1, "kind": "spa", "guests": 400},
-        same_day=0.85,
+        same_day=0.85,  # most visits booked the same day: one day's lifecycles
+        horizon=14,
         group_cancel=0.08,
         group_reschedule=0.1,
         group_noshow=0.07,
@@ -142,6 +152,7 @@ PROFILES: dict[str, Profile] = {
         memberships=2.0,
         days=45,
         sizes={"centers": 1, "kind": "fitness", "guests": 600, "sessions_per_day": 1},
+        publish_days=0,
         class_fill=(0.2, 0.4),
         booking_cancel=0.0,
         booking_delete=0.0,

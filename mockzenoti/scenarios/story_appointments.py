@@ -3,8 +3,9 @@
 ``group`` books an appointment group for ``start`` and lives it: a share is
 cancelled or rescheduled (a new group, the old one cancelled), some are
 confirmed, a few guests never come (NoShow after the start); the others
-check in, each service starts and completes, the invoice closes, and some
-guests leave feedback later.
+check in, each service starts and completes, the invoice closes (now and
+then after a part payment left it open a while), some guests leave feedback
+later, and a few visits are refunded days after.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from mockzenoti.factory import draws
 from mockzenoti.model import AppointmentGroup, Center
-from mockzenoti.timefmt import MINUTE_TICKS, local_date
+from mockzenoti.timefmt import MINUTE_TICKS
 from mockzenoti.world import Process
 
 if TYPE_CHECKING:
@@ -28,16 +29,16 @@ MIN = MINUTE_TICKS
 def _new_start(act: Activity, g: AppointmentGroup) -> int:
     """Where a rescheduled visit moves: later today when there is room, else a coming day."""
     center, rng, now = g.center, act.rng, act.world.now
-    day = local_date(now, center.tz)
-    opens, closes = act.hours(center, day)
-    if rng.random() < 0.4 and now + 90 * MIN < closes - 60 * MIN:
-        return act.slot(now + 60 * MIN, closes - 60 * MIN, opens)
-    ahead_opens, ahead_closes = act.hours(center, day + timedelta(days=rng.randint(1, 7)))
-    return act.slot(ahead_opens, ahead_closes - 60 * MIN, ahead_opens)
+    day = act.day_of(now, center.tz)
+    today = act.open_hours(center, day)
+    if today is not None and rng.random() < 0.4 and now + 90 * MIN < today[1] - 60 * MIN:
+        return act.slot(now + 60 * MIN, today[1] - 60 * MIN, today[0])
+    ahead, opens, closes = act.open_day(center, day + timedelta(days=rng.randint(1, 7)))
+    return act.busy_slot(center, ahead, opens, closes - 60 * MIN)
 
 
-def group(act: Activity, center: Center, start: int) -> Process:
-    """One visit booked now for ``start``, to its end.
+def group(act: Activity, center: Center, start: int, utm: tuple[str, str] | None = None) -> Process:
+    """One visit booked now for ``start`` (with the booking's ``utm``), to its end.
 
     When the story is over, each invoice forgets its group: the two refer to
     each other, and a cycle would wait for Python's cyclic collector.
@@ -46,16 +47,22 @@ def group(act: Activity, center: Center, start: int) -> Process:
         return
     groups: list[AppointmentGroup] = []
     try:
-        yield from _visit(act, center, start, groups)
+        yield from _visit(act, center, start, utm, groups)
     finally:
         for g in groups:
             g.invoice.group = None
 
 
-def _visit(act: Activity, center: Center, start: int, groups: list[AppointmentGroup]) -> Process:
+def _visit(
+    act: Activity,
+    center: Center,
+    start: int,
+    utm: tuple[str, str] | None,
+    groups: list[AppointmentGroup],
+) -> Process:
     world, rng, p = act.world, act.rng, act.profile
     guest = world.pool.pick(center, rng, p.returning)
-    g = world.book_appointment(center, guest, start)
+    g = world.book_appointment(center, guest, start, utm=utm)
     groups.append(g)
     first = g.appointments[0].start_ticks
     r = rng.random()
@@ -84,8 +91,16 @@ def _visit(act: Activity, center: Center, start: int, groups: list[AppointmentGr
         yield appointment.end_ticks + draws.randint(rng, 0, 4) * MIN
         world.complete_appointment(g)
     yield world.now + draws.randint(rng, 2, 20) * MIN
+    if rng.random() < p.partial_payment:  # part paid now, the balance within days
+        world.pay_group(g)
+        yield act.later(center, draws.randint(rng, 0, 3))
     world.close_group(g)
-    if rng.random() < p.feedback:
-        g.feedback_due = True
+    feedback = rng.random() < p.feedback
+    refund = rng.random() < p.refund and g.invoice.total > 0
+    g.feedback_due, g.refund_due = feedback, refund
+    if feedback:
         yield world.now + draws.randint(rng, 20, 300) * MIN
         world.give_feedback(g)
+    if refund:
+        yield act.later(center, draws.randint(rng, 1, 10))
+        world.refund_group(g)

@@ -51,8 +51,8 @@ def _run_session(act: Activity, s: ClassSession) -> Process:
     wanted = int(s.capacity * (low + (high - low) * rng.random()))
     last = s.start_ticks - 5 * MIN
     if last > world.now + MIN:
-        for _ in range(wanted):
-            world.agenda.spawn(act.between(world.now + MIN, last), booking(act, s))
+        for when in act.class_booking_times(s.center, world.now + MIN, last, wanted):
+            world.agenda.spawn(when, booking(act, s))
     r = rng.random()
     change = (
         "update"

@@ -4,11 +4,12 @@ Plain data only (frozen dataclasses and tuples), read by the entity factory.
 Places carry a real IANA time zone and, where Zenoti's samples show them,
 Zenoti's own numeric ids. ``places`` holds countries and center sites,
 ``offerings`` what a center sells and who works there; guest-facing words
-(feedback, booking links) live here.
+(feedback, booking links) live here; ``hours`` holds each kind's opening hours.
 """
 
 from __future__ import annotations
 
+from mockzenoti.vocab.hours import OPENING_HOURS, WEEKDAYS, OpeningHours
 from mockzenoti.vocab.kinds import CENTER_KINDS, CenterKind
 from mockzenoti.vocab.offerings import (
     CLASSES,
@@ -27,6 +28,8 @@ from mockzenoti.vocab.offerings import (
 from mockzenoti.vocab.places import COUNTRIES, EMAIL_DOMAINS, SITES, Country, Site
 
 __all__ = [
+    "AFFILIATE_IDS",
+    "CAMPAIGN_LINKS",
     "CENTER_KINDS",
     "CLASSES",
     "COUNTRIES",
@@ -37,17 +40,20 @@ __all__ = [
     "JOBS",
     "MEMBERSHIPS",
     "MEMBERSHIP_CANCEL_REASONS",
+    "OPENING_HOURS",
     "ORG_NAMES",
     "PACKAGES",
     "PRODUCTS",
     "ROOMS",
     "SERVICES",
     "SITES",
-    "UTM_SOURCES",
+    "WEEKDAYS",
+    "WIDGET_UPSTREAMS",
     "CenterKind",
     "ClassTemplate",
     "Country",
     "MembershipPlanSpec",
+    "OpeningHours",
     "PackagePlanSpec",
     "ProductSpec",
     "ServiceSpec",
@@ -101,16 +107,29 @@ FEEDBACK_COMMENTS: tuple[str, ...] = (
     "Friendly staff and easy booking.",
 )
 
-# (utm_source, utm_medium) pairs of booking links; "booknow" is Zenoti's own widget.
-UTM_SOURCES: tuple[tuple[str, str], ...] = (
-    ("booknow", "online"),
-    ("booknow", "online"),
-    ("booknow", "online"),
+# Bookings made through Zenoti's booking widget carry utm_source "booknow" and, in
+# utm_medium, where the guest came from (attested by a consumer of live traffic): an
+# upstream source, or an affiliate's id. Repeated entries weigh the draw.
+WIDGET_UPSTREAMS: tuple[str, ...] = (
+    *("google",) * 8,
+    *("instagram",) * 4,
+    *("facebook",) * 3,
+    *("website",) * 3,
+    *("email",) * 2,
+    "yelp",
+    "sms",
+    "tiktok",
+)
+# Affiliate ids as a widget link carries them in utm_medium (our invention: the form of a
+# real affiliate id is not known).
+AFFILIATE_IDS: tuple[str, ...] = ("aff10452", "aff20917", "aff31186")
+# A campaign's own link (utm_source and utm_medium of the campaign), as the documented
+# AppointmentGroup.Created sample shows ("facebook" / "online").
+CAMPAIGN_LINKS: tuple[tuple[str, str], ...] = (
     ("facebook", "online"),
-    ("instagram", "social"),
+    ("instagram", "online"),
     ("google", "cpc"),
     ("email", "newsletter"),
-    ("yelp", "referral"),
 )
 
 MEMBERSHIP_CANCEL_REASONS: tuple[str, ...] = (

@@ -1,7 +1,7 @@
 """Offerings: services, add-ons, classes, rooms, jobs, products, membership and package plans.
 
-Each table is keyed by center kind. Prices are list prices in the center's
-currency; durations are minutes.
+Each table is keyed by center kind. Prices are list prices in US dollars (a center
+abroad converts them: ``Country.price``); durations are minutes.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ __all__ = ["COUNTRIES", "EMAIL_DOMAINS", "SITES", "Country", "Site"]
 
 @dataclass(frozen=True, slots=True)
 class Country:
-    """A country as Zenoti numbers it, with what phones and names look like there."""
+    """A country as Zenoti numbers it, with what phones, names and prices look like there."""
 
     iso: str
     name: str
@@ -29,6 +29,23 @@ class Country:
     faker_locales: tuple[str, ...]
     documented: bool
     product_tax_rate: float  # sales tax / VAT / GST on retail products
+    currency: str = "USD"  # ISO 4217 code of the prices
+    price_factor: float = 1.0  # a price list in US dollars times this, in the local currency
+    price_step: float = 1.0  # local prices are whole multiples of this
+    trunk_prefix: str = ""  # dialled before a national number at home ("0" in GB, AU, IN)
+    weight: int = 1  # how likely a seeded organization is to be in this country
+
+    def price(self, usd: float) -> float:
+        """A price of the vocabulary (written in US dollars) in this country's currency.
+
+        Converted by a rough price-level factor (not an exchange rate: a haircut
+        costs what a haircut costs there) and rounded to the local step.
+        """
+        if self.price_factor == 1.0 and self.price_step == 1.0:
+            return usd
+        step = self.price_step
+        local = round(usd * self.price_factor / step) * step
+        return float(max(local, step) if usd > 0 else 0)
 
 
 COUNTRIES: dict[str, Country] = {
@@ -46,6 +63,8 @@ COUNTRIES: dict[str, Country] = {
             ("en_US", "en_US", "en_US", "es_MX"),
             True,
             0.08,
+            currency="USD",
+            weight=10,
         ),
         Country(
             "CA",
@@ -59,6 +78,10 @@ COUNTRIES: dict[str, Country] = {
             ("en_CA", "en_CA", "fr_CA"),
             False,
             0.13,
+            currency="CAD",
+            price_factor=1.35,
+            price_step=5.0,
+            weight=2,
         ),
         Country(
             "GB",
@@ -72,6 +95,10 @@ COUNTRIES: dict[str, Country] = {
             ("en_GB",),
             False,
             0.2,
+            currency="GBP",
+            price_factor=0.8,
+            trunk_prefix="0",
+            weight=3,
         ),
         Country(
             "AU",
@@ -85,6 +112,11 @@ COUNTRIES: dict[str, Country] = {
             ("en_AU", "en_AU", "en_GB"),
             True,
             0.1,
+            currency="AUD",
+            price_factor=1.5,
+            price_step=5.0,
+            trunk_prefix="0",
+            weight=3,
         ),
         Country(
             "IN",
@@ -98,6 +130,11 @@ COUNTRIES: dict[str, Country] = {
             ("en_IN",),
             False,
             0.18,
+            currency="INR",
+            price_factor=20.0,
+            price_step=50.0,
+            trunk_prefix="0",
+            weight=2,
         ),
     )
 }
@@ -132,6 +169,23 @@ Park Slope | PKS | Brooklyn | New York | 122 | 11215 | US | America/New_York | 7
 Back Bay | BBY | Boston | Massachusetts | 112 | 02116 | US | America/New_York | 617
 Coral Gables | CGB | Coral Gables | Florida | 100 | 33134 | US | America/New_York | 305
 Waikiki | WKK | Honolulu | Hawaii | 102 | 96815 | US | Pacific/Honolulu | 808
+West Village | WVG | New York | New York | 122 | 10014 | US | America/New_York | 212
+Upper East Side | UES | New York | New York | 122 | 10021 | US | America/New_York | 212
+Williamsburg | WBG | Brooklyn | New York | 122 | 11211 | US | America/New_York | 718
+Astoria | AST | Queens | New York | 122 | 11102 | US | America/New_York | 718
+Scarsdale | SCD | Scarsdale | New York | 122 | 10583 | US | America/New_York | 914
+Hoboken | HBK | Hoboken | New Jersey | 120 | 07030 | US | America/New_York | 201
+Montclair | MTC | Montclair | New Jersey | 120 | 07042 | US | America/New_York | 973
+Princeton | PRN | Princeton | New Jersey | 120 | 08540 | US | America/New_York | 609
+Greenwich | GRW | Greenwich | Connecticut | 98 | 06830 | US | America/New_York | 203
+West Hartford | WHF | West Hartford | Connecticut | 98 | 06107 | US | America/New_York | 860
+Cambridge | CMB | Cambridge | Massachusetts | 112 | 02138 | US | America/New_York | 617
+Newton | NWT | Newton | Massachusetts | 112 | 02459 | US | America/New_York | 617
+Providence | PVD | Providence | Rhode Island | 130 | 02903 | US | America/New_York | 401
+Rittenhouse | RTH | Philadelphia | Pennsylvania | 129 | 19103 | US | America/New_York | 215
+Shadyside | SHD | Pittsburgh | Pennsylvania | 129 | 15232 | US | America/New_York | 412
+Georgetown | GTN | Washington | District of Columbia | 99 | 20007 | US | America/New_York | 202
+Buckhead | BKH | Atlanta | Georgia | 101 | 30305 | US | America/New_York | 404
 Yorkville | YRK | Toronto | Ontario | 66 | M5R 1B2 | CA | America/Toronto | 416
 Kitsilano | KTS | Vancouver | British Columbia | 60 | V6K 2G4 | CA | America/Vancouver | 604
 Beltline | BLT | Calgary | Alberta | 59 | T2R 0B3 | CA | America/Edmonton | 403

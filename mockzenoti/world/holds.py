@@ -5,7 +5,7 @@ theirs, an employee each group they work in. An entity stops holding once
 no event can name it any more: a class booking after a terminal event or two
 hours after its session ends (the window for marking no-shows); an
 appointment group once it is cancelled, a no-show, or closed with no
-feedback still to come; a membership when it expires, or 30 days after a
+feedback or refund still to come; a membership when it expires, or 30 days after a
 cancellation that was not reinstated; a package at the end of its validity
 and grace. ``Guest.Deleted`` and ``Employee.Deleted`` are refused while
 anything is held, so they come last.
@@ -43,7 +43,7 @@ def is_open(entity: object, now: int) -> bool:
             return False
         return now < entity.session.end_ticks + NOSHOW_WINDOW
     if isinstance(entity, AppointmentGroup):
-        return entity.status in (0, 2, 4) or entity.feedback_due
+        return entity.status in (0, 2, 4) or entity.feedback_due or entity.refund_due
     if isinstance(entity, GuestMembership):
         if entity.cancellation is not None:
             return now < entity.cancellation.initiated_ticks + REINSTATE_WINDOW

@@ -5,8 +5,12 @@ status changes use Zenoti's status codes (Confirm 4, Checkin 2, Cancelled -1,
 NoShow -2, Closed 1). Each appointment is started and completed in turn;
 closing needs every appointment completed and sends ``Invoice.Closed`` (whose
 ``appointment_group_id`` points back to the group) then the Closed status.
-A reschedule books a new group for the same services and guest, then
-cancels the old one; each names the other in the truth file.
+A payment that leaves a balance (``pay_group``) sends ``Invoice.Closed`` with
+``is_closed: false`` and the group stays checked in until it is closed; a
+refund of a closed visit (``refund_group``) is a new invoice, ``is_refund:
+true`` with negative amounts, naming the group. A reschedule books a new
+group for the same services and guest, then cancels the old one; each names
+the other in the truth file.
 
 Each operation is a function of the world's state (``World`` lists them as
 its methods): it checks the rules, changes the entities and emits.
@@ -14,7 +18,7 @@ its methods): it checks the rules, changes the entities and emits.
 
 from __future__ import annotations
 
-from mockzenoti.model import AppointmentGroup, Center, Guest, Service
+from mockzenoti.model import AppointmentGroup, Center, Guest, Invoice, Service
 from mockzenoti.render import appointment as render_appointment
 from mockzenoti.render import appointment_group as render_group
 from mockzenoti.render import invoice as render_invoice
@@ -33,6 +37,8 @@ __all__ = [
     "confirm_group",
     "give_feedback",
     "no_show_group",
+    "pay_group",
+    "refund_group",
     "reschedule_group",
     "start_appointment",
 ]
@@ -64,13 +70,18 @@ def book_appointment(
     *,
     services: list[Service] | None = None,
     rescheduled_from: AppointmentGroup | None = None,
+    utm: tuple[str, str] | None = None,
 ) -> AppointmentGroup:
-    """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones)."""
+    """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones).
+
+    ``utm``: the booking's (utm_source, utm_medium): ``("booknow", "google")``
+    for Zenoti's widget, ``("", "")`` for the front desk; None: drawn.
+    """
     now = world.agenda.now
     if start <= now:
         raise TransitionError("an appointment must start after it is booked")
     use_guest(world, guest)
-    g = world.factory.appointment_group(center, guest, start, now, services=services)
+    g = world.factory.appointment_group(center, guest, start, now, services=services, utm=utm)
     if rescheduled_from is not None:
         g.rescheduled_from = rescheduled_from.id
     hold(guest, g, now)
@@ -139,23 +150,56 @@ def complete_appointment(world: WorldState, g: AppointmentGroup) -> None:
     world.emit("Appointment.Completed", data, group_keys(g), g.center.id, (g,))
 
 
-def close_group(world: WorldState, g: AppointmentGroup, *, retail: bool | None = None) -> None:
-    """``Invoice.Closed`` (payment taken, maybe a retail line), then status Closed (1)."""
-    _group_rule(world, g, "close")
+def _pay(world: WorldState, g: AppointmentGroup, action: str, retail: bool | None) -> None:
+    _group_rule(world, g, action)
     if any(a.progress != 2 for a in g.appointments):
-        raise TransitionError(f"cannot close {_what(g)}: not every service is completed")
-    world.factory.close_invoice(g.invoice, world.now, retail=retail)
+        raise TransitionError(f"cannot {action} {_what(g)}: not every service is completed")
+    partial = action == "pay"
+    world.factory.close_invoice(g.invoice, world.now, retail=retail, partial=partial)
     data = render_invoice.invoice_closed(g.invoice)
     world.emit("Invoice.Closed", data, invoice_keys(g), g.center.id, (g.invoice,))
+
+
+def close_group(world: WorldState, g: AppointmentGroup, *, retail: bool | None = None) -> None:
+    """``Invoice.Closed`` (payment taken, maybe a retail line), then status Closed (1)."""
+    _pay(world, g, "close", retail)
     g.status = 1
     _emit_status(world, g)
+
+
+def pay_group(world: WorldState, g: AppointmentGroup, *, retail: bool | None = None) -> None:
+    """``Invoice.Closed`` with ``is_closed: false``: part paid, the balance still open.
+
+    The group stays checked in; ``close_group`` takes the rest later.
+    """
+    _pay(world, g, "pay", retail)
+
+
+def refund_group(world: WorldState, g: AppointmentGroup) -> Invoice:
+    """``Invoice.Closed`` of a refund: a new invoice naming ``g``, ``is_refund``, negative.
+
+    A retail product of the visit is returned, or part of the service given back.
+    """
+    _group_rule(world, g, "refund")
+    if not any(item.final > 0 for item in g.invoice.items):
+        raise TransitionError(f"cannot refund {_what(g)}: nothing of it was paid for")
+    use_guest(world, g.guest)
+    refund = world.factory.refund_invoice(g.invoice, world.now)
+    g.refund_due = False
+    data = render_invoice.invoice_closed(refund)
+    keys = (refund.key, *group_keys(g))
+    world.emit("Invoice.Closed", data, keys, g.center.id, (refund,))
+    return refund
 
 
 def reschedule_group(world: WorldState, g: AppointmentGroup, start: int) -> AppointmentGroup:
     """A new group for the same guest and services at ``start``; the old one is cancelled."""
     _group_rule(world, g, "reschedule")
     services = [a.service for a in g.appointments]
-    new = book_appointment(world, g.center, g.guest, start, services=services, rescheduled_from=g)
+    utm = (g.utm_source, g.utm_medium)  # the visit's booking source, kept
+    new = book_appointment(
+        world, g.center, g.guest, start, services=services, rescheduled_from=g, utm=utm
+    )
     g.rescheduled_to = new.id
     g.status = -1
     _emit_status(world, g)

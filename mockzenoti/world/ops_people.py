@@ -49,11 +49,17 @@ def check_guest(guest: Guest) -> None:
 
 
 def use_guest(world: WorldState, guest: Guest) -> Guest:
-    """``guest``, introduced first (``Guest.Created``) if the stream has not named them."""
+    """``guest``, introduced first (``Guest.Created``) if a consumer does not know them yet.
+
+    A client from before the stream is known already (no ``Guest.Created``);
+    the first event naming them brings their record into the truth.
+    """
     if guest.deleted:
         require("guest", "use", "deleted", _guest_name(guest))
     if not guest.introduced:
         create_guest(world, guest)
+    elif not guest.greeted and guest.predates_stream:
+        world.greet(guest)
     return guest
 
 

@@ -3,10 +3,18 @@
 A world of 100,000 guests costs nothing to create: guest ``i`` is drawn from
 a generator seeded with the pool's seed and ``i``, so it has the same id,
 name, e-mail and phone whenever (and in whichever order) it is first asked
-for. The pool is split between the centers (each guest has a home center);
-``fresh`` hands out a center's guests in index order, ``returning`` picks one
-that the stream has already introduced. Memory is bounded by the pool size:
-deleted guests are dropped; only introduced, living guests are kept.
+for. The pool is split between the centers (each guest has a home center).
+
+Each center's share starts with its **clientele**: guests who were clients
+before the stream began (``existing``, spread over the centers). A consumer
+never sees their ``Guest.Created``: the first event that names one of them
+is a booking, a sale or an edit, as when a real stream is joined mid-life.
+They registered over the years before the stream (``since``); the earlier
+in the clientele, the longer ago and the more often they come back (regulars).
+The rest of the share are new guests: ``fresh`` hands them out in index
+order, and the stream introduces each with ``Guest.Created``. ``returning``
+picks a known guest: one of the clientele or a new guest the stream has
+introduced. Memory is bounded by the pool size: deleted guests are dropped.
 """
 
 from __future__ import annotations
@@ -17,18 +25,27 @@ from collections.abc import Sequence
 from mockzenoti.factory import EntityFactory, build_guest, draws
 from mockzenoti.factory.people import PersonMaker
 from mockzenoti.model import Center, Guest
+from mockzenoti.timefmt import DAY_TICKS
 
-__all__ = ["GuestPool"]
+__all__ = ["CLIENTELE_YEARS", "GuestPool"]
+
+CLIENTELE_YEARS = 4  # the clientele registered over this many years before the stream
 
 
 class GuestPool:
-    """Lazily made guests of a world, ``size`` in all, split evenly between ``centers``."""
+    """Lazily made guests of a world, ``size`` in all, split evenly between ``centers``.
+
+    ``existing`` of them (split likewise) predate the stream and registered
+    before the instant ``since`` (ticks).
+    """
 
     __slots__ = (
         "_centers",
+        "_clientele",
         "_code_base",
         "_extra",
         "_factory",
+        "_gone",
         "_guests",
         "_known",
         "_makers",
@@ -39,12 +56,24 @@ class GuestPool:
         "_rng",
         "_seed",
         "_slots",
+        "existing",
+        "since",
         "size",
     )
 
-    def __init__(self, factory: EntityFactory, centers: Sequence[Center], size: int) -> None:
+    def __init__(
+        self,
+        factory: EntityFactory,
+        centers: Sequence[Center],
+        size: int,
+        *,
+        existing: int = 0,
+        since: int = 0,
+    ) -> None:
         rng = factory.rng
         self.size = size
+        self.existing = min(existing, size)
+        self.since = since
         self._factory = factory
         self._centers = list(centers)
         self._slots = {c.id: i for i, c in enumerate(self._centers)}
@@ -54,17 +83,21 @@ class GuestPool:
         self._rng = random.Random()
         self._makers: dict[str, PersonMaker] = {}
         share, rest = divmod(size, len(self._centers))
+        old, old_rest = divmod(self.existing, len(self._centers))
         self._ranges: list[tuple[int, int]] = []
+        self._clientele: list[int] = []  # per center: how many of its guests predate the stream
         first = 0
         for i in range(len(self._centers)):
             count = share + (1 if i < rest else 0)
             self._ranges.append((first, first + count))
+            self._clientele.append(min(count, old + (1 if i < old_rest else 0)))
             first += count
-        self._next = [low for low, _ in self._ranges]
+        self._next = [low + n for (low, _), n in zip(self._ranges, self._clientele, strict=True)]
         self._extra = size  # indices past the pool, for pinned guests of a full center
         self._guests: dict[int, Guest] = {}
         self._known: list[list[Guest]] = [[] for _ in self._centers]
         self._place: dict[int, int] = {}  # guest index -> its position in _known
+        self._gone: set[int] = set()  # deleted guests of the clientele
 
     @property
     def materialized(self) -> int:
@@ -74,6 +107,10 @@ class GuestPool:
     def introduced(self, center: Center) -> int:
         """How many living guests of ``center`` the stream has introduced."""
         return len(self._known[self._slot(center)])
+
+    def clientele(self, center: Center) -> int:
+        """How many guests of ``center`` predate the stream (deleted ones included)."""
+        return self._clientele[self._slot(center)]
 
     def _slot(self, center: Center) -> int:
         slot = self._slots.get(center.id)
@@ -95,8 +132,30 @@ class GuestPool:
         self._guests[index] = guest
         return guest
 
+    def old_client(self, center: Center, position: int) -> Guest | None:
+        """Guest ``position`` of ``center``'s clientele (0 the oldest), or None if deleted."""
+        slot = self._slot(center)
+        count = self._clientele[slot]
+        if not 0 <= position < count:
+            raise IndexError(f"center {center.name} has {count} clients from before the stream")
+        index = self._ranges[slot][0] + position
+        if index in self._gone:
+            return None
+        guest = self._guests.get(index)
+        if guest is None:
+            guest = self._make(index, center)
+            guest.introduced = guest.predates_stream = True
+            # registered over the years before the stream, the regulars longest ago
+            years = CLIENTELE_YEARS * 365 * (count - position) // count
+            guest.created_ticks = (
+                self.since
+                - (years + 1) * DAY_TICKS
+                + draws.below(self._rng, DAY_TICKS // 10_000_000) * 10_000_000
+            )
+        return guest
+
     def fresh(self, center: Center) -> Guest | None:
-        """The next guest of ``center`` never handed out before, or None when all were."""
+        """The next new guest of ``center`` never handed out before, or None when all were."""
         slot = self._slot(center)
         index = self._next[slot]
         if index >= self._ranges[slot][1]:
@@ -113,8 +172,25 @@ class GuestPool:
         return guest
 
     def returning(self, center: Center, rng: random.Random) -> Guest | None:
-        """A random living guest of ``center`` that the stream has introduced, if any."""
-        known = self._known[self._slot(center)]
+        """A random living guest of ``center`` a consumer knows, if any.
+
+        One of the clientele (the regulars more often) or a guest the stream
+        has introduced, each in proportion to how many there are.
+        """
+        slot = self._slot(center)
+        known = self._known[slot]
+        old = self._clientele[slot]
+        if old and rng.random() * (old + len(known)) < old:
+            low = self._ranges[slot][0]
+            for _ in range(4):  # a deleted client: look again
+                # u**2 favours the first (oldest) clients: regulars come back more often
+                u = rng.random()
+                position = int(old * u * u)
+                guest = self._guests.get(low + position)  # made already (most often)
+                if guest is None:
+                    guest = self.old_client(center, position)
+                if guest is not None:
+                    return guest
         return draws.choice(rng, known) if known else None
 
     def pick(self, center: Center, rng: random.Random, returning: float = 0.5) -> Guest:
@@ -139,6 +215,10 @@ class GuestPool:
 
     def mark_deleted(self, guest: Guest) -> None:
         """Forget ``guest`` (Guest.Deleted): never picked again, its memory freed."""
+        if guest.predates_stream:
+            self._gone.add(guest.index)
+            self._guests.pop(guest.index, None)
+            return
         known = self._known[self._slot(guest.center)]
         at = self._place.pop(guest.index, None)
         if at is not None:

@@ -23,6 +23,7 @@ from mockzenoti.model import (
     Invoice,
 )
 from mockzenoti.render._common import local, local_day, money, utc
+from mockzenoti.render.guest import mobile_phone
 from mockzenoti.render.invoice import receipt_text
 from mockzenoti.world.rules import (
     STATUS_NAMES,
@@ -116,6 +117,7 @@ def _group(g: AppointmentGroup) -> Record:
 
 def _invoice(i: Invoice) -> Record:
     closed = i.is_closed
+    told = i.paid_ticks is not None  # an Invoice.Closed has been sent (closed or not)
     return (
         "invoices",
         i.id,
@@ -125,8 +127,11 @@ def _invoice(i: Invoice) -> Record:
             "guest_id": i.guest.id,
             "center_id": i.center.id,
             "invoice_number": str(i.number),
+            "invoice_number_prefix": i.center.invoice_prefix,
             "receipt_number": receipt_text(i) if closed else None,
-            "total": money(i.total) if closed else None,
+            "total": money(i.total) if told else None,
+            "paid": money(i.paid) if told else None,
+            "is_refund": i.is_refund,
         },
     )
 
@@ -179,7 +184,9 @@ def _guest(g: Guest) -> Record:
             "first_name": g.first_name,
             "last_name": g.last_name,
             "email": g.email,
+            "mobile_phone": mobile_phone(g),
             "preferences": g.preferences.as_dict(),
+            "predates_stream": g.predates_stream,
         },
     )
 

@@ -5,7 +5,8 @@ users that never talk to each other. Each user builds the world of the run's
 seed (so every shard has the same fixed setup: ``mockzenoti world`` shows it)
 and then makes it a shard: from then on everything the stream creates is its
 own. Its choices, GUIDs and guests are drawn from the shard's seed (a guest
-pool of its own, so two shards never introduce the same guest); new class
+pool of its own, so two shards never introduce the same guest, with a
+clientele from before the stream as big as the world's); new class
 sessions, registrations and recurrences count in a region of their own
 (``slot * CLASS_ID_REGION``), invoice and receipt numbers likewise
 (``slot * NUMBER_REGION``); envelope ObjectIds carry the shard's machine part.
@@ -47,7 +48,10 @@ def make_shard(world: World, *, seed: str, slot: int, machine: str) -> None:
     for center in world.centers:
         center.next_invoice_number += slot * NUMBER_REGION
         center.next_receipt_number += slot * NUMBER_REGION
-    world.pool = GuestPool(world.factory, world.centers, world.sizes.guests)
+    pool = world.pool  # a clientele of the shard's own, as big as the world's
+    world.pool = GuestPool(
+        world.factory, world.centers, pool.size, existing=pool.existing, since=pool.since
+    )
     world.stream = EventStream(
         random.Random(world.rng.getrandbits(64)), catalog=world.catalog, machine=machine
     )

@@ -14,13 +14,16 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from mockzenoti.errors import MockZenotiError, closest
-from mockzenoti.vocab import CENTER_KINDS, SITES, CenterKind
+from mockzenoti.vocab import CENTER_KINDS, COUNTRIES, SITES, CenterKind
 
-__all__ = ["APPOINTMENTS_PER_DAY", "LIMITS", "SESSIONS_PER_DAY", "WorldSizes"]
+__all__ = ["APPOINTMENTS_PER_DAY", "CLIENTELE_SHARE", "LIMITS", "SESSIONS_PER_DAY", "WorldSizes"]
 
 # Class sessions and appointment bookings per center and day, by kind.
 SESSIONS_PER_DAY: dict[CenterKind, int] = {"fitness": 8, "spa": 3, "salon": 1, "med-spa": 1}
 APPOINTMENTS_PER_DAY: dict[CenterKind, int] = {"spa": 36, "salon": 40, "med-spa": 24, "fitness": 12}
+
+# The share of the guest pool that predates the stream, unless ``clientele`` says otherwise.
+CLIENTELE_SHARE = 0.6
 
 # (smallest, largest) accepted value of each integer size.
 LIMITS: dict[str, tuple[int, int]] = {
@@ -29,7 +32,10 @@ LIMITS: dict[str, tuple[int, int]] = {
     "staff": (2, 200),
     "sessions_per_day": (0, 500),
     "appointments_per_day": (0, 5_000),
+    "countries": (1, len(COUNTRIES)),
+    "clientele": (0, 10_000_000),
 }
+_NULLABLE = ("sessions_per_day", "appointments_per_day", "clientele")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +46,11 @@ class WorldSizes:
     centers (guests are created lazily, when first needed); ``staff``:
     employees per center; ``sessions_per_day`` and ``appointments_per_day``:
     per center (None: the kind's typical figure); ``kind``: the business
-    (None: chosen by the seed).
+    (None: chosen by the seed); ``countries``: how many countries the centers
+    are spread over (one region by default); ``country``: the ISO code of the
+    (first) country (None: chosen by the seed); ``clientele``: how many of the
+    pool's guests predate the stream, a consumer never sees their
+    ``Guest.Created`` (None: three fifths of the pool).
     """
 
     centers: int = 3
@@ -49,6 +59,15 @@ class WorldSizes:
     sessions_per_day: int | None = None
     appointments_per_day: int | None = None
     kind: CenterKind | None = None
+    countries: int = 1
+    country: str | None = None
+    clientele: int | None = None
+
+    def existing_guests(self) -> int:
+        """How many guests of the pool predate the stream."""
+        if self.clientele is None:
+            return int(self.guests * CLIENTELE_SHARE)
+        return self.clientele
 
     def sessions(self, kind: CenterKind) -> int:
         """Class sessions per center and day for a center of ``kind``."""
@@ -84,7 +103,14 @@ class WorldSizes:
                 extra = f"; did you mean {', '.join(hint)}?" if hint else f"; known: {known}"
                 raise MockZenotiError(f"unknown world size {name!r}{extra}", field=prefix + key)
             changes[key] = _checked(key, value, prefix + key)
-        return replace(self, **changes)
+        sizes = replace(self, **changes)
+        if sizes.clientele is not None and sizes.clientele > sizes.guests:
+            raise MockZenotiError(
+                f"clientele must not exceed guests ({sizes.clientele} > {sizes.guests}): "
+                "the guests who predate the stream are part of the pool",
+                field=prefix + "clientele",
+            )
+        return sizes
 
 
 def _checked(key: str, value: Any, where: str) -> Any:
@@ -94,7 +120,14 @@ def _checked(key: str, value: Any, where: str) -> Any:
         raise MockZenotiError(
             f"kind must be one of {', '.join(CENTER_KINDS)} (got {value!r})", field=where
         )
-    if value is None and key in ("sessions_per_day", "appointments_per_day"):
+    if key == "country":
+        code = value.upper() if isinstance(value, str) else value
+        if code is None or code in COUNTRIES:
+            return code
+        raise MockZenotiError(
+            f"country must be one of {', '.join(COUNTRIES)} (got {value!r})", field=where
+        )
+    if value is None and key in _NULLABLE:
         return None
     low, high = LIMITS[key]
     if isinstance(value, bool) or not isinstance(value, int):

@@ -21,8 +21,8 @@ from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
 from mockzenoti.envelope import EventStream
 from mockzenoti.event import Event
 from mockzenoti.factory import EntityFactory
-from mockzenoti.model import Center
-from mockzenoti.timefmt import at_local, dotnet_utc
+from mockzenoti.model import Center, Guest
+from mockzenoti.timefmt import DAY_TICKS, at_local, dotnet_utc
 from mockzenoti.vocab import CENTER_KINDS, CenterKind
 from mockzenoti.world.agenda import Agenda
 from mockzenoti.world.build import CenterPin, build_organization, describe
@@ -64,19 +64,40 @@ class WorldState:
         self.first_day: date = first_day or day
         midnight = at_local(self.first_day, 0, "UTC")
         self.org = build_organization(
-            self.factory, kind, self.sizes.centers, self.sizes.staff, midnight, pins
+            self.factory,
+            kind,
+            self.sizes.centers,
+            self.sizes.staff,
+            midnight,
+            pins,
+            countries=self.sizes.countries,
+            country=self.sizes.country,
         )
         self.centers: list[Center] = self.org.centers
-        self.pool = GuestPool(self.factory, self.centers, self.sizes.guests)
+        if first_day is None:  # a seeded first day is one some center opens on
+            for _ in range(7):
+                if any(c.hours_on(self.first_day.weekday()) for c in self.centers):
+                    break
+                self.first_day += timedelta(days=1)
+            midnight = at_local(self.first_day, 0, "UTC")
+        # the clientele registered before the day ahead of the first (earlier than any start)
+        self.pool = GuestPool(
+            self.factory,
+            self.centers,
+            self.sizes.guests,
+            existing=self.sizes.existing_guests(),
+            since=midnight - DAY_TICKS,
+        )
         self.feedback_version = rng.choice((1, 2))  # the organization's feedback form
         self.catalog = catalog if catalog is not None else load_catalog()
         self.stream = EventStream(random.Random(rng.getrandbits(64)), catalog=self.catalog)
         self._entries: dict[str, CatalogEntry] = {e.name: e for e in self.catalog}
-        start = min(at_local(self.first_day, c.opens_minute, c.tz) for c in self.centers)
+        start = min(self._opening(c) for c in self.centers)
         self.agenda = Agenda(start)
         self.start = start
         self.pending: deque[tuple[Event, tuple[Record, ...] | None]] = deque()
         self.recording = recording
+        self._greeted: list[Guest] = []  # clients from before the stream, named just now
         self._setup = describe(
             self.org,
             {
@@ -85,9 +106,19 @@ class WorldState:
                 "first_day": self.first_day.isoformat(),
                 "start": dotnet_utc(start),
                 "guest_pool": self.sizes.guests,
+                "clientele": {
+                    "guests": self.pool.existing,
+                    "by_center": {c.id: self.pool.clientele(c) for c in self.centers},
+                    "registered_before": dotnet_utc(self.pool.since),
+                },
                 "feedback_version": self.feedback_version,
             },
         )
+
+    def _opening(self, center: Center) -> int:
+        """When ``center`` opens on the first day (its weekday hour when closed that day)."""
+        hours = center.hours_on(self.first_day.weekday())
+        return at_local(self.first_day, hours[0] if hours else center.opens_minute, center.tz)
 
     @property
     def now(self) -> int:
@@ -128,5 +159,29 @@ class WorldState:
         event = self.stream.event(
             self._entries[name], data, self.agenda.now, keys=keys, center_id=center_id
         )
-        records = tuple(record(s) for s in subjects) if self.recording else None
+        records = None
+        if self.recording:
+            if self._greeted:
+                subjects = self._greet(keys, subjects)
+            records = tuple(record(s) for s in subjects)
         self.pending.append((event, records))
+
+    def greet(self, guest: Guest) -> None:
+        """``guest`` (a client from before the stream) is about to be named for the first time.
+
+        The truth learns of them with the first event keyed on them (``emit``).
+        """
+        if not self.recording:
+            guest.greeted = True  # no truth to tell: nothing to remember
+        elif guest not in self._greeted:
+            self._greeted.append(guest)
+
+    def _greet(self, keys: tuple[str, ...], subjects: tuple[object, ...]) -> tuple[object, ...]:
+        """``subjects`` with the greeted guests this event is keyed on put first."""
+        named = [g for g in self._greeted if g.key in keys]
+        if not named:
+            return subjects
+        for g in named:
+            g.greeted = True
+            self._greeted.remove(g)
+        return (*named, *(s for s in subjects if all(s is not g for g in named)))

@@ -32,7 +32,7 @@ def expected(section: dict[str, dict[str, Any]], keys: tuple[str, ...]) -> dict[
 
 
 async def test_class_lifecycle(zenoti_emitter: ZenotiEmitter, store: Store) -> None:
-    run = await zenoti_emitter.run("class-lifecycle", seed=7)
+    run = await zenoti_emitter.run("class-lifecycle", seed=1)
     await run.wait_delivered()
 
     truth = run.expected["bookings"]
@@ -56,6 +56,34 @@ async def test_appointment_lifecycle_with_reschedules(
         assert store.groups[new["rescheduled_from"]]["state"] == "cancelled"
         assert store.groups[old["rescheduled_to"]]["guest_id"] == old["guest_id"]
     assert stored(store.groups, GROUP_FIELDS) == expected(truth, GROUP_FIELDS)
+
+
+async def test_invoices_store_what_was_paid_and_guests_their_mobile(
+    zenoti_emitter: ZenotiEmitter, store: Store
+) -> None:
+    """``amount_paid`` and the guest's ``mobile_phone``, as consumers of live traffic read them."""
+    run = await zenoti_emitter.run("day-in-the-life", seed=7, duration="3d")
+    await run.wait_delivered()
+
+    truth = run.expected
+    told = {i: v for i, v in truth["invoices"].items() if v["paid"] is not None}
+    assert told and {i: store.invoices[i]["paid"] for i in told} == {
+        i: v["paid"] for i, v in told.items()
+    }
+    assert all(store.invoices[i]["state"] == v["state"] for i, v in told.items())
+    assert any(v["state"] == "closed" for v in told.values())
+    registered = {
+        g: store.guests[g] for g in truth["guests"] if "mobile" in store.guests.get(g, {})
+    }
+    assert registered
+    for gid, stored in registered.items():
+        phone = truth["guests"][gid]["mobile_phone"]
+        assert stored["mobile"] == (None if phone is None else phone["number"])
+    with_phone = [g for g in registered.values() if g["mobile"] is not None]
+    assert len(with_phone) > len(registered) / 2  # most guests give a mobile number
+    for stored in with_phone:  # the invoice shows the same number in international form
+        if stored.get("phone_shown"):
+            assert stored["phone_shown"].replace(" ", "").endswith(stored["mobile"].lstrip("0"))
 
 
 async def test_a_reschedule_told_step_by_step(

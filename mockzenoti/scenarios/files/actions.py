@@ -138,6 +138,8 @@ ACTIONS: dict[tuple[str, str], ActionFn] = {
     ("start", "appointment"): _call("start_appointment"),
     ("complete", "appointment"): _call("complete_appointment"),
     ("close", "appointment"): _call("close_group"),
+    ("pay", "appointment"): _call("pay_group"),
+    ("refund", "appointment"): _call("refund_group"),
     ("cancel", "appointment"): _call("cancel_group"),
     ("no-show", "appointment"): _call("no_show_group"),
     ("reschedule", "appointment"): _reschedule,

@@ -48,6 +48,7 @@ _MUST = {
     "handle": "{v!r} is not a handle (write a name, or name[index])",
     "as": "{v!r} is not a handle name (letters, digits, _ and -)",
     "names": "must be a list of service names (got {v!r})",
+    "country": "country must be one of US, CA, GB, AU, IN (got {v!r})",
     "category": "must be one of marketing, transactional (got {v!r})",
     "channel": "must be one of email, sms, whatsapp (got {v!r})",
     "kind": "kind must be one of spa, salon, med-spa, fitness (got {v!r})",

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockzenoti.vocab import CENTER_KINDS
+from mockzenoti.vocab import CENTER_KINDS, COUNTRIES
 from mockzenoti.world.ops_people import CATEGORIES, CHANNELS
 from mockzenoti.world.sizes import LIMITS
 
@@ -53,6 +53,8 @@ VERBS: dict[str, tuple[str, ...]] = {
     "start": ("appointment",),
     "complete": ("appointment",),
     "close": ("appointment",),
+    "pay": ("appointment",),
+    "refund": ("appointment",),
     "reschedule": ("appointment",),
     "feedback": ("appointment",),
     "opt-in": ("guest",),
@@ -109,6 +111,7 @@ PARAMS: dict[tuple[str, str], dict[str, str]] = {
     ("update", "guest"): dict(_NAMES),
     ("update", "employee"): {"first_name": "text", "last_name": "text"},
     ("close", "appointment"): {"retail": "bool"},
+    ("pay", "appointment"): {"retail": "bool"},
     ("reschedule", "appointment"): {"at": "time"},
     ("feedback", "appointment"): {"version": "version", "rating": "rating"},
     ("opt-in", "guest"): {"category": "category", "channel": "channel"},
@@ -230,12 +233,14 @@ def schema() -> dict[str, Any]:
     sizes = {
         name: {"type": "integer", "minimum": lo, "maximum": hi} for name, (lo, hi) in LIMITS.items()
     }
-    for name in ("sessions_per_day", "appointments_per_day"):
+    for name in ("sessions_per_day", "appointments_per_day", "clientele"):
         sizes[name]["type"] = ["integer", "null"]
     sizes["kind"] = _ref("kind")
+    sizes["country"] = _ref("country")
     defs: dict[str, Any] = {
         **TYPES,
         "kind": {"enum": list(CENTER_KINDS)},
+        "country": {"enum": [*COUNTRIES, *(c.lower() for c in COUNTRIES), None]},
         "step": _step(),
         "steps": {"type": "array", "minItems": 1, "items": _ref("step")},
         "wait-step": {
