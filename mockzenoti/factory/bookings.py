@@ -93,11 +93,14 @@ class BookingFactory(SalesFactory):
         booked: int,
         *,
         services: list[Service] | None = None,
+        therapists: list[Employee | None] | None = None,
     ) -> AppointmentGroup:
         """A booking of one service (sometimes with an add-on or a second service).
 
         Opens the invoice the booking creates, one line per appointment.
-        (Its ``rng.choice`` draws are written with ``draws``: the same, in one call.)
+        ``therapists`` (one per service, None: any) fixes who performs each
+        service; the others are drawn as usual. (Its ``rng.choice`` draws are
+        written with ``draws``: the same, in one call.)
         """
         rng = self.rng
         if services is None:
@@ -113,9 +116,12 @@ class BookingFactory(SalesFactory):
         invoice = Invoice(self.guid(), center, guest, center.take_invoice_number(), booked)
         appointments: list[Appointment] = []
         at = start
-        for service in services:
+        for i, service in enumerate(services):
             if not service.is_add_on and appointments:
                 therapist = draws.choice(rng, providers)
+            chosen = therapists[i] if therapists is not None and i < len(therapists) else None
+            if chosen is not None:
+                therapist = chosen
             item = InvoiceItem(
                 self.guid(),
                 service.id,

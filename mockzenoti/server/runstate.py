@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockzenoti.delivery.outbox import UNSETTLED, RunRecord
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.server.runspec import RunSpec
 from mockzenoti.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from mockzenoti.server.sandboxes import RunApi
 
 __all__ = ["FINAL", "STATES", "RunHandle", "describe", "expected_for", "run_state", "run_view"]
 
@@ -33,6 +36,7 @@ class RunHandle:
     cut: bool = False
     error: str | None = None
     final: str | None = None
+    api: RunApi | None = None  # its /v1 (sandbox, key)
 
     @property
     def running(self) -> bool:

@@ -40,6 +40,8 @@ class ServerSettings:
       ``heartbeat``: seconds between two heartbeat comments of ``/stream``;
       ``stream_queue``: changes buffered per stream client before dropping.
     - ``resume_runs``: resume the runs a previous process left running.
+    - ``rest_rate_limit``: calls a minute each run's ``/v1`` key may make (Zenoti's
+      rate limit, 429 past it) when the run does not say; 0 (default): no limit.
     """
 
     host: str = DEFAULT_HOST
@@ -55,6 +57,7 @@ class ServerSettings:
     heartbeat: float = 15.0
     stream_queue: int = 2_000
     resume_runs: bool = True
+    rest_rate_limit: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.host, str) or not self.host:
@@ -81,6 +84,12 @@ class ServerSettings:
             raise ConfigError("stream_queue must be a whole number", field="stream_queue")
         if self.stream_queue < 1:
             raise ConfigError("stream_queue must be at least 1", field="stream_queue")
+        limit = self.rest_rate_limit
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 1_000_000:
+            raise ConfigError(
+                "rest_rate_limit must be calls a minute from 0 (no limit) to 1,000,000",
+                field="rest_rate_limit",
+            )
 
     @staticmethod
     def token_from_env(environ: dict[str, str] | None = None) -> str | None:

@@ -6,7 +6,10 @@ NoShow -2, Closed 1). Each appointment is started and completed in turn;
 closing needs every appointment completed and sends ``Invoice.Closed`` (whose
 ``appointment_group_id`` points back to the group) then the Closed status.
 A reschedule books a new group for the same services and guest, then
-cancels the old one; each names the other in the truth file.
+cancels the old one; each names the other in the truth file. A checkout
+(Zenoti's ``POST /v1/invoices/{id}/close`` on a visit nobody marked done)
+closes a group whose appointments have all begun, without the
+Started/Completed events the front desk would have sent.
 
 Each operation is a function of the world's state (``World`` lists them as
 its methods): it checks the rules, changes the entities and emits.
@@ -14,7 +17,7 @@ its methods): it checks the rules, changes the entities and emits.
 
 from __future__ import annotations
 
-from mockzenoti.model import AppointmentGroup, Center, Guest, Service
+from mockzenoti.model import AppointmentGroup, Center, Employee, Guest, Service
 from mockzenoti.render import appointment as render_appointment
 from mockzenoti.render import appointment_group as render_group
 from mockzenoti.render import invoice as render_invoice
@@ -28,6 +31,7 @@ __all__ = [
     "book_appointment",
     "cancel_group",
     "check_in_group",
+    "checkout_group",
     "close_group",
     "complete_appointment",
     "confirm_group",
@@ -63,14 +67,20 @@ def book_appointment(
     start: int,
     *,
     services: list[Service] | None = None,
+    therapists: list[Employee | None] | None = None,
     rescheduled_from: AppointmentGroup | None = None,
 ) -> AppointmentGroup:
-    """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones)."""
+    """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones).
+
+    ``therapists`` (one per service; None: anyone) chooses who performs them.
+    """
     now = world.agenda.now
     if start <= now:
         raise TransitionError("an appointment must start after it is booked")
     use_guest(world, guest)
-    g = world.factory.appointment_group(center, guest, start, now, services=services)
+    g = world.factory.appointment_group(
+        center, guest, start, now, services=services, therapists=therapists
+    )
     if rescheduled_from is not None:
         g.rescheduled_from = rescheduled_from.id
     hold(guest, g, now)
@@ -145,6 +155,25 @@ def close_group(world: WorldState, g: AppointmentGroup, *, retail: bool | None =
     if any(a.progress != 2 for a in g.appointments):
         raise TransitionError(f"cannot close {_what(g)}: not every service is completed")
     world.factory.close_invoice(g.invoice, world.now, retail=retail)
+    data = render_invoice.invoice_closed(g.invoice)
+    world.emit("Invoice.Closed", data, invoice_keys(g), g.center.id, (g.invoice,))
+    g.status = 1
+    _emit_status(world, g)
+
+
+def checkout_group(world: WorldState, g: AppointmentGroup) -> None:
+    """Close the visit at the desk: ``Invoice.Closed`` then status Closed (1).
+
+    Allowed once every appointment of the group has begun (no appointment in
+    the future: Zenoti's error 1113), from new, confirmed or checked in. The
+    services count as done; no Appointment.Started/Completed is sent for them.
+    """
+    last = g.appointments[-1].start_ticks
+    now, tz = world.agenda.now, g.center.tz
+    require("appointment", "checkout", group_state(g), lambda: _what(g), now, last, last, tz)
+    for a in g.appointments:
+        a.progress = 2
+    world.factory.close_invoice(g.invoice, now)
     data = render_invoice.invoice_closed(g.invoice)
     world.emit("Invoice.Closed", data, invoice_keys(g), g.center.id, (g.invoice,))
     g.status = 1

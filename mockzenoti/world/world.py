@@ -57,6 +57,7 @@ class World(WorldState):
     start_appointment = ops_appointments.start_appointment
     complete_appointment = ops_appointments.complete_appointment
     close_group = ops_appointments.close_group
+    checkout_group = ops_appointments.checkout_group
     reschedule_group = ops_appointments.reschedule_group
     give_feedback = ops_appointments.give_feedback
     # memberships and packages (ops_sales)
