@@ -39,8 +39,13 @@ class RestError(MockZenotiError):
 
     @classmethod
     def bad(cls, message: str, field: str) -> RestError:
-        """A 400 naming the field."""
+        """A 400 naming the field: the request is malformed."""
         return cls(400, message, field)
+
+    @classmethod
+    def conflict(cls, message: str, field: str) -> RestError:
+        """A 409: well formed, but the world's state refuses it."""
+        return cls(409, message, field)
 
 
 def error_body(status: int, message: str, field: str | None = None) -> dict[str, object]:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import date
 from typing import TYPE_CHECKING
 
 from mockzenoti.event import Event
@@ -37,6 +36,7 @@ from mockzenoti.render._common import local
 from mockzenoti.rest.bookings import Booking, slot_text, slot_times
 from mockzenoti.rest.errors import RestError
 from mockzenoti.rest.journal import Journal
+from mockzenoti.rest.reads import read_date
 from mockzenoti.rest.view import DEFAULT_KEEP, RestView
 from mockzenoti.scenarios.truth import Truth
 from mockzenoti.timefmt import TICKS_PER_SECOND
@@ -132,7 +132,7 @@ class Sandbox:
     def create_booking(
         self,
         center_id: str,
-        day: date,
+        day_text: str,
         guest_id: str,
         items: Sequence[tuple[str, str | None]],
     ) -> Booking:
@@ -141,6 +141,7 @@ class Sandbox:
         center = view.center(center_id)
         if center is None:
             raise RestError.not_found("center", center_id, "center_id")
+        day = read_date(day_text, "date")
         guest_entry = view.guest(guest_id)
         if guest_entry is None or guest_entry.frozen.deleted:
             raise RestError.not_found("guest", guest_id, "guests[0].id")
@@ -191,7 +192,7 @@ class Sandbox:
         """``POST /v1/bookings/{id}/slots/reserve``: hold the slot at ``slot_time``."""
         booking = self.booking(booking_id)
         if booking.group_id is not None:
-            raise RestError.bad(f"booking {booking.id} is already confirmed", "booking_id")
+            raise RestError.conflict(f"booking {booking.id} is already confirmed", "booking_id")
         wanted = slot_time.strip()[:19]
         if len(wanted) == 16:
             wanted += ":00"
@@ -200,7 +201,7 @@ class Sandbox:
                 booking.slot = ticks
                 booking.reserved_as = slot_time
                 return booking
-        raise RestError.bad(
+        raise RestError.conflict(
             f"slot_time {slot_time!r} is not an open slot of booking {booking.id} "
             f"(GET /v1/bookings/{booking.id}/slots lists them)",
             "slot_time",
@@ -211,10 +212,10 @@ class Sandbox:
         (``AppointmentGroup.Created``, after ``Guest.Created`` for a guest never named)."""
         booking = self.booking(booking_id)
         if booking.group_id is not None:
-            raise RestError.bad(f"booking {booking.id} is already confirmed", "booking_id")
+            raise RestError.conflict(f"booking {booking.id} is already confirmed", "booking_id")
         start = booking.slot
         if start is None:
-            raise RestError.bad(
+            raise RestError.conflict(
                 f"booking {booking.id} has no reserved slot: reserve one first "
                 f"(POST /v1/bookings/{booking.id}/slots/reserve)",
                 "booking_id",
@@ -228,8 +229,8 @@ class Sandbox:
                 start,
                 services=[service for service, _ in booking.items],
                 therapists=[therapist for _, therapist in booking.items],
+                utm=("", ""),  # booked through the API, not through a link
             )
-            group.utm_source = group.utm_medium = ""  # booked through the API, not a link
             made.append(group)
 
         events = self._act(book, "booking_id")
@@ -261,7 +262,7 @@ class Sandbox:
             raise RestError.not_found("invoice", invoice_id, "invoice_id")
         group = entry.frozen.group
         if group is None:
-            raise RestError.bad(f"invoice {invoice_id} is not an appointment's", "invoice_id")
+            raise RestError.conflict(f"invoice {invoice_id} is not an appointment's", "invoice_id")
         return self.group(group.id)
 
     def no_show(self, group_id: str) -> list[Event]:
@@ -284,7 +285,7 @@ class Sandbox:
         group = self._group_of(invoice_id)
         world = self.world
         if group.invoice.is_closed:
-            raise RestError.bad(f"invoice {invoice_id} is closed already", "invoice_id")
+            raise RestError.conflict(f"invoice {invoice_id} is closed already", "invoice_id")
 
         def close() -> None:
             if group.status == 2 and all(a.progress == 2 for a in group.appointments):
@@ -295,7 +296,7 @@ class Sandbox:
         future = [a for a in group.appointments if a.start_ticks > self.now()]
         if future and group.status in (0, 2, 4):
             raise RestError(
-                400,
+                409,
                 f"The invoice has a future appointment (it starts at "
                 f"{local(future[0].start_ticks, group.center.tz)} center time).",
                 "invoice_id",
@@ -314,7 +315,7 @@ class Sandbox:
         try:
             action()
         except TransitionError as exc:
-            raise RestError(400, exc.message, field) from None
+            raise RestError(409, exc.message, field) from None
         count = len(world.pending) - mark
         taken = [world.pending.pop()[0] for _ in range(count)]
         taken.reverse()

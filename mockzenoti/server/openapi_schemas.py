@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockzenoti.server.runspec import API_KEY_PATTERN
 from mockzenoti.server.targetspec import HEADER_NAME_PATTERN, HEADER_VALUE_PATTERN, ID_PATTERN
 
 __all__ = ["ANY", "BOOL", "COUNTS", "INT", "NINT", "NNUM", "NSTR", "NUM", "OBJ", "SEED"]
@@ -165,6 +166,10 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
                 "scale_retry_after": BOOL,
                 "rate": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
                 "track_truth": BOOL,
+                "api_key": {"type": "string", "pattern": API_KEY_PATTERN},
+                "rest_rate_limit": {
+                    "oneOf": [BOOL, {"type": "integer", "minimum": 1, "maximum": 1_000_000}]
+                },
             },
             closed=True,
         ),

@@ -22,7 +22,6 @@ from mockzenoti.model import AppointmentGroup
 from mockzenoti.render._common import local, utc
 from mockzenoti.rest.bookings import Booking
 from mockzenoti.rest.errors import RestError
-from mockzenoti.rest.reads import read_date
 from mockzenoti.rest.shapes import invoice_details
 from mockzenoti.server.bodies import Fields, read_object
 from mockzenoti.server.keys import ENGINE, OUTBOX, RUNS
@@ -108,7 +107,7 @@ async def create_booking(request: web.Request, api: RunApi) -> Any:
     """Step 1: a booking request (center, date, guest, services, maybe therapists)."""
     body = await read_object(request)
     center_id, day, guest_id, items = parse_booking(body)
-    booking = api.sandbox.create_booking(center_id, read_date(day, "date"), guest_id, items)
+    booking = api.sandbox.create_booking(center_id, day, guest_id, items)
     return {"id": booking.id, "is_reserved": False, "error": None}
 
 

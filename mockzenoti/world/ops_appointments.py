@@ -68,11 +68,14 @@ def book_appointment(
     *,
     services: list[Service] | None = None,
     therapists: list[Employee | None] | None = None,
+    utm: tuple[str, str] | None = None,
     rescheduled_from: AppointmentGroup | None = None,
 ) -> AppointmentGroup:
     """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones).
 
-    ``therapists`` (one per service; None: anyone) chooses who performs them.
+    ``therapists`` (one per service; None: anyone) chooses who performs them;
+    ``utm`` (source, medium) replaces the booking link's UTM values (``("", "")``:
+    a booking made without a link, such as through the API).
     """
     now = world.agenda.now
     if start <= now:
@@ -81,6 +84,8 @@ def book_appointment(
     g = world.factory.appointment_group(
         center, guest, start, now, services=services, therapists=therapists
     )
+    if utm is not None:
+        g.utm_source, g.utm_medium = utm
     if rescheduled_from is not None:
         g.rescheduled_from = rescheduled_from.id
     hold(guest, g, now)
