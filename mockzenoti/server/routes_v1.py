@@ -22,7 +22,6 @@ from mockzenoti.server.v1 import (
     SANDBOXES,
     count_call,
     json_answer,
-    rate_headers,
     rest_error,
     v1_route,
 )
@@ -43,6 +42,7 @@ def _page(request: web.Request) -> Page:
 async def create_token(request: web.Request) -> web.StreamResponse:
     """A bearer token for the run whose key is ``app_secret`` (Zenoti's ``credentials``)."""
     sandboxes = request.app[SANDBOXES]
+    headers: dict[str, str] = {}
     try:
         body = await read_object(request)
         values = {}
@@ -58,13 +58,13 @@ async def create_token(request: web.Request) -> web.StreamResponse:
         api = await sandboxes.find(values["app_secret"])
         if api is None:
             return rest_error(RestError(401, "", "app_secret"))
-        count_call(request, sandboxes, api)
+        headers = count_call(sandboxes, api)
     except RestError as exc:
-        return rest_error(exc, rate_headers(request))
+        return rest_error(exc, headers)
     except ApiError as exc:
         return rest_error(RestError(400, exc.message, exc.field))
     credentials = sandboxes.tokens.issue(api.key)
-    return json_answer({"credentials": credentials, "error": None}, headers=rate_headers(request))
+    return json_answer({"credentials": credentials, "error": None}, headers=headers)
 
 
 @routes.get("/v1/centers")

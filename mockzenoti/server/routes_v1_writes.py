@@ -63,8 +63,12 @@ def _items(guest: Fields) -> list[tuple[str, str | None]]:
         therapist_id = None
         therapist = fields.mapping("therapist")
         if therapist is not None and therapist.has("id") and not therapist.null("id"):
-            chosen = _id(therapist, "id")
-            therapist_id = None if chosen == _ZERO else chosen
+            chosen = therapist.raw("id")
+            if not isinstance(chosen, str):
+                where_id = therapist.name("id")
+                raise RestError.bad(f"{where_id} must be a string (empty: anyone).", where_id)
+            chosen = chosen.strip()
+            therapist_id = None if chosen in ("", _ZERO) else chosen
         out.append((service_id, therapist_id))
     return out
 

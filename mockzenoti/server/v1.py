@@ -31,7 +31,7 @@ from aiohttp import web
 from mockzenoti import jsonfast
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.event import Event
-from mockzenoti.rest.access import Decision, parse_authorization
+from mockzenoti.rest.access import parse_authorization
 from mockzenoti.rest.errors import DENIED, RestError, error_body
 from mockzenoti.server.errors import ApiError
 from mockzenoti.server.sandboxes import RunApi, Sandboxes
@@ -56,7 +56,6 @@ Handler = Callable[[web.Request, RunApi], Awaitable[Any]]
 SANDBOXES: web.AppKey[Sandboxes] = web.AppKey("sandboxes")
 #: Accepts the events of a ``/v1`` write for delivery to the run's targets, then publishes them.
 V1_DELIVER: web.AppKey[Deliver] = web.AppKey("v1_deliver")
-_DECISION = "mockzenoti_rate"
 
 
 def json_answer(
@@ -94,25 +93,22 @@ async def key_of(request: web.Request, sandboxes: Sandboxes) -> str | None:
     return value
 
 
-def rate_headers(request: web.Request) -> dict[str, str]:
-    """The rate-limit headers of this call (none when its run has no limit)."""
-    decision: Decision | None = request.get(_DECISION)
-    return decision.headers() if decision is not None else {}
-
-
-def count_call(request: web.Request, sandboxes: Sandboxes, api: RunApi) -> None:
-    """Count this call against ``api``'s limit; ``RestError`` 429 past it."""
+def count_call(sandboxes: Sandboxes, api: RunApi) -> dict[str, str]:
+    """Count a call against ``api``'s limit; the rate headers to answer with (none when
+    its run has no limit). Past the limit, ``RestError`` 429 carrying them."""
     if api.limit <= 0:
-        return
+        return {}
     decision = sandboxes.limiter.take(api.key, api.limit)
-    request[_DECISION] = decision
+    headers = decision.headers()
     if not decision.allowed:
         raise RestError(
             429,
             f"API calls quota exceeded: {api.limit} calls a minute are allowed "
             f"(retry in {decision.reset} s).",
             "Authorization",
+            headers=headers,
         )
+    return headers
 
 
 def v1_route(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
@@ -124,29 +120,30 @@ def v1_route(handler: Handler) -> Callable[[web.Request], Awaitable[web.StreamRe
     @functools.wraps(handler)
     async def route(request: web.Request) -> web.StreamResponse:
         sandboxes = request.app[SANDBOXES]
+        headers: dict[str, str] = {}
         try:
             key = await key_of(request, sandboxes)
             api = await sandboxes.find(key) if key is not None else None
             if api is None:
                 return denied()
-            count_call(request, sandboxes, api)
+            headers = count_call(sandboxes, api)
             result = await handler(request, api)
         except RestError as exc:
-            return rest_error(exc, rate_headers(request))
+            return rest_error(exc, headers)
         except ApiError as exc:  # a body field read with the control API's readers
             status = 400 if exc.status in (400, 422) else exc.status
-            return rest_error(RestError(status, exc.message, exc.field), rate_headers(request))
+            return rest_error(RestError(status, exc.message, exc.field), headers)
         except MockZenotiError as exc:
-            return rest_error(RestError(400, exc.message, exc.field), rate_headers(request))
+            return rest_error(RestError(400, exc.message, exc.field), headers)
         except web.HTTPException:
             raise
         except Exception:
             log.exception("unexpected error answering %s %s", request.method, request.path)
             error = RestError(500, "internal error; the server log has the details")
-            return rest_error(error, rate_headers(request))
+            return rest_error(error, headers)
         if isinstance(result, web.StreamResponse):
-            result.headers.update(rate_headers(request))
+            result.headers.update(headers)
             return result
-        return json_answer(result, headers=rate_headers(request))
+        return json_answer(result, headers=headers)
 
     return route
