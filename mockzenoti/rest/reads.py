@@ -63,7 +63,7 @@ class Page:
 
 
 def _whole(value: str | None, name: str, default: int) -> int:
-    if value is None or value == "":
+    if value is None:
         return default
     if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
         raise RestError.bad(f"{name} must be a whole number from 1 (got {value!r}).", name)

@@ -25,6 +25,8 @@ SCHEME = {
     }
 }
 NULL: Schema = {"type": "null"}
+#: A string the server reads as a value (blank ones are refused).
+TEXT: Schema = {"type": "string", "minLength": 1, "pattern": "\\S"}
 ARR: Schema = {"type": "array"}
 NOBJ: Schema = {"type": ["object", "null"]}
 NUMBER: Schema = {"type": "number"}
@@ -45,6 +47,14 @@ SIZE = query_param(
     {"type": "integer", "minimum": 1, "maximum": 100},
     "Items per page (default 10; over 100 answers 422).",
 )
+
+
+DATE: Schema = {"type": "string", "format": "date"}
+
+
+def required(param: dict[str, Any]) -> dict[str, Any]:
+    """``param``, required."""
+    return {**param, "required": True}
 
 
 def _id(name: str, what: str) -> dict[str, Any]:
@@ -154,9 +164,9 @@ def v1_paths() -> dict[str, Any]:
                 "A center's appointments between two local dates: a bare array.",
                 {"type": "array", "items": ref("ZAppointment")},
                 params=(
-                    query_param("center_id", STR, "The center (required)."),
-                    query_param("start_date", {"type": "string", "format": "date"}, "From."),
-                    query_param("end_date", {"type": "string", "format": "date"}, "To (kept)."),
+                    required(query_param("center_id", TEXT, "The center.")),
+                    required(query_param("start_date", DATE, "From (the center's local date).")),
+                    required(query_param("end_date", DATE, "To (included).")),
                     query_param("include_no_show_cancel", BOOL, "Cancelled and no-show ones too."),
                 ),
                 errors=(400, 401, 404, 429),
@@ -317,12 +327,12 @@ def v1_schemas() -> dict[str, Schema]:
         "ZTokenRequest": obj(
             ["account_name", "user_name", "password", "grant_type", "app_id", "app_secret"],
             {
-                "account_name": {"type": "string", "minLength": 1},
-                "user_name": {"type": "string", "minLength": 1},
-                "password": {"type": "string", "minLength": 1},
+                "account_name": TEXT,
+                "user_name": TEXT,
+                "password": TEXT,
                 "grant_type": {"type": "string", "enum": ["password"]},
-                "app_id": {"type": "string", "minLength": 1},
-                "app_secret": {"type": "string", "minLength": 1},
+                "app_id": TEXT,
+                "app_secret": TEXT,
                 "device_id": STR,
             },
         ),
@@ -406,7 +416,7 @@ def v1_schemas() -> dict[str, Schema]:
         "ZBookingRequest": obj(
             ["center_id", "date", "guests"],
             {
-                "center_id": {"type": "string", "minLength": 1},
+                "center_id": TEXT,
                 "date": {"type": "string", "format": "date"},
                 "is_only_catalog_employees": BOOL,
                 "guests": {
@@ -416,7 +426,7 @@ def v1_schemas() -> dict[str, Schema]:
                     "items": obj(
                         ["id", "items"],
                         {
-                            "id": {"type": "string", "minLength": 1},
+                            "id": TEXT,
                             "items": {
                                 "type": "array",
                                 "minItems": 1,
@@ -424,12 +434,8 @@ def v1_schemas() -> dict[str, Schema]:
                                 "items": obj(
                                     ["item"],
                                     {
-                                        "item": obj(
-                                            ["id"], {"id": {"type": "string", "minLength": 1}}
-                                        ),
-                                        "therapist": obj(
-                                            ["id"], {"id": {"type": "string", "minLength": 1}}
-                                        ),
+                                        "item": obj(["id"], {"id": TEXT}),
+                                        "therapist": obj(["id"], {"id": STR}),
                                     },
                                 ),
                             },
@@ -448,7 +454,7 @@ def v1_schemas() -> dict[str, Schema]:
                 "Error": NULL,
             },
         ),
-        "ZReserve": obj(["slot_time"], {"slot_time": {"type": "string", "minLength": 1}}),
+        "ZReserve": obj(["slot_time"], {"slot_time": TEXT}),
         "ZReserved": obj(None, {"is_reserved": BOOL, "reservation_id": STR, "error": NULL}),
         "ZConfirm": {"type": "object", "properties": {"notes": STR}},
         "ZConfirmed": obj(

@@ -34,8 +34,16 @@ routes = web.RouteTableDef()
 TOKEN_FIELDS = ("account_name", "user_name", "password", "grant_type", "app_id", "app_secret")
 
 
+def one(request: web.Request, name: str) -> str | None:
+    """The query parameter ``name`` (None when absent; given twice is a 400)."""
+    values = request.query.getall(name, [])
+    if len(values) > 1:
+        raise RestError.bad(f"{name} is given {len(values)} times; give it once.", name)
+    return values[0] if values else None
+
+
 def _page(request: web.Request) -> Page:
-    return Page.read(request.query.get("page"), request.query.get("size"))
+    return Page.read(one(request, "page"), one(request, "size"))
 
 
 @routes.post("/v1/tokens")
@@ -99,9 +107,8 @@ async def list_therapists(request: web.Request, api: RunApi) -> Any:
 @v1_route
 async def search_guests(request: web.Request, api: RunApi) -> Any:
     """Guests by ``center_id`` and fields (names from their start, the rest exactly)."""
-    query = request.query
-    center_id = query.get("center_id") or None
-    filters = {k: v for k, v in query.items() if k not in ("center_id", "page", "size")}
+    center_id = one(request, "center_id") or None
+    filters = {k: v for k, v in request.query.items() if k not in ("center_id", "page", "size")}
     return reads.search_guests(api.sandbox.view, center_id, filters, _page(request))
 
 
@@ -125,17 +132,16 @@ async def guest_appointments(request: web.Request, api: RunApi) -> Any:
 @v1_route
 async def list_appointments(request: web.Request, api: RunApi) -> Any:
     """A bare array: a center's appointments between two local dates."""
-    query = request.query
-    flag = query.get("include_no_show_cancel", "false").lower()
+    flag = (one(request, "include_no_show_cancel") or "false").lower()
     if flag not in ("true", "false"):
         raise RestError.bad(
             "include_no_show_cancel must be true or false.", "include_no_show_cancel"
         )
     return reads.appointments(
         api.sandbox.view,
-        query.get("center_id"),
-        query.get("start_date"),
-        query.get("end_date"),
+        one(request, "center_id"),
+        one(request, "start_date"),
+        one(request, "end_date"),
         include_no_show_cancel=flag == "true",
     )
 

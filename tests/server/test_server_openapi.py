@@ -2,7 +2,9 @@
 
 Schemathesis generates requests for every operation (valid ones, and
 invalid ones that must be refused with a 4xx), sends them to a server on
-127.0.0.1 and checks each answer: never a 5xx (the sink receivers excepted:
+127.0.0.1 and checks each answer (``/v1``, Zenoti's REST API, too: with a
+finished run's key, valid requests naming ids of its world): never a 5xx
+(the sink receivers excepted:
 answering 5xx on purpose is their job), a documented status, content type,
 headers and body schema. The examples are bounded per operation. Requests
 that would reach beyond the machine or run for long are kept small and
@@ -11,8 +13,10 @@ local by ``_keep_local`` without making a refused request valid.
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,12 +26,14 @@ import schemathesis
 from aiohttp import web
 from jsonschema import Draft202012Validator
 from schemathesis.checks import CHECKS
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi import checks as openapi_checks
 from server_thread import ServerThread
 
 from mockzenoti.catalog import load_catalog
 from mockzenoti.server import ServerSettings, create_app
 from mockzenoti.server.openapi import openapi_document
+from mockzenoti.testing.waiting import wait_until
 
 DOC = openapi_document(load_catalog())
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -73,11 +79,51 @@ def test_the_document_is_well_formed() -> None:
 # -- schemathesis ------------------------------------------------------------------------------
 
 
+FUZZ_KEY = "fuzz-run-key-0001"
+#: Ids of the fuzz run's world, put in /v1 paths of valid requests (random ids are 404s).
+REAL_IDS: dict[str, str] = {}
+
+
+def _json(method: str, url: str, body: Any = None, key: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = f"apikey {key}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """A server for the whole module (schemathesis calls it synchronously)."""
+    """A server for the whole module (schemathesis calls it synchronously), with a finished
+    run whose /v1 the /v1 operations call (``REAL_IDS``: ids of its world)."""
     with ServerThread(heartbeat=0.2) as server:
-        yield server.base
+        base = server.base
+        _json("POST", f"{base}/targets", {"id": "fuzz", "url": LOCAL.format(port=server.port)})
+        run = _json(
+            "POST",
+            f"{base}/runs",
+            {"scenario": "appointment-lifecycle", "seed": 3, "events": 40, "api_key": FUZZ_KEY},
+        )
+        wait_until(
+            lambda: _json("GET", f"{base}/runs/{run['id']}?expected=false")["state"] == "done",
+            timeout=30,
+            what="the fuzz run to finish",
+        )
+        center = _json("GET", f"{base}/v1/centers", key=FUZZ_KEY)["centers"][0]["id"]
+        guest = _json("GET", f"{base}/v1/guests/search?center_id={center}", key=FUZZ_KEY)
+        guest_id = guest["guests"][0]["id"]
+        visit = _json("GET", f"{base}/v1/guests/{guest_id}/appointments", key=FUZZ_KEY)
+        first = visit["appointments"][0]
+        REAL_IDS.update(
+            center_id=center,
+            guest_id=guest_id,
+            appointment_id=first["appointment_id"],
+            appointment_group_id=first["appointment_group_id"],
+            invoice_id=first["invoice_id"],
+        )
+        yield base
 
 
 CONFIG = schemathesis.Config.from_dict(
@@ -124,6 +170,21 @@ def _keep_local(case: Any, port: int) -> None:
         case.query = query
 
 
+def _v1(case: Any) -> None:
+    """/v1 calls carry the fuzz run's key; valid ones name ids of its world."""
+    if not case.operation.path.startswith("/v1/"):
+        return
+    headers = dict(case.headers or {})
+    if "Authorization" in headers:  # absent: the case checks that a missing key is refused
+        headers["Authorization"] = f"apikey {FUZZ_KEY}"
+    case.headers = headers
+    negative = case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH)
+    if case.path_parameters and not negative:
+        case.path_parameters = {
+            name: REAL_IDS.get(name, value) for name, value in case.path_parameters.items()
+        }
+
+
 RECEIVER = "/sink/{name}"
 CHECKED = [
     openapi_checks.status_code_conformance,
@@ -138,6 +199,7 @@ CHECKED = [
 def test_every_operation_honours_the_document(case: Any, base_url: str) -> None:
     port = int(base_url.rsplit(":", 1)[1])
     _keep_local(case, port)
+    _v1(case)
     checks = list(CHECKED)
     if case.operation.path != RECEIVER:
         checks.append(CHECKS.get_one("not_a_server_error"))
