@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -76,6 +76,8 @@ class RunsManager:
         self.stats = stats
         self.sandboxes = sandboxes or Sandboxes(outbox, settings, clock)
         self.handles: dict[int, RunHandle] = {}
+        #: Called with each run this process starts or resumes (``serve`` prints its key).
+        self.on_start: list[Callable[[RunHandle], None]] = []
         self._recovery: asyncio.Task[None] | None = None
         #: Simulations are built (and truth computed) on one thread, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockzenoti-sim")
@@ -181,6 +183,8 @@ class RunsManager:
 
     def _launch(self, handle: RunHandle, targets: list[Target] | None) -> None:
         self.stats.runs_started += 1
+        for listener in self.on_start:
+            listener(handle)
         handle.task = asyncio.create_task(
             self._execute(handle, targets), name=f"mockzenoti-run-{handle.id}"
         )
