@@ -83,6 +83,11 @@ class Sandboxes:
             self._index[api.key] = run_id
         return api
 
+    def remove(self, key: str) -> None:
+        """``key`` answers no more (a test's key at its teardown)."""
+        self._apis.pop(key, None)
+        self.limiter.forget(key)
+
     def finished(self, key: str) -> None:
         """The run of ``key`` has finished: its world is kept among the latest ones."""
         api = self._apis.get(key)

@@ -64,6 +64,8 @@ class ZenotiSettings:
       (``{"centers": 1, "kind": "spa"}``).
     - ``target``: more ``Target`` settings (``headers``, ``event_types``,
       ``deactivate_after``, ``retry_statuses``, ``method``, ``center_ids``).
+    - ``rest_rate_limit``: calls a minute ``zenoti_api``'s key may make (Zenoti's
+      rate limit: 60; 429 past it); 0 (default): no limit, so suites don't flake.
     """
 
     seed: int | str = 0
@@ -80,6 +82,7 @@ class ZenotiSettings:
     outbox: str = ":memory:"
     world: Mapping[str, Any] | None = None
     target: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    rest_rate_limit: int = 0
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int | str):
@@ -131,6 +134,12 @@ class ZenotiSettings:
             raise ConfigError("world is a mapping of world sizes", field="world")
         if not isinstance(self.target, Mapping):
             raise ConfigError("target is a mapping of Target settings", field="target")
+        limit = self.rest_rate_limit
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ConfigError(
+                f"rest_rate_limit is calls a minute, 0 for none (got {limit!r})",
+                field="rest_rate_limit",
+            )
         reserved = sorted(set(self.target) & {"url", "name", "secrets", "signature", "policy"})
         if reserved:
             raise ConfigError(
