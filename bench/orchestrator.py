@@ -29,6 +29,7 @@ from typing import Any
 import bench.mz
 import bench.mz_cpu
 import bench.mz_pending
+import bench.mz_rest
 import bench.refs
 from bench.builder import DEFAULT_EVENT_BYTES
 from bench.machine import machine_info
@@ -60,9 +61,10 @@ ORDER = (
     "delivery_cpu",
     "rate_1000",
     "memory_soak",
+    "rest_appointment",
 )
 
-assert bench.mz and bench.mz_pending and bench.refs  # imported for their registrations
+assert bench.mz and bench.mz_pending and bench.mz_rest and bench.refs  # their registrations
 
 
 def _select(only: str | None) -> list[Measurement]:
