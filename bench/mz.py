@@ -26,6 +26,7 @@ IMPORT_CHECKS: tuple[tuple[str, ...], ...] = (
     ("events",),
     ("generate", "Class.Booking.NoShow", "--count", "10"),
     ("run", "--help"),
+    ("locust", "--help"),
 )
 
 # Modules that offline commands must not load.

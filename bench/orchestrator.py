@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import bench.locust_soak
 import bench.mz
 import bench.mz_cpu
 import bench.mz_pending
@@ -58,13 +59,17 @@ ORDER = (
     "requests_loop",
     "requests_session",
     "delivery_soak",
+    "locust_1_process",
+    "locust_2_processes",
     "delivery_cpu",
     "rate_1000",
     "memory_soak",
     "rest_appointment",
 )
 
-assert bench.mz and bench.mz_pending and bench.mz_rest and bench.refs  # their registrations
+# imported for their registrations
+assert bench.mz and bench.mz_cpu and bench.mz_pending and bench.refs and bench.locust_soak
+assert bench.mz_rest
 
 
 def _select(only: str | None) -> list[Measurement]:

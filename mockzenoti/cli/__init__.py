@@ -75,6 +75,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "mockzenoti.cli.drain:drain_command",
         "Deliver only what the outbox holds pending.",
     ),
+    "locust": (
+        "mockzenoti.cli.locust_run:locust_command",
+        "Soak a webhook from a Locust swarm: many workers, one consistent stream.",
+    ),
     "sink": (
         "mockzenoti.cli.sink:sink_command",
         "Receive webhooks on 127.0.0.1: record, verify, misbehave on purpose.",

@@ -74,6 +74,15 @@ class EntityFactory(BookingFactory):
 
     # -- ids and people ---------------------------------------------------------------
 
+    def shift_class_ids(self, offset: int) -> None:
+        """Move the counters of new sessions, registrations and recurrences up by ``offset``.
+
+        Shards of one organization (``mockzenoti.world.shard``) take disjoint ranges.
+        """
+        self._next_session_id += offset
+        self._next_registration_id += offset
+        self._next_recurrence_id += offset
+
     def guid(self) -> str:
         """A fresh lowercase GUID."""
         return ids.guid(self.rng)

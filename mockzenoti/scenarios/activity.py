@@ -11,7 +11,7 @@ state before each step, since other stories may have changed it.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from mockzenoti.factory import draws
@@ -44,13 +44,19 @@ class Activity:
         self.world = world
         self.profile = profile
         self.rng = world.rng
+        # False: staff edits touch only staff hired during the stream (a swarm's shards
+        # share the fixed setup, and only one of them may edit a setup employee)
+        self.setup_staff_edits = True
         # memberships with guest passes, per center: members who may bring a visitor
         self.members: dict[str, list[GuestMembership]] = {c.id: [] for c in world.centers}
         self._hours: dict[tuple[str, date], tuple[int, int]] = {}
 
-    def start(self) -> None:
-        """Schedule each center's days from the world's first day on."""
-        for center in self.world.centers:
+    def start(self, centers: Sequence[Center] | None = None) -> None:
+        """Schedule each center's days from the world's first day on (only ``centers``, if given).
+
+        A Locust user plays one center of the organization (``mockzenoti.swarm``).
+        """
+        for center in self.world.centers if centers is None else centers:
             self.world.agenda.spawn(self.world.start, self._days(center))
 
     def natural_end(self) -> int:

@@ -26,6 +26,15 @@ class BuiltinScenario(Scenario):
         self, seed: int | str, sizes: Sizes, catalog: Catalog | None, recording: bool
     ) -> tuple[World, int | None]:
         """The world (profile sizes, then ``sizes``) with the days on its agenda."""
+        world = self.new_world(seed, sizes, catalog, recording)
+        activity = Activity(world, self.profile)
+        activity.start()
+        return world, None if self.endless else activity.natural_end()
+
+    def new_world(
+        self, seed: int | str, sizes: Sizes, catalog: Catalog | None, recording: bool
+    ) -> World:
+        """The world this scenario plays (profile sizes, then ``sizes``), nothing scheduled yet."""
         chosen = WorldSizes().with_overrides(self.profile.sizes).with_overrides(sizes)
         zones = self.profile.zones
         pins = (
@@ -33,10 +42,7 @@ class BuiltinScenario(Scenario):
             if zones
             else ()
         )
-        world = World(seed, chosen, catalog=catalog, pins=pins, recording=recording)
-        activity = Activity(world, self.profile)
-        activity.start()
-        return world, None if self.endless else activity.natural_end()
+        return World(seed, chosen, catalog=catalog, pins=pins, recording=recording)
 
 
 BUILTINS: dict[str, BuiltinScenario] = {

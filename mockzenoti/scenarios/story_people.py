@@ -91,7 +91,9 @@ def hire(act: Activity, center: Center) -> Process:
 
 def staff_update(act: Activity, center: Center) -> Process:
     """Someone's staff record is edited (a phone number, a catalog flag)."""
-    staff = [e for e in center.employees if e.active]
+    staff = [
+        e for e in center.employees if e.active and (act.setup_staff_edits or e.hired_in_stream)
+    ]
     if staff:
         act.world.update_employee(staff[act.rng.randrange(len(staff))])
     yield from ()

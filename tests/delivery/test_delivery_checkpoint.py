@@ -54,9 +54,12 @@ async def test_a_run_with_thread_checkpoints_keeps_everything_and_a_small_wal(
     events = synthetic_events(3_000)
     async with Sink() as sink:
         report = await run_stream(
-            str(path), {"n": 3_000}, lambda: iter(events), [Target(sink.url)],
+            str(path),
+            {"n": 3_000},
+            lambda: iter(events),
+            [Target(sink.url)],
             DeliveryOptions(concurrency=16),
-        )  # fmt: skip
+        )
     assert report.counts["delivered"] == 3_000
     with Outbox(path) as box:
         assert box.counts()["delivered"] == 3_000 and box.event_count() == 3_000

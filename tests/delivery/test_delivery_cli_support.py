@@ -54,8 +54,7 @@ def test_find_run_and_latency_percentiles(tmp_path: Path) -> None:
                 [(pk, float(pk)) for pk in range(1, 101)],
             )
         got = box.latency_percentiles(points=(50, 90, 99, 100))
-    assert got == {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p100": 100.0, "max": 100.0,
-                   "count": 100}  # fmt: skip
+    assert got == {"p50": 50.0, "p90": 90.0, "p99": 99.0, "p100": 100.0, "max": 100.0, "count": 100}
 
 
 def test_latency_percentiles_are_exact_nearest_ranks_of_any_spread(tmp_path: Path) -> None:
@@ -66,8 +65,10 @@ def test_latency_percentiles_are_exact_nearest_ranks_of_any_spread(tmp_path: Pat
     import random
 
     rng = random.Random(5)
-    values = [round(rng.choice([rng.expovariate(0.05), rng.uniform(3.0, 3.1), 0.7, 12.0]), 3)
-              for _ in range(3_000)]  # fmt: skip
+    values = [
+        round(rng.choice([rng.expovariate(0.05), rng.uniform(3.0, 3.1), 0.7, 12.0]), 3)
+        for _ in range(3_000)
+    ]
     points = (1, 25, 50, 90, 99, 100)
     with Outbox(tmp_path / "o.sqlite") as box:
         with box.db.transaction() as c:

@@ -220,11 +220,26 @@ MALFORMED = [
     (b"HTTP/1.1 101 Switching Protocols\r\n\r\n", "switched protocols"),
 ]
 MALFORMED_IDS = [
-    "status-2000", "status-600", "status-099", "http-1.9", "http-2.0", "http-0.9",
-    "length-superscript", "length-negative", "chunk-negative", "chunk-0x3", "chunk-zz",
-    "bare-lf", "nul-in-header", "long-head", "endless-head", "spdy", "status-2x0",
-    "no-colon", "switching",
-]  # fmt: skip
+    "status-2000",
+    "status-600",
+    "status-099",
+    "http-1.9",
+    "http-2.0",
+    "http-0.9",
+    "length-superscript",
+    "length-negative",
+    "chunk-negative",
+    "chunk-0x3",
+    "chunk-zz",
+    "bare-lf",
+    "nul-in-header",
+    "long-head",
+    "endless-head",
+    "spdy",
+    "status-2x0",
+    "no-colon",
+    "switching",
+]
 
 
 @pytest.mark.asyncio
@@ -253,8 +268,9 @@ async def test_a_malformed_answer_fails_its_attempt_at_once_as_protocol(  # type
     server = await serve(always(answer))
     sender = Sender(Target(f"http://127.0.0.1:{server.port}/hook", timeout=120))
     pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
-    result = await sender.send(session, pool if client == "lean" else None, b"{}", "d", 0.0,
-                               watchdog)  # fmt: skip
+    result = await sender.send(
+        session, pool if client == "lean" else None, b"{}", "d", 0.0, watchdog
+    )
     assert result.outcome == "protocol", result
     assert result.status is None and result.error is not None
     assert result.error.startswith("malformed answer: ")
