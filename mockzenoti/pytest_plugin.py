@@ -168,6 +168,9 @@ def zenoti_emitter(
     if zenoti_config.outbox == "tmp":
         outbox = str(request.getfixturevalue("tmp_path") / "zenoti-outbox.sqlite")
     emitter = _checked(lambda: ZenotiEmitter(_zenoti_loop, zenoti_config, url, outbox))
+    if "zenoti_api" in request.fixturenames:  # the test (or a fixture of it) calls back
+        api = request.getfixturevalue("zenoti_api")
+        emitter.api, api.emitter = api, emitter
     yield emitter
     emitter.close()
 
@@ -191,19 +194,17 @@ def zenoti_api_server(_zenoti_loop: LoopThread) -> Iterator[RestServer]:
 
 
 @pytest.fixture
-def zenoti_api(
-    zenoti_api_server: RestServer, zenoti_emitter: ZenotiEmitter, zenoti_config: ZenotiSettings
-) -> Iterator[ZenotiApi]:
+def zenoti_api(zenoti_api_server: RestServer, zenoti_config: ZenotiSettings) -> Iterator[ZenotiApi]:
     """Zenoti's REST API over the world of this test's run: ``url``, ``key``, ``headers``.
 
     It answers for the test's latest ``zenoti_emitter.run(...)`` or
     ``send(zenoti_world)`` as their events are accepted; writes fire webhooks
-    to the test's target (docs/pytest-plugin.md, docs/rest.md).
+    to the test's target (docs/pytest-plugin.md, docs/rest.md). It does not
+    need the emitter, so an application's fixture can take it before
+    ``zenoti_target_url`` exists; the emitter attaches itself.
     """
     from mockzenoti.testing.api import ZenotiApi
 
-    api = ZenotiApi(zenoti_api_server, zenoti_emitter, zenoti_config.rest_rate_limit)
-    zenoti_emitter.api = api
+    api = ZenotiApi(zenoti_api_server, zenoti_config.rest_rate_limit)
     yield api
-    zenoti_emitter.api = None
     api.close()
