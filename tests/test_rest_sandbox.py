@@ -464,3 +464,26 @@ def test_the_rate_limit_is_a_bucket_refilled_every_minute_per_key() -> None:
     assert limiter.take("a", 3).headers()["Retry-After"] == "15"
     clock.now += 15
     assert limiter.take("a", 3).allowed
+
+
+def test_a_class_registration_books_the_session_for_the_guest() -> None:
+    sim, sandbox = _sandbox("class-lifecycle", events=30)
+    events = _play(sim, sandbox)
+    sandbox.stream_ended()
+    created = next(e for e in events if e.name == "Class.Booking.Created").payload["data"]
+    session_id = created["session_id"]
+    guest_id = next(e for e in events if e.name == "Guest.Created").payload["data"]["id"]
+
+    booking, fired = sandbox.register_class(session_id, guest_id.upper())
+    sandbox.publish(fired)
+    assert [e.name for e in fired] == ["Class.Booking.Created"]
+    data = fired[0].payload["data"]
+    assert (data["session_id"], data["registration_id"]) == (session_id, booking.registration_id)
+    assert data["guest_id"] == guest_id and validate(fired[0].payload) == []
+    truth = sandbox.expected()
+    assert truth is not None
+    assert truth["bookings"][str(booking.registration_id)]["guest_id"] == guest_id
+    for args, field in (((999_999, guest_id), "SessionId"), ((session_id, "nope"), "GuestId")):
+        with pytest.raises(RestError) as refused:
+            sandbox.register_class(*args)
+        assert (refused.value.status, refused.value.field) == (404, field)

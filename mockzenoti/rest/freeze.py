@@ -11,9 +11,10 @@ microseconds): the copies are made on every event of a run with a ``/v1``
 API, so they must be cheap.
 
 A snapshot is ``(kind, id, frozen, live)``: ``kind`` names the view's table
-(``group``, ``invoice``, ``guest``, ``employee``), ``id`` is the lowercase
-GUID, ``frozen`` the copy that reads render, ``live`` the world's own entity
-that writes act on.
+(``group``, ``invoice``, ``guest``, ``employee``, ``session``, ``booking``),
+``id`` is the lowercase GUID (a class session's or registration's number),
+``frozen`` the copy that reads render, ``live`` the world's own entity that
+writes act on.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any, TypeVar
 from mockzenoti.model import (
     Appointment,
     AppointmentGroup,
+    ClassBooking,
+    ClassSession,
     CommunicationPreferences,
     Employee,
     Guest,
@@ -57,6 +60,8 @@ _group = _cloner(AppointmentGroup)
 _appointment = _cloner(Appointment)
 _invoice = _cloner(Invoice)
 _employee = _cloner(Employee)
+_session = _cloner(ClassSession)
+_booking = _cloner(ClassBooking)
 
 
 def frozen_guest(guest: Guest) -> Guest:
@@ -118,4 +123,11 @@ def freeze(subjects: tuple[object, ...]) -> tuple[Snapshot, ...]:
             guest_of(subject)
         elif isinstance(subject, Employee):
             out.append(("employee", subject.id.lower(), frozen_employee(subject), subject))
+        elif isinstance(subject, ClassSession):
+            session = _session(subject)
+            session.bookings = []
+            out.append(("session", str(subject.session_id), session, subject))
+        elif isinstance(subject, ClassBooking):
+            guest_of(subject.guest)
+            out.append(("booking", str(subject.registration_id), _booking(subject), subject))
     return tuple(out)

@@ -7,7 +7,8 @@ delivers the events calls ``publish(events)`` once the engine has accepted
 them. Reads (``reads.py``) answer from the view, never from the world's
 future.
 
-Writes act on the world through its own operations (``ops_appointments``),
+Writes act on the world through its own operations (``ops_appointments``,
+``ops_classes``),
 so its lifecycle rules apply: a refusal becomes a ``RestError`` (a 4xx in
 Zenoti's shape). The events a write causes are taken out of the world's
 queue (the stream does not hand them out) and returned, to be delivered at
@@ -31,7 +32,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mockzenoti.event import Event
-from mockzenoti.model import AppointmentGroup, Center, Employee, Invoice, Service
+from mockzenoti.model import (
+    AppointmentGroup,
+    Center,
+    ClassBooking,
+    Employee,
+    Invoice,
+    Service,
+)
 from mockzenoti.render._common import local
 from mockzenoti.rest.bookings import Booking, slot_text, slot_times
 from mockzenoti.rest.errors import RestError
@@ -317,6 +325,23 @@ class Sandbox:
                 error_code=_FUTURE,
             )
         return group, self._act(close, "invoice_id")
+
+    # -- classes -------------------------------------------------------------------------------
+
+    def register_class(self, session_id: int, guest_id: str) -> tuple[ClassBooking, list[Event]]:
+        """Zenoti's admin class registration: ``Class.Booking.Created`` (on the waitlist
+        when the session is full), after ``Guest.Created`` for a guest never named."""
+        entry = self.view.session(session_id)
+        if entry is None:
+            raise RestError.not_found("class session", str(session_id), "SessionId")
+        guest = self.view.guest(guest_id)
+        if guest is None or guest.frozen.deleted:
+            raise RestError.not_found("guest", guest_id, "GuestId")
+        made: list[ClassBooking] = []
+        events = self._act(
+            lambda: made.append(self.world.book_class(entry.live, guest.live)), "SessionId"
+        )
+        return made[0], events
 
     # -- acting on the world -------------------------------------------------------------------
 

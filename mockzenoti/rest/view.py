@@ -53,12 +53,16 @@ class RestView:
         self.invoices: dict[str, Entry] = {}
         self.guests: dict[str, Entry] = {}
         self.employees: dict[str, Entry] = {}
+        self.sessions: dict[str, Entry] = {}
+        self.bookings: dict[str, Entry] = {}
         self._appointments: dict[str, str] = {}  # appointment id -> group id
         self._tables = {
             "group": self.groups,
             "invoice": self.invoices,
             "guest": self.guests,
             "employee": self.employees,
+            "session": self.sessions,
+            "booking": self.bookings,
         }
         self.applied = 0
 
@@ -122,6 +126,10 @@ class RestView:
         entry = self.guests.get(guest.id.lower())
         found: Guest = entry.frozen if entry is not None else guest
         return found
+
+    def session(self, session_id: int) -> Entry | None:
+        """A class session by its number (``sesion_id`` in the schedule webhooks)."""
+        return self.sessions.get(str(session_id))
 
     def staff(self, center: Center) -> list[Employee]:
         """The center's employees as the view knows them: setup staff and stream changes."""

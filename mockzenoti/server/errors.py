@@ -137,7 +137,7 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             message = f"no route {request.path}"
         else:
             message = exc.reason
-        if request.path.startswith("/v1/"):  # Zenoti's REST API answers in Zenoti's shape
+        if request.path.startswith(("/v1/", "/api/")):  # Zenoti's REST API: Zenoti's shape
             return web.json_response(
                 error_body(exc.status, message), status=exc.status, headers=headers
             )

@@ -215,6 +215,13 @@ def v1_paths() -> dict[str, Any]:
                 body_required=False,
             )
         },
+        "/api/Appointments/Admin/Sessions": {
+            "post": _op(
+                "Register a guest for a class session (Class.Booking.Created).",
+                ref("ZRegistered"),
+                body="ZRegistration",
+            )
+        },
         "/v1/bookings": {
             "post": _op(
                 "Step 1 of a service booking: who, where, which day, which services.",
@@ -443,6 +450,18 @@ def v1_schemas() -> dict[str, Schema]:
                     ),
                 },
             },
+        ),
+        "ZRegistration": obj(
+            ["SessionId", "GuestId"],
+            {
+                "SessionId": INT,
+                "GuestId": TEXT,
+                "BookingSrc": INT,
+                "Payment": {"type": "object", "properties": {"PaymentType": INT}},
+            },
+        ),
+        "ZRegistered": obj(
+            None, {"RegistrationId": INT, "RegistrationStatusId": INT, "Error": NULL}
         ),
         "ZBookingCreated": obj(None, {"id": STR, "is_reserved": BOOL, "error": NULL}),
         "ZSlots": obj(

@@ -28,7 +28,15 @@ from mockzenoti.server.keys import ENGINE, OUTBOX, RUNS
 from mockzenoti.server.sandboxes import RunApi
 from mockzenoti.server.v1 import V1_DELIVER, v1_route
 
-__all__ = ["MAX_ITEMS", "deliver_to_run", "parse_booking", "routes", "setup"]
+__all__ = [
+    "MAX_ITEMS",
+    "REGISTERED",
+    "WAITLISTED",
+    "deliver_to_run",
+    "parse_booking",
+    "routes",
+    "setup",
+]
 
 routes = web.RouteTableDef()
 
@@ -235,6 +243,41 @@ async def close_invoice(request: web.Request, api: RunApi) -> Any:
         _, events = api.sandbox.close_invoice(request.match_info["invoice_id"])
         await _written(request, api, events)
     return {"is_invoice_closed": True, "error": None}
+
+
+# -- classes ----------------------------------------------------------------------------------
+
+#: ``RegistrationStatusId`` of an admin registration (Zenoti does not document its values).
+REGISTERED, WAITLISTED = 1, 2
+
+
+@routes.post("/api/Appointments/Admin/Sessions")
+@v1_route
+async def register_class(request: web.Request, api: RunApi) -> Any:
+    """Zenoti's admin class registration: ``{SessionId, GuestId, BookingSrc, Payment}``;
+    ``Class.Booking.Created`` is sent (on the waitlist when the session is full)."""
+    body = await read_object(request)
+    session_id = body.raw("SessionId")
+    if isinstance(session_id, bool) or not isinstance(session_id, int):
+        raise RestError.bad("SessionId must be the class session's number.", "SessionId")
+    guest_id = _id(body, "GuestId")
+    source = body.raw("BookingSrc")
+    if source is not None and (isinstance(source, bool) or not isinstance(source, int)):
+        raise RestError.bad("BookingSrc must be a whole number.", "BookingSrc")
+    payment = body.mapping("Payment")
+    if payment is not None:
+        kind = payment.raw("PaymentType")
+        if kind is not None and (isinstance(kind, bool) or not isinstance(kind, int)):
+            where = "Payment.PaymentType"
+            raise RestError.bad(f"{where} must be a whole number.", where)
+    async with api.lock:
+        booking, events = api.sandbox.register_class(session_id, guest_id)
+        await _written(request, api, events)
+    return {
+        "RegistrationId": booking.registration_id,
+        "RegistrationStatusId": WAITLISTED if booking.waitlist else REGISTERED,
+        "Error": None,
+    }
 
 
 # -- delivering a write's events to the run's targets (the control server) --------------------

@@ -172,7 +172,7 @@ def _keep_local(case: Any, port: int) -> None:
 
 def _v1(case: Any) -> None:
     """/v1 calls carry the fuzz run's key; valid ones name ids of its world."""
-    if not case.operation.path.startswith("/v1/"):
+    if not case.operation.path.startswith(("/v1/", "/api/")):
         return
     headers = dict(case.headers or {})
     if "Authorization" in headers:  # absent: the case checks that a missing key is refused

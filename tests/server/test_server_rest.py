@@ -561,3 +561,46 @@ async def test_a_restarted_server_answers_a_finished_runs_key_from_its_rebuilt_w
         [shown] = await v1(api, run, "GET", f"/v1/appointments/{created['appointments'][0]['id']}")
         assert shown["appointment_group_id"] == created["appointment_group_id"]
         assert (await api.call("GET", f"/runs/{run['id']}"))["api_key"] == run["api_key"]
+
+
+@pytest.mark.asyncio
+async def test_a_class_registration_fires_class_booking_created(api: Api) -> None:
+    run = await finished_run(api, scenario="class-lifecycle", events=30)
+    session_id = received(api, "Class.Schedule.Created")[0]["sesion_id"]
+    guest_id = received(api, "Guest.Created")[0]["id"]
+
+    answer = await api.request(
+        "POST",
+        "/api/Appointments/Admin/Sessions",
+        json_body={
+            "SessionId": session_id,
+            "GuestId": guest_id,
+            "BookingSrc": 0,
+            "Payment": {"PaymentType": 0},
+        },
+        headers=apikey(run),
+    )
+    assert answer.status == 200, answer.json
+    assert answer.json["RegistrationStatusId"] in (1, 2) and answer.json["Error"] is None
+    registration = answer.json["RegistrationId"]
+
+    async def arrived() -> bool:
+        return any(
+            d["registration_id"] == registration for d in received(api, "Class.Booking.Created")
+        )
+
+    await eventually(arrived, 10, "the registration's Class.Booking.Created")
+    bad = await api.request(
+        "POST",
+        "/api/Appointments/Admin/Sessions",
+        json_body={"SessionId": "x"},
+        headers=apikey(run),
+    )
+    assert bad.status == 400 and bad.json["error"]["field"] == "SessionId"
+    unknown = await api.request(
+        "POST",
+        "/api/Appointments/Admin/Sessions",
+        json_body={"SessionId": 1, "GuestId": guest_id},
+        headers=apikey(run),
+    )
+    assert unknown.status == 404 and unknown.json["error"]["field"] == "SessionId"
