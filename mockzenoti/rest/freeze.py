@@ -96,16 +96,25 @@ def frozen_employee(employee: Employee) -> Employee:
     return copy
 
 
-def freeze(subjects: tuple[object, ...]) -> tuple[Snapshot, ...]:
-    """Snapshots of the entities an event changed that the REST view shows.
+#: Events whose group, invoice or registration brings its guest along (a guest who
+#: predates the stream is known from the first of them that names them).
+_WITH_GUEST = frozenset({"AppointmentGroup.Created", "Invoice.Closed", "Class.Booking.Created"})
 
-    A group or an invoice brings its guest along (a guest who predates the
-    stream is known from the first group or invoice that names them).
+
+def freeze(subjects: tuple[object, ...], name: str = "") -> tuple[Snapshot, ...]:
+    """Snapshots of the entities event ``name`` changed that the REST view shows.
+
+    The events of ``_WITH_GUEST`` bring the guest they name along; the
+    others leave the guest as their last snapshot has it (reads look guests
+    up by id).
     """
     out: list[Snapshot] = []
     guests: dict[str, Guest] = {}
+    with_guest = name in _WITH_GUEST
 
     def guest_of(g: Guest) -> Guest:
+        if not with_guest:
+            return g
         copy = guests.get(g.id)
         if copy is None:
             copy = guests[g.id] = frozen_guest(g)
@@ -120,7 +129,9 @@ def freeze(subjects: tuple[object, ...]) -> tuple[Snapshot, ...]:
             guest = guest_of(subject.guest)
             out.append(("invoice", subject.id.lower(), frozen_invoice(subject, guest), subject))
         elif isinstance(subject, Guest):
-            guest_of(subject)
+            copy = frozen_guest(subject)
+            guests[subject.id] = copy
+            out.append(("guest", subject.id.lower(), copy, subject))
         elif isinstance(subject, Employee):
             out.append(("employee", subject.id.lower(), frozen_employee(subject), subject))
         elif isinstance(subject, ClassSession):

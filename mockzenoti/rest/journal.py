@@ -28,7 +28,6 @@ from mockzenoti.event import Event
 from mockzenoti.rest.freeze import freeze
 from mockzenoti.rest.view import RestView
 from mockzenoti.scenarios.truth import Truth
-from mockzenoti.timefmt import parse_dotnet_utc
 from mockzenoti.world.records import Record
 
 __all__ = ["Journal"]
@@ -53,7 +52,7 @@ class Journal:
         self._entries: dict[str, tuple[int, tuple[Record, ...] | None, Any]] = {}
         self._outside: set[str] = set()
         self._record_seq: dict[tuple[str, str], int] = {}
-        self._last_ticks: int | None = None
+        self._newest = 0  # the highest sequence number whose truth was applied
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -63,7 +62,7 @@ class Journal:
     ) -> None:
         """The world emitted ``event`` (called by ``WorldState.emit``)."""
         self.seq += 1
-        self._entries[event.payload["event_id"]] = (self.seq, records, freeze(subjects))
+        self._entries[event.payload["event_id"]] = (self.seq, records, freeze(subjects, event.name))
 
     def outside(self, events: Iterable[Event]) -> None:
         """Mark ``events`` as written through ``/v1``: their truth is applied when published."""
@@ -91,17 +90,18 @@ class Journal:
     def _apply_truth(
         self, truth: Truth, event: Event, seq: int, records: tuple[Record, ...] | None
     ) -> None:
-        """``truth.apply``, keeping for each entry the record of its newest event."""
+        """``truth.apply``, keeping for each entry the record of its newest event, and as
+        ``last_event_timestamp`` the newest event's (events are stamped in emission order)."""
         last = truth.last_timestamp
+        newest = self._record_seq
         kept: list[Record] = []
         for section, key, fields in records or ():
             mark = (section, key)
-            if self._record_seq.get(mark, 0) < seq:
-                self._record_seq[mark] = seq
+            if newest.get(mark, 0) < seq:
+                newest[mark] = seq
                 kept.append((section, key, fields))
         truth.apply(event, tuple(kept))
-        ticks = parse_dotnet_utc(event.timestamp)
-        if self._last_ticks is not None and ticks < self._last_ticks:
+        if seq < self._newest:
             truth.last_timestamp = last  # an earlier event accepted later: keep the latest
         else:
-            self._last_ticks = ticks
+            self._newest = seq

@@ -26,7 +26,7 @@ from mockzenoti.world import World
 __all__ = ["DEFAULT_KEEP", "Entry", "RestView"]
 
 #: Entries kept per table (groups, invoices, guests) before the oldest are forgotten.
-DEFAULT_KEEP = 200_000
+DEFAULT_KEEP = 20_000
 
 
 @dataclass(slots=True)
