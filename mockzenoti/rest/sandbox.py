@@ -8,9 +8,9 @@ them. Reads (``reads.py``) answer from the view, never from the world's
 future.
 
 Writes act on the world through its own operations (``ops_appointments``,
-``ops_classes``),
-so its lifecycle rules apply: a refusal becomes a ``RestError`` (a 4xx in
-Zenoti's shape). The events a write causes are taken out of the world's
+``ops_classes``), so its lifecycle rules apply: a refusal becomes a
+``RestError`` (409: the request clashes with the world's state; Zenoti's
+shape). The events a write causes are taken out of the world's
 queue (the stream does not hand them out) and returned, to be delivered at
 once to the run's targets by the caller, which then publishes them. After a
 write, a story whose entity the write changed ends quietly when the world
