@@ -37,7 +37,6 @@ from mockzenoti.model import (
     Center,
     ClassBooking,
     Employee,
-    Invoice,
     Service,
 )
 from mockzenoti.render._common import local
@@ -134,11 +133,6 @@ class Sandbox:
             return self.world.agenda.now
         self._ahead += seconds
         return self.now()
-
-    @property
-    def ended(self) -> bool:
-        """True once the stream has ended."""
-        return self._ended is not None
 
     def now(self) -> int:
         """The world's present (ticks): the simulation's, or the clock's after the end."""
@@ -269,14 +263,6 @@ class Sandbox:
             raise RestError.not_found("appointment group", group_id, "appointment_group_id")
         group: AppointmentGroup = entry.live
         return group
-
-    def invoice(self, invoice_id: str) -> Invoice:
-        """The world's invoice ``invoice_id``, as far as ``/v1`` knows it."""
-        entry = self.view.invoice(invoice_id)
-        if entry is None:
-            raise RestError.not_found("invoice", invoice_id, "invoice_id")
-        invoice: Invoice = entry.live
-        return invoice
 
     def _group_of(self, invoice_id: str) -> AppointmentGroup:
         entry = self.view.invoice(invoice_id)

@@ -139,11 +139,6 @@ class RestView:
                 out[key] = entry.frozen
         return [e for e in out.values() if e.active]
 
-    def employee(self, center: Center, employee_id: str) -> Employee | None:
-        """An active employee of ``center`` by id (any case)."""
-        wanted = employee_id.lower()
-        return next((e for e in self.staff(center) if e.id.lower() == wanted), None)
-
     def groups_of(self, center: Center | None = None) -> Iterator[AppointmentGroup]:
         """Frozen groups (of ``center``), oldest change first."""
         for entry in list(self.groups.values()):

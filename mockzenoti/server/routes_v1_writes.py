@@ -298,7 +298,6 @@ async def deliver_to_run(app: web.Application, api: RunApi, events: list[Event])
     if events:
         await engine.accept_events(events, targets, run_id=api.run_id)
     api.sandbox.publish(events)
-    api.writes += 1
     handle = runs.handles.get(api.run_id)
     if handle is not None and handle.final is None:
         await runs.note_write(handle)

@@ -44,7 +44,6 @@ class RunApi:
     sandbox: Sandbox
     limit: int
     running: bool = True
-    writes: int = 0
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -100,10 +99,6 @@ class Sandboxes:
         done = [k for k, a in self._apis.items() if not a.running]
         for key in done[: max(0, len(done) - KEEP_FINISHED)]:
             del self._apis[key]
-
-    def of_run(self, run_id: int) -> RunApi | None:
-        """The ``/v1`` of run ``run_id`` if its world is in memory."""
-        return next((a for a in self._apis.values() if a.run_id == run_id), None)
 
     async def taken(self, key: str) -> bool:
         """True when ``key`` is a run's key already (nothing is rebuilt)."""
