@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench dist clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,5 +27,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# A wheel and an sdist in dist/ (what a consumer's project installs; README "Use it in your project").
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) .mockzenoti .bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) dist .mockzenoti .bench .pytest_cache .mypy_cache .ruff_cache

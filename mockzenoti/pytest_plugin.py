@@ -61,7 +61,7 @@ MARKER = (
     "zenoti(**settings): mockzenoti settings for this test: seed, retry "
     "(fast|zenoti|standard|none|'1s,5s'), retry_scale, signing (zenoti|standard|none), "
     "secret, ordering (none|per-entity), chaos, concurrency, timeout, wait_timeout, "
-    "outbox, world, target, rest_rate_limit. See docs/pytest-plugin.md."
+    "outbox, world, target, ca_cert, insecure, rest_rate_limit. See docs/pytest-plugin.md."
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from mockzenoti import __version__
-from mockzenoti.errors import MockZenotiError
+from mockzenoti.errors import MockZenotiError, closest
 
 __all__ = ["COMMANDS", "main"]
 
@@ -107,6 +107,17 @@ class _LazyGroup(click.Group):
                 raise TypeError(f"{target} is not a click command")
             return command
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """The command named first in ``args``; a misspelt name gets "did you mean"."""
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            hints = closest(name, self.list_commands(ctx), n=2)
+            guess = f" Did you mean {' or '.join(repr(h) for h in hints)}?" if hints else ""
+            ctx.fail(f"No such command {name!r}.{guess} (mockzenoti --help lists them all)")
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

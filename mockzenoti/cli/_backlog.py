@@ -24,7 +24,7 @@ from mockzenoti.cli.summary import backlog_report, render_backlog
 if TYPE_CHECKING:
     from mockzenoti.delivery import Hub, Outbox
 
-__all__ = ["Backlog", "deliver_backlog"]
+__all__ = ["Backlog", "deliver_backlog", "use_tls"]
 
 
 @dataclass(slots=True)
@@ -38,6 +38,30 @@ class Backlog:
     report: str | None = None
 
 
+def use_tls(box: Outbox, ca_cert: str | None, insecure: bool) -> list[str]:
+    """Store ``--ca-cert``/``--insecure`` on the outbox's ``https://`` targets; their names.
+
+    Stored, so that a later ``drain`` or ``redeliver`` checks certificates the same way.
+    """
+    from dataclasses import replace
+
+    from mockzenoti.cli._delivery_settings import named_error
+    from mockzenoti.errors import MockZenotiError
+
+    if ca_cert is None and not insecure:
+        return []
+    changed = []
+    for record in box.list_targets():
+        target = record.target
+        if target.url.lower().startswith("https://"):
+            try:
+                box.save_target(replace(target, ca_cert=ca_cert, insecure=insecure))
+            except MockZenotiError as exc:
+                raise named_error(exc) from exc
+            changed.append(target.name)
+    return changed
+
+
 def deliver_backlog(box: Outbox, job: Backlog) -> int:
     """Run ``job`` on the open outbox ``box``; print the summary; the exit code."""
     from mockzenoti.cli._stream import writable, write_json
@@ -45,7 +69,10 @@ def deliver_backlog(box: Outbox, job: Backlog) -> int:
 
     writable(job.report, "--report")
     hub = Hub()
-    progress = Progress(hub.metrics, mode=job.progress, stream=sys.stderr, total=lambda: job.total)
+    urls = {r.target.name: r.target.url for r in box.list_targets()}
+    progress = Progress(
+        hub.metrics, mode=job.progress, stream=sys.stderr, total=lambda: job.total, urls=urls
+    )
     start = time.perf_counter()
     loaded, interrupted = execute(lambda: job.work(hub), progress)
     states = dict(hub.metrics.states)

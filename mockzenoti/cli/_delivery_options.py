@@ -18,6 +18,7 @@ from mockzenoti.errors import MockZenotiError
 
 __all__ = [
     "DEFAULT_OUTBOX",
+    "URL_ENV",
     "engine_options",
     "header_option",
     "outbox_option",
@@ -28,10 +29,13 @@ __all__ = [
     "report_option",
     "rest_rate_limit_option",
     "target_options",
+    "tls_option_group",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_OUTBOX = ".mockzenoti/outbox.sqlite"
+#: The environment variable that gives ``--url`` when it is not on the command line.
+URL_ENV = "MOCKZENOTI_URL"
 
 
 def _bad(param: click.Parameter | None, exc: MockZenotiError) -> click.BadParameter:
@@ -108,6 +112,37 @@ def report_option(contents: str = "") -> Callable[[F], F]:
     )
 
 
+content_type_option = _option(
+    "--content-type",
+    default="application/json",
+    show_default=True,
+    metavar="TYPE",
+    help="The Content-Type header sent; '' sends none.",
+)
+tls_options = [
+    _option(
+        "--ca-cert",
+        type=click.Path(exists=True, dir_okay=False, resolve_path=True),
+        default=None,
+        metavar="FILE",
+        help="Check https receivers' certificates against the CAs in this PEM file "
+        "[default: the system's, or $SSL_CERT_FILE].",
+    ),
+    _option(
+        "--insecure",
+        is_flag=True,
+        help="Do not check https receivers' certificates at all.",
+    ),
+]
+
+
+def tls_option_group(command: F) -> F:
+    """``--ca-cert FILE`` and ``--insecure`` (for commands that send to stored targets)."""
+    for option in reversed(tls_options):
+        command = option(command)
+    return command
+
+
 def target_options(command: F) -> F:
     """``--url`` (repeatable, ``NAME=URL`` to name it) and each target's settings."""
     options = [
@@ -116,9 +151,11 @@ def target_options(command: F) -> F:
             "urls",
             multiple=True,
             required=True,
+            envvar=URL_ENV,
             metavar="[NAME=]URL",
             help="Webhook URL (repeatable: each event goes to every URL). "
-            "NAME=URL names the target; the default name is the URL.",
+            "NAME=URL names the target; the default name is the URL. "
+            f"Default: ${URL_ENV} (several separated by spaces).",
         ),
         _option(
             "--method",
@@ -191,6 +228,8 @@ def target_options(command: F) -> F:
             metavar="CENTER_ID",
             help="Send only events of these centers (repeatable).",
         ),
+        content_type_option,
+        *tls_options,
     ]
     for option in reversed(options):
         command = option(command)

@@ -48,6 +48,9 @@ OPTION_OF = {
     "chaos.reorder": "--chaos-reorder",
     "chaos.delay": "--chaos-delay",
     "outbox": "--outbox",
+    "content_type": "--content-type",
+    "ca_cert": "--ca-cert",
+    "insecure": "--insecure",
 }
 
 
@@ -92,6 +95,9 @@ class DeliverySettings:
     chaos_delay: float = 0.0
     pace: float | None = None
     http_client: str = "auto"
+    content_type: str | None = "application/json"
+    ca_cert: str | None = None
+    insecure: bool = False
 
     @classmethod
     def from_options(cls, opts: Mapping[str, Any]) -> DeliverySettings:
@@ -126,6 +132,9 @@ class DeliverySettings:
                         timeout=self.timeout,
                         policy=parse_policy(self.retry, field="--retry"),
                         deactivate_after=self.deactivate_after,
+                        content_type=self.content_type,
+                        ca_cert=self.ca_cert,
+                        insecure=self.insecure,
                     )
                 )
             return validate_targets(out)

@@ -242,6 +242,7 @@ class Demo:
             stream=sys.stderr,
             total=lambda: the_plan.events,
             events_total=the_plan.events,
+            urls={TARGET: target["url"]},
         )
         ticker = asyncio.create_task(progress.run())
         stopped = False

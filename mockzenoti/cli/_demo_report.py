@@ -102,5 +102,5 @@ def render(report: Mapping[str, Any]) -> list[str]:
         ("receiver", receiver),
     ]
     if not report["linger"]:
-        rows.append(("live page", "closed with the server; `mockzenoti demo --linger` keeps it up"))
+        rows.append(("live page", "closed with the server (--no-linger)"))
     return [_head(report), *_table(rows)]

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from mockzenoti.cli.progress import Progress
     from mockzenoti.delivery import Outbox
 
-__all__ = ["execute", "open_box", "say"]
+__all__ = ["execute", "open_box", "run_phase", "say"]
 
 T = TypeVar("T")
 
@@ -67,12 +67,16 @@ def execute(
     """Run ``work()`` to its end; returns ``(result, False)`` or ``(None, True)`` if stopped."""
     from mockzenoti.delivery import run
 
-    return run(_main(work, progress))
+    return run(run_phase(work, progress))
 
 
-async def _main(
+async def run_phase(
     work: Callable[[], Awaitable[T]], progress: Progress | None
 ) -> tuple[T | None, bool]:
+    """``execute``'s work on the running loop: ``(result, False)``, or ``(None, True)`` if stopped.
+
+    Its signal handlers are in place only while ``work`` runs.
+    """
     loop = asyncio.get_running_loop()
     task = asyncio.ensure_future(work())
     ticker = asyncio.create_task(progress.run()) if progress is not None else None

@@ -30,6 +30,7 @@ from mockzenoti.cli.summary import render_run, run_report
 from mockzenoti.errors import NotFound
 
 if TYPE_CHECKING:
+    from mockzenoti.cli._live import LiveOptions
     from mockzenoti.delivery import DeliveryOptions, Outbox, Target
     from mockzenoti.event import Event
 
@@ -44,7 +45,8 @@ class StreamJob:
 
     ``events_total``: the stream's length when known (for the progress bar).
     ``truth``: called after the stream is exhausted, the expected final
-    state for ``--report`` and ``--expect`` (None: none).
+    state for ``--report`` and ``--expect`` (None: none). ``live``: serve the
+    live page and the read-only API while the run lasts (``run --live``).
     """
 
     spec: dict[str, Any]
@@ -58,6 +60,7 @@ class StreamJob:
     report: str | None = None
     expect: str | None = None
     truth: Callable[[], dict[str, Any] | None] | None = None
+    live: LiveOptions | None = None
 
 
 def writable(path: str | None, option: str) -> None:
@@ -141,35 +144,56 @@ def deliver_stream(job: StreamJob) -> int:
             total=_estimate(job, hub.metrics, skipped, loaded),
             events_total=None if job.events_total is None else job.events_total - skipped,
             events_offset=skipped,
+            urls={t.name: t.url for t in job.targets},
+            timeout=max(t.timeout for t in job.targets),
+            concurrency=job.options.concurrency,
         )
         start = time.perf_counter()
-        result, _ = execute(
-            lambda: run_stream(
-                box, job.spec, job.stream_factory, job.targets, job.options, hub=hub
-            ),
-            progress,
-        )
-        duration = time.perf_counter() - start
-        if result is not None:
-            run_id = result.run_id
-        else:
-            running = box.find_run(job.spec)
-            if running is None:
-                say("interrupted before the run started")
-                return 1
-            run_id = running.id
-        expected = job.truth() if result is not None and job.truth is not None else None
-        report = run_report(
+
+        def work() -> Any:
+            return run_stream(box, job.spec, job.stream_factory, job.targets, job.options, hub=hub)
+
+        def conclude(result: Any, interrupted: bool) -> int:
+            return _conclude(job, box, result, time.perf_counter() - start, hub.metrics.accepted)
+
+        if job.live is None:
+            result, interrupted = execute(work, progress)
+            return conclude(result, interrupted)
+        from mockzenoti.cli._live import CliRuns, serve_live
+
+        newest = box.list_runs(limit=1)
+        runs = CliRuns(
             box,
-            run_id,
-            result,
-            spec=job.spec,
-            duration=duration,
-            processed=hub.metrics.accepted,
-            expected=expected,
+            job.spec,
+            hub,
+            run_id=previous.id if previous is not None else None,
+            after=newest[0].id if newest else 0,
         )
+        return serve_live(job.live, box, hub, runs, work, progress, conclude)
     finally:
         box.close()
+
+
+def _conclude(job: StreamJob, box: Outbox, result: Any, duration: float, processed: int) -> int:
+    """After the run (or its interruption): the report, the files, the summary; the exit code."""
+    if result is not None:
+        run_id = result.run_id
+    else:
+        running = box.find_run(job.spec)
+        if running is None:
+            say("interrupted before the run started")
+            return 1
+        run_id = running.id
+    expected = job.truth() if result is not None and job.truth is not None else None
+    report = run_report(
+        box,
+        run_id,
+        result,
+        spec=job.spec,
+        duration=duration,
+        processed=processed,
+        expected=expected,
+    )
     if job.expect is not None and expected is not None:
         from mockzenoti.scenarios.truth import truth_bytes
 

@@ -5,7 +5,8 @@ inside it that fails the first attempt of a share of events, a target signed
 like Zenoti with Zenoti's retry policy (waits scaled down), and a
 ``day-in-the-life`` run paced to last ``--seconds``; it prints the page's URL
 and the run's Zenoti REST API key first, progress while the run lasts, and
-the summary at the end (``docs/live-page.md``, ``docs/rest.md``).
+the summary at the end; the page stays up after the run until Ctrl-C
+(``docs/live-page.md``, ``docs/rest.md``).
 """
 
 from __future__ import annotations
@@ -45,9 +46,11 @@ __all__ = ["demo_command"]
     help="Share of the events whose first attempt the receiver answers 503.",
 )
 @click.option(
-    "--linger",
-    is_flag=True,
-    help="Keep the server and its live page up after the run, until Ctrl-C.",
+    "--linger/--no-linger",
+    default=True,
+    show_default=True,
+    help="Keep the server and its live page up after the run, until Ctrl-C "
+    "(--no-linger: exit when the run ends).",
 )
 @rest_rate_limit_option
 @progress_options
@@ -67,9 +70,10 @@ def demo_command(
 
     Starts the control server with a receiver that refuses the first attempt of
     some events, runs day-in-the-life against it for about --seconds, and prints
-    a summary. Open the URL it prints first to watch on the live page. The first
-    Ctrl-C stops the run (events already accepted are still delivered) and
-    prints the summary; a second one quits at once.
+    a summary. Open the URL it prints first to watch on the live page; it stays
+    up after the run until Ctrl-C (--no-linger: the demo exits when the run
+    ends). A Ctrl-C during the run stops it (events already accepted are still
+    delivered), prints the summary and exits; a second one quits at once.
 
     Exit 0 when every delivery was delivered (also after a Ctrl-C stop), 1 when
     some is dead, held or undelivered, 2 for bad options or a --port in use.

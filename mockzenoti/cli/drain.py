@@ -18,6 +18,7 @@ from mockzenoti.cli._delivery_options import (
     outbox_option,
     progress_options,
     report_option,
+    tls_option_group,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
 
@@ -50,16 +51,20 @@ def retry_scale_option(command: F) -> F:
 @outbox_option
 @engine_options
 @retry_scale_option
+@tls_option_group
 @report_option()
 @progress_options
 @click.pass_context
 def drain_command(
     ctx: click.Context, /, outbox: str, report: str | None, progress: str, quiet: bool, **opts: Any
 ) -> None:
-    """Deliver what --outbox holds pending, retrying or interrupted, and nothing else."""
+    """Deliver what --outbox holds pending, retrying or interrupted, and nothing else.
+
+    --ca-cert and --insecure are stored on the outbox's https targets.
+    """
     import sys
 
-    from mockzenoti.cli._backlog import Backlog, deliver_backlog
+    from mockzenoti.cli._backlog import Backlog, deliver_backlog, use_tls
     from mockzenoti.cli._runtime import open_box
     from mockzenoti.cli.progress import resolve_mode
     from mockzenoti.delivery import drain
@@ -67,6 +72,7 @@ def drain_command(
     options = DeliverySettings.from_options({**opts, "urls": ()}).options()
     box = open_box(outbox, must_exist=True)
     try:
+        use_tls(box, opts.get("ca_cert"), bool(opts.get("insecure")))
         counts = box.counts()
         total = counts["pending"] + counts["delivering"] + counts["retrying"]
 

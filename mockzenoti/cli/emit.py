@@ -2,8 +2,10 @@
 
 The event is ``mockzenoti generate EVENT_TYPE``'s first (same seed, same
 ``--set`` overrides, same bytes), delivered through the outbox with the
-target's retry policy. Each attempt is printed as it ends, then one line per
-target with the outcome. Exit 0 when every target got it, 1 otherwise.
+target's retry policy. Each attempt is printed as it ends, and each wait before
+the next; a target whose first attempt fails gets a hint (``connection refused:
+is anything listening on 127.0.0.1:9?``). Then one line per target with the
+outcome. Exit 0 when every target got it, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -28,6 +30,48 @@ def _describe(change: dict[str, Any]) -> str:
     latency = change.get("latency_ms")
     took = f" in {latency:.1f} ms" if isinstance(latency, int | float) else ""
     return f"  attempt {change.get('n')} to {change.get('target')}: {answer}{took}"
+
+
+def _span(seconds: float) -> str:
+    """``10 ms``, ``30.4 s``, ``4 min 3 s``."""
+    if seconds < 1:
+        return f"{seconds * 1000:.0f} ms"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
+
+
+class _Narrator:
+    """Says each attempt as it ends, each wait before the next, and once per target a hint."""
+
+    def __init__(self, urls: dict[str, str]) -> None:
+        self.urls = urls
+        self.warned: set[str] = set()
+        self.delivered: set[str] = set()
+
+    def __call__(self, change: dict[str, Any]) -> None:
+        from datetime import datetime
+
+        from mockzenoti.cli._runtime import say
+        from mockzenoti.cli.hints import failing_line
+
+        if change["type"] != "attempt.finished":
+            return
+        say(_describe(change))
+        target = change["target"]
+        if change.get("outcome") == "success":
+            self.delivered.add(target)
+            return
+        if target not in self.warned and target not in self.delivered:
+            self.warned.add(target)
+            error = change.get("error") or f"HTTP {change.get('status')}"
+            say(failing_line(self.urls.get(target, target), change.get("n") or 1, error))
+        wait = change.get("wait")
+        if wait is not None:
+            until = datetime.now().timestamp() + wait
+            clock = datetime.fromtimestamp(until).strftime("%H:%M:%S")
+            say(f"  waiting {_span(wait)} before attempt {change['n'] + 1} (until {clock})")
 
 
 @click.command("emit")
@@ -55,7 +99,7 @@ def emit_command(
     """
     from mockzenoti import __version__
     from mockzenoti.catalog.config import settings_from_context
-    from mockzenoti.cli._runtime import execute, open_box, say
+    from mockzenoti.cli._runtime import execute, open_box
     from mockzenoti.delivery import Hub, run_stream
     from mockzenoti.generator import generate
     from mockzenoti.generator.overrides import text_overrides
@@ -86,7 +130,7 @@ def emit_command(
     click.echo(f"{event.event_type} event_id={event.event_id} id={event.id}")
     hub = Hub()
     if not quiet:
-        hub.subscribe(lambda c: say(_describe(c)) if c["type"] == "attempt.finished" else None)
+        hub.subscribe(_Narrator({t.name: t.url for t in targets}))
     box = open_box(outbox)
     try:
         result, interrupted = execute(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from mockzenoti.cli._delivery_options import (
+    URL_ENV,
     header_option,
     parse_duration_option,
 )
@@ -25,8 +26,9 @@ __all__ = ["ping_command"]
     "urls",
     multiple=True,
     required=True,
+    envvar=URL_ENV,
     metavar="URL",
-    help="Webhook URL to test (repeatable).",
+    help=f"Webhook URL to test (repeatable). Default: ${URL_ENV} (several separated by spaces).",
 )
 @header_option
 @click.option(

@@ -8,6 +8,12 @@ ETA. Elsewhere (``lines``) a plain line is printed every ``interval`` seconds or
 at each further tenth of the total, whichever comes first, at most once a second,
 with no control characters. ``none`` prints nothing.
 
+Failures show while they happen: both kinds of line name each failing target's
+last error and when its next retry is due (``Metrics.targets``); once the first
+attempts to a target have all failed, a plain ``warning:`` line says so with a
+hint (``connection refused: is anything listening on 127.0.0.1:9?``), and when
+timeouts pile up another points at ``--timeout`` and ``--concurrency``.
+
 ``resolve_mode("auto", quiet, stream)`` picks ``bar`` on a TTY, else ``lines``;
 ``MOCKZENOTI_PROGRESS`` / ``--progress`` force one (tests force ``bar``).
 """
@@ -21,13 +27,20 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol, TextIO
+from typing import TYPE_CHECKING, Literal, Protocol, TextIO
+
+from mockzenoti.cli.hints import failing_line, short_error, timeouts_line
+
+if TYPE_CHECKING:
+    from mockzenoti.delivery.observe import TargetHealth
 
 __all__ = ["REDRAW", "Mode", "Progress", "Snapshot", "format_duration", "resolve_mode"]
 
 Mode = Literal["bar", "lines", "none"]
 REDRAW = 10  # redraws per second at most, on a terminal
 _SETTLED = ("delivered", "dead", "held", "discarded")
+#: Timeouts that make a warning, when they are also a fifth of the attempts or more.
+TIMEOUTS_WARNING = 5
 
 
 class MetricsLike(Protocol):
@@ -40,6 +53,10 @@ class MetricsLike(Protocol):
     @property
     def accepted(self) -> int:
         """Stream events accepted by this process."""
+
+    @property
+    def targets(self) -> Mapping[str, TargetHealth]:
+        """Each target's answers so far, by name."""
 
 
 def resolve_mode(choice: str, quiet: bool, stream: TextIO) -> Mode:
@@ -75,6 +92,7 @@ class Snapshot:
     events_total: int | None
     rate: float
     elapsed: float
+    problems: tuple[str, ...] = ()
 
     @property
     def fraction(self) -> float | None:
@@ -97,6 +115,10 @@ class Progress:
     ``total()`` estimates the deliveries this process will settle (None:
     unknown); ``events_total`` is the events the stream will hand this
     process; ``events_offset`` the events a killed run had already accepted.
+    ``urls`` names each target's URL (for the problems shown and the hints);
+    ``warn_after``: failed attempts, none delivered, that make a target's
+    warning; ``timeout``/``concurrency``: named in the timeouts warning;
+    ``wall``: the clock retries are due by (the engine's: unix seconds).
     """
 
     def __init__(
@@ -111,6 +133,11 @@ class Progress:
         interval: float = 5.0,
         clock: Callable[[], float] = time.monotonic,
         width: int | None = None,
+        urls: Mapping[str, str] | None = None,
+        warn_after: int = 3,
+        timeout: float | None = None,
+        concurrency: int | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         self.metrics = metrics
         self.mode: Mode = mode
@@ -127,6 +154,12 @@ class Progress:
         self._last_draw = float("-inf") if mode == "bar" else self._start
         self._last_tenth = 0
         self._drawn = False
+        self._urls = dict(urls or {})
+        self._warn_after = warn_after
+        self._timeout = timeout
+        self._concurrency = concurrency
+        self._wall = wall
+        self._warned: set[str] = set()
         encoding = (getattr(stream, "encoding", None) or "").lower()
         self._blocks = ("█", "░") if encoding.replace("-", "") == "utf8" else ("#", ".")
 
@@ -158,7 +191,58 @@ class Progress:
             else self._events_offset + self._events_total,
             rate=rate,
             elapsed=elapsed,
+            problems=self.problems(),
         )
+
+    def _health(self) -> Mapping[str, TargetHealth]:
+        found: Mapping[str, TargetHealth] = getattr(self.metrics, "targets", {})
+        return found
+
+    def problems(self) -> tuple[str, ...]:
+        """Each failing target: its URL, last error and when its next retry is due."""
+        out = []
+        now = self._wall()
+        for name, health in self._health().items():
+            if not health.failing:
+                continue
+            text = f"{self._urls.get(name, name)}: {short_error(health.last_error)}"
+            due = health.next_retry_at
+            if due is not None and due > now:
+                text += f", next retry in {format_duration(due - now)}"
+            elif (
+                due is not None
+                and health.last_failure_at is not None
+                and due > health.last_failure_at
+            ):
+                text += ", retry due now"
+            out.append(text)
+        return tuple(out)
+
+    def warnings(self) -> list[str]:
+        """Warnings not given yet: targets whose first attempts all failed; piling timeouts."""
+        out = []
+        attempts = timeouts = 0
+        for name, health in self._health().items():
+            attempts += health.attempts
+            timeouts += health.timeouts
+            if name in self._warned or health.successes or health.attempts < self._warn_after:
+                continue
+            self._warned.add(name)
+            out.append(failing_line(self._urls.get(name, name), health.attempts, health.last_error))
+        piling = timeouts >= TIMEOUTS_WARNING and timeouts * 5 >= attempts
+        if piling and "\0timeouts" not in self._warned:
+            self._warned.add("\0timeouts")
+            out.append(timeouts_line(timeouts, attempts, self._timeout, self._concurrency))
+        return out
+
+    def _warn(self) -> None:
+        """Print the warnings due, each on a line of its own (above the bar)."""
+        lines = self.warnings()
+        if not lines:
+            return
+        clear = "\r\x1b[K" if self.mode == "bar" and self._drawn else ""
+        self.stream.write(clear + "".join(line + "\n" for line in lines))
+        self.stream.flush()
 
     # -- drawing -------------------------------------------------------------------------------
 
@@ -189,10 +273,11 @@ class Progress:
         }
         columns = (self._width or shutil.get_terminal_size((100, 20)).columns) - 1
         fraction = snap.fraction
+        trouble = snap.problems[:1]  # the first failing target; the line has no room for more
         for drop in ("", "events", "retrying", "held", "dead"):
             details.pop(drop, None)
             shown = [details[k] for k in ("retrying", "dead", "held", "events") if details.get(k)]
-            text = " · ".join([f"{done} delivered", *shown, *tail])
+            text = " · ".join([f"{done} delivered", *shown, *tail, *trouble])
             if fraction is None:
                 if len(text) <= columns:
                     return text
@@ -224,12 +309,16 @@ class Progress:
         if snap.eta is not None and word == "progress":
             fields.append(f"eta={format_duration(snap.eta)}")
         fields.append(f"elapsed={format_duration(snap.elapsed)}")
-        return " ".join(fields)
+        line = " ".join(fields)
+        if snap.problems and word == "progress":
+            line += " | " + " | ".join(snap.problems)
+        return line
 
     def tick(self) -> None:
         """Draw if it is time to (called about ``REDRAW`` times a second)."""
         if self.mode == "none":
             return
+        self._warn()
         now = self._clock()
         if self.mode == "bar":
             if now - self._last_draw >= 1 / REDRAW:
@@ -253,6 +342,7 @@ class Progress:
         """The last state: the bar drawn once more and ended, or a final ``done`` line."""
         if self.mode == "none":
             return
+        self._warn()
         snap = self.snapshot()
         if self.mode == "bar":
             self._draw_bar(snap)

@@ -1,9 +1,10 @@
 """``mockzenoti redeliver (IDS... | --state dead|held ... | --all)``: send settled failures again.
 
-Dead and held deliveries become pending with a fresh retry budget and are
-delivered at once (like ``drain``, but only those). Held deliveries belong to a
-deactivated target: ``--reactivate`` activates it first (otherwise they are
-held again), ``--discard`` gives them up instead (kept in the log, never sent).
+Dead and held deliveries (and, with ``--force``, delivered ones: a deliberate
+duplicate) become pending with a fresh retry budget and are delivered at once
+(like ``drain``, but only those). Held deliveries belong to a deactivated
+target: ``--reactivate`` activates it first (otherwise they are held again),
+``--discard`` gives them up instead (kept in the log, never sent).
 IDS are the outbox's numbers (``mockzenoti deliveries``' first column).
 """
 
@@ -18,6 +19,7 @@ from mockzenoti.cli._delivery_options import (
     outbox_option,
     progress_options,
     report_option,
+    tls_option_group,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings
 from mockzenoti.cli.drain import retry_scale_option
@@ -29,19 +31,27 @@ if TYPE_CHECKING:
 __all__ = ["redeliver_command"]
 
 _SETTLED_FAILURES = ("dead", "held")
+_FORCEABLE = ("dead", "held", "delivered")
 
 
-def _check_ids(box: Outbox, ids: tuple[int, ...]) -> set[str]:
+def _check_ids(box: Outbox, ids: tuple[int, ...], force: bool) -> set[str]:
     """The targets of the deliveries ``ids``; refuses unknown ones and other states."""
     from mockzenoti.errors import NotFound
 
+    allowed = _FORCEABLE if force else _SETTLED_FAILURES
     targets = set()
     for pk in ids:
         try:
             delivery = box.get_delivery(pk).delivery
         except NotFound:
             raise MockZenotiError(f"no delivery {pk} in {box.path}", field="IDS") from None
-        if delivery.state not in _SETTLED_FAILURES:
+        if delivery.state == "delivered" and not force:
+            raise MockZenotiError(
+                f"delivery {pk} is delivered; --force sends it again (a "
+                "duplicate on purpose, to test idempotency)",
+                field="IDS",
+            )
+        if delivery.state not in allowed:
             raise MockZenotiError(
                 f"delivery {pk} is {delivery.state}; only dead and held deliveries are redelivered",
                 field="IDS",
@@ -75,8 +85,14 @@ def _inactive_involved(
     "--state",
     "states",
     multiple=True,
-    type=click.Choice(_SETTLED_FAILURES),
-    help="Redeliver every delivery in this state (repeatable).",
+    type=click.Choice(_FORCEABLE),
+    help="Redeliver every delivery in this state (repeatable; delivered needs --force).",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Send delivered deliveries again too: the same request, a duplicate on purpose "
+    "(to test a consumer's idempotency).",
 )
 @click.option("--all", "everything", is_flag=True, help="Every dead and held delivery.")
 @click.option("--event-type", default=None, help="Only this wire event type.")
@@ -89,6 +105,7 @@ def _inactive_involved(
 @outbox_option
 @engine_options
 @retry_scale_option
+@tls_option_group
 @report_option()
 @progress_options
 @click.pass_context
@@ -97,6 +114,7 @@ def redeliver_command(
     /,
     ids: tuple[int, ...],
     states: tuple[str, ...],
+    force: bool,
     everything: bool,
     event_type: str | None,
     run: str | None,
@@ -111,12 +129,14 @@ def redeliver_command(
 ) -> None:
     """Deliver dead or held deliveries again: IDS, every one in --state, or --all.
 
-    Filters (--event-type, --run, --target) narrow the choice. Exit 0 when
-    every one chosen was delivered, 1 when not, 2 for bad input.
+    Filters (--event-type, --run, --target) narrow the choice. --force sends
+    delivered ones again too (IDS, or --state delivered): the same request, to
+    test that a consumer ignores a duplicate. Exit 0 when every one chosen was
+    delivered, 1 when not, 2 for bad input.
     """
     import sys
 
-    from mockzenoti.cli._backlog import Backlog, deliver_backlog
+    from mockzenoti.cli._backlog import Backlog, deliver_backlog, use_tls
     from mockzenoti.cli._runtime import open_box
     from mockzenoti.cli.deliveries import resolve_run
     from mockzenoti.cli.progress import resolve_mode
@@ -129,6 +149,12 @@ def redeliver_command(
     if discard and reactivate:
         raise MockZenotiError("--discard and --reactivate exclude each other", field="--discard")
     chosen = list(states) if states and not everything else list(_SETTLED_FAILURES)
+    if "delivered" in chosen and not force:
+        raise MockZenotiError(
+            "--state delivered sends delivered deliveries again: add --force", field="--force"
+        )
+    if ids and force:
+        chosen = list(_FORCEABLE)
     if discard and chosen != ["held"] and not ids:
         raise MockZenotiError(
             "only held deliveries are discarded: add --state held", field="--discard"
@@ -136,8 +162,9 @@ def redeliver_command(
     options = DeliverySettings.from_options({**opts, "urls": ()}).options()
     box = open_box(outbox, must_exist=True)
     try:
+        use_tls(box, opts.get("ca_cert"), bool(opts.get("insecure")))
         run_id = resolve_run(box, run)
-        named = _check_ids(box, ids) if ids else None
+        named = _check_ids(box, ids, force) if ids else None
         pks = list(ids) if ids else None
         filters: dict[str, Any] = {"event_type": event_type, "run_id": run_id, "target": target}
         if discard:
@@ -154,7 +181,7 @@ def redeliver_command(
 
         async def work(hub: Hub) -> int:
             async with Engine(box, options, hub=hub) as engine:
-                moved = await engine.redeliver(pks, states=chosen, **filters)
+                moved = await engine.redeliver(pks, states=chosen, force=force, **filters)
                 await engine.idle()
                 return moved
 

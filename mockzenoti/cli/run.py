@@ -24,6 +24,7 @@ from mockzenoti.cli._delivery_options import (
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
+from mockzenoti.cli._live import parse_live
 from mockzenoti.cli._world_options import limit_options, seed_option, size_options, sizes_from
 from mockzenoti.errors import MockZenotiError
 
@@ -99,6 +100,20 @@ def run_spec(
     help="Simulate the world in a helper process, so that this one only delivers "
     "(auto: on with 2 or more CPUs). Same events either way.",
 )
+@click.option(
+    "--live",
+    metavar="[HOST:]PORT",
+    default=None,
+    callback=parse_live,
+    help="Serve the live page and the read-only API (/runs, /deliveries, /events) of this "
+    "run at http://HOST:PORT/ while it runs (host 127.0.0.1 unless given; port 0: any free "
+    "port). The URL is printed first.",
+)
+@click.option(
+    "--linger",
+    is_flag=True,
+    help="With --live: keep the page up after the run until Ctrl-C.",
+)
 @progress_options
 @click.pass_context
 def run_command(
@@ -112,6 +127,8 @@ def run_command(
     report: str | None,
     expect: str | None,
     offload: str,
+    live: tuple[str, int] | None,
+    linger: bool,
     progress: str,
     quiet: bool,
     **opts: Any,
@@ -125,11 +142,15 @@ def run_command(
     import sys
 
     from mockzenoti.catalog.config import settings_from_context
+    from mockzenoti.cli._live import LiveOptions
     from mockzenoti.cli._stream import StreamJob, deliver_stream
     from mockzenoti.cli.progress import resolve_mode
     from mockzenoti.scenarios import load_scenario
     from mockzenoti.scenarios.durations import parse_duration
+    from mockzenoti.server.settings import ServerSettings
 
+    if linger and live is None:
+        raise click.BadParameter("needs --live (it keeps the live page up)", param_hint="--linger")
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
         raise MockZenotiError(
@@ -200,6 +221,9 @@ def run_command(
         report=report,
         expect=expect,
         truth=(lambda: holder[0].expected() if holder and track else None),
+        live=None
+        if live is None
+        else LiveOptions(live[0], live[1], linger, catalog, token=ServerSettings.token_from_env()),
     )
     try:
         code = deliver_stream(job)

@@ -85,22 +85,29 @@ def simulate_command(
             _write(sim, sys.stdout.buffer, cycles)
         else:
             with open(out, "wb") as fh:
-                _write(sim, fh, cycles)
+                count = _write(sim, fh, cycles)
+            click.echo(f"wrote {count:,} events to {out} (JSON Lines)", err=True)
     if expect:
         write_truth(expect, sim.expected())
+        click.echo(f"wrote the expected final state to {expect}", err=True)
 
 
-def _write(events: Any, fh: BinaryIO, cycles: CyclePause) -> None:
+def _write(events: Any, fh: BinaryIO, cycles: CyclePause) -> int:
+    """Write the events as JSON Lines; how many."""
     from mockzenoti.jsonfast import dumps_transient as dumps
 
     # Each body is written once and dropped: event.body()'s cached, trimmed copy is not needed.
     batch: list[bytes] = []
+    written = 0
     for event in events:
         batch.append(dumps(event.payload))
         if len(batch) >= _BATCH:
             fh.write(b"\n".join(batch) + b"\n")
+            written += len(batch)
             batch.clear()
             cycles.count(_BATCH)
     if batch:
         fh.write(b"\n".join(batch) + b"\n")
+        written += len(batch)
     fh.flush()
+    return written

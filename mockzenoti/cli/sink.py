@@ -88,9 +88,9 @@ async def _serve(settings: SinkSettings, host: str, port: int, mode: str) -> dic
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=8765,
+    default=8766,
     show_default=True,
-    help="Port (0: any free port; the URL is printed).",
+    help="Port (0: any free port; the URL is printed). Not serve's 8765, so both run at once.",
 )
 @click.option(
     "--secret",

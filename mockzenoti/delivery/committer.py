@@ -93,18 +93,38 @@ class Committer:
                     self._outbox.db.apply(batch)
                     self.commits += 1
             except Exception as exc:
-                self.error = exc
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_exception(exc)
-                        waiter.exception()  # retrieved: each waiter re-raises it itself
-                self._on_error(exc)
+                self._fail(exc, waiters)
                 return
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_result(None)
             if self._stopping and not len(self.batch) and not self._waiters:
                 return
+
+    def commit_now(self) -> None:
+        """Commit what is staged, at once, on this thread (a reader wanting the outbox and
+        the live counters at one moment calls it); ``durable``'s waiters wake with the
+        next commit."""
+        if self.error is not None or self._task is None or not len(self.batch):
+            return
+        batch, self.batch = self.batch, WriteBatch()
+        self._dirty = False
+        try:
+            self._outbox.db.apply(batch)
+        except Exception as exc:
+            self._fail(exc, self._waiters)
+            self._waiters = []
+            raise
+        self.commits += 1
+
+    def _fail(self, exc: Exception, waiters: list[asyncio.Future[None]]) -> None:
+        """Writing failed: remember it, fail the waiters, tell the engine."""
+        self.error = exc
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(exc)
+                waiter.exception()  # retrieved: each waiter re-raises it itself
+        self._on_error(exc)
 
     async def close(self) -> None:
         """Commit what is staged, then stop the task and the checkpoint thread."""

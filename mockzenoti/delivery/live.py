@@ -98,6 +98,8 @@ class Job:
             "target": self.target,
             "run_id": self.run_id,
             "state": state,
+            "attempts": self.attempts,
+            "next_at": self.next_at if state == "retrying" else None,
         }
 
 

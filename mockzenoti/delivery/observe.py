@@ -5,9 +5,10 @@ small dicts, each with a ``type``:
 
 - ``accepted``: ``run_id``, ``seq``, ``event_id``, ``event_type``, ``deliveries``
 - ``attempt.started``: ``delivery`` (pk), ``delivery_id``, ``target``, ``n``
-- ``attempt.finished``: the same plus ``outcome``, ``status``, ``error``, ``latency_ms``
+- ``attempt.finished``: the same plus ``outcome``, ``status``, ``error``, ``latency_ms``,
+  ``wait`` (seconds before the next attempt; None when none follows)
 - ``delivery.state``: ``delivery``, ``delivery_id``, ``event_id``, ``event_type``, ``target``,
-  ``run_id``, ``state``
+  ``run_id``, ``state``, ``attempts``, ``next_at`` (a retrying one's next attempt)
 - ``target.deactivated`` / ``target.reactivated``: ``target``
 - ``run.finished``: ``run_id``, ``counts``
 
@@ -25,11 +26,64 @@ from typing import Any
 
 from mockzenoti.delivery.outbox.schema import STATES
 
-__all__ = ["LATENCY_BUCKETS", "Hub", "Metrics", "Subscription"]
+__all__ = ["LATENCY_BUCKETS", "Hub", "Metrics", "Subscription", "TargetHealth"]
 
 Change = dict[str, Any]
 #: Upper bounds (seconds) of the latency histogram, Prometheus style.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class TargetHealth:
+    """How one target has been answering, for progress lines and warnings.
+
+    ``attempts``, ``successes`` and ``timeouts`` count its finished attempts;
+    ``failing`` counts the failed ones since its last success; ``last_error``
+    is the last failure (the status, or the error text such as
+    ``connection refused: ...``), ``last_failure_at`` when it was;
+    ``next_retry_at`` is the soonest retry scheduled for it that was still
+    ahead when it was scheduled (engine-clock seconds; it may have passed).
+    """
+
+    __slots__ = (
+        "attempts",
+        "failing",
+        "last_error",
+        "last_failure_at",
+        "last_outcome",
+        "next_retry_at",
+        "successes",
+        "timeouts",
+    )
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.successes = 0
+        self.timeouts = 0
+        self.failing = 0
+        self.last_outcome: str | None = None
+        self.last_error: str | None = None
+        self.last_failure_at: float | None = None
+        self.next_retry_at: float | None = None
+
+    def answered(self, outcome: str, status: int | None, error: str | None, at: float) -> None:
+        """Count one finished attempt."""
+        self.attempts += 1
+        self.last_outcome = outcome
+        if outcome == "success":
+            self.successes += 1
+            self.failing = 0
+            return
+        self.failing += 1
+        if outcome == "timeout":
+            self.timeouts += 1
+        self.last_error = error or (f"HTTP {status}" if status is not None else outcome)
+        self.last_failure_at = at
+
+    def retry_at(self, when: float, now: float) -> None:
+        """A retry is due at ``when``: keep the soonest one still ahead."""
+        due = self.next_retry_at
+        if due is None or due <= now or when < due:
+            self.next_retry_at = when
 
 
 class Metrics:
@@ -38,6 +92,7 @@ class Metrics:
     ``states`` counts the deliveries this process has seen in each state
     (moving a delivery decrements its old state). ``queue_depth`` is supplied
     by the engines (deliveries waiting: queued, ordering-blocked or retrying).
+    ``targets`` holds each target's ``TargetHealth`` (by name).
     """
 
     def __init__(self) -> None:
@@ -49,7 +104,15 @@ class Metrics:
         self.accepted = 0
         self.possible_duplicates = 0
         self.retry_after_waits = 0  # retries whose wait a receiver's Retry-After set
+        self.targets: dict[str, TargetHealth] = {}
         self._depth: dict[int, Callable[[], int]] = {}
+
+    def health(self, target: str) -> TargetHealth:
+        """The ``TargetHealth`` of ``target`` (made on first use)."""
+        found = self.targets.get(target)
+        if found is None:
+            found = self.targets[target] = TargetHealth()
+        return found
 
     def move(self, old: str | None, new: str) -> None:
         """Count a delivery entering ``new`` (and leaving ``old``)."""

@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import socket
+import ssl
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -26,7 +29,7 @@ from mockzenoti import __version__
 from mockzenoti.delivery.decision import AttemptResult, classify, parse_retry_after, retryable
 from mockzenoti.delivery.http1 import PROOF_WAIT, HttpPool, ProtocolError, ServerDisconnected
 from mockzenoti.delivery.signing import Signer
-from mockzenoti.delivery.targets import Target
+from mockzenoti.delivery.targets import Target, tls_context
 from mockzenoti.delivery.watchdog import Watchdog
 
 __all__ = [
@@ -35,12 +38,17 @@ __all__ = [
     "PoliteConnector",
     "Sender",
     "client_session",
+    "failure_text",
     "new_session",
     "parse_retry_after",
     "ping",
+    "tls_setting",
 ]
 
 USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
+_DNS_ERRORS: tuple[type[BaseException], ...] = tuple(
+    e for e in (getattr(aiohttp, "ClientConnectorDNSError", None),) if e is not None
+)
 _SNIPPET = 256
 _MAX_READ = 1 << 20
 # Attempts are timed by the engine's Watchdog: no aiohttp timer (nor the session's default).
@@ -126,8 +134,11 @@ class Sender:
     A plain ``http://`` URL without user info goes through the engine's lean
     ``HttpPool`` (``delivery/http1.py``); others through aiohttp's session.
     Either way the request carries ``Host``, ``User-Agent``, ``Accept``,
-    ``Content-Type: application/json``, the target's headers, the signature
-    headers and ``Content-Length``.
+    ``Content-Type`` (the target's ``content_type``: ``application/json``
+    unless told otherwise, or none), the target's headers, the signature
+    headers and ``Content-Length`` (``request_headers`` lists them). An
+    ``https://`` target's certificate is checked against its ``ca_cert`` (or
+    the system's CAs), or not at all when it is ``insecure``.
     """
 
     __slots__ = (
@@ -135,6 +146,8 @@ class Sender:
         "_base_headers",
         "_head",
         "_method",
+        "_skip",
+        "_ssl",
         "_timeout",
         "_url",
         "retry_statuses",
@@ -146,7 +159,12 @@ class Sender:
         self._url = url
         self._method = target.method
         self._timeout = target.timeout
-        self._base_headers = {"Content-Type": "application/json", **target.headers}
+        self._base_headers = dict(target.headers)
+        self._skip: tuple[str, ...] = ("Content-Type",)  # aiohttp would add one for bytes
+        if target.content_type is not None:
+            self._base_headers = {"Content-Type": target.content_type, **target.headers}
+            self._skip = ()
+        self._ssl = tls_setting(target)
         self.signer: Signer = target.signer()
         self.retry_statuses = target.retry_statuses
         self._address: tuple[str, int] | None = None
@@ -154,6 +172,17 @@ class Sender:
         if url.scheme == "http" and url.raw_host and url.port and url.raw_user is None:
             self._address = (url.raw_host, url.port)
             self._head = _request_head(url, target.method, self._base_headers)
+
+    def request_headers(self, body: bytes, delivery_id: str, now: float) -> dict[str, str]:
+        """The headers of the request that sends ``body`` at ``now``, in the order sent.
+
+        The same for both clients (aiohttp adds ``Accept-Encoding`` of its own);
+        ``now`` is the attempt's time: the standard scheme's timestamp is signed.
+        """
+        headers = _fixed_headers(self._url, self._base_headers)
+        headers.update(self.signer.headers(body, delivery_id, now))
+        headers["Content-Length"] = str(len(body))
+        return headers
 
     @property
     def lean(self) -> bool:
@@ -191,6 +220,8 @@ class Sender:
                 headers=headers,
                 timeout=_UNTIMED,
                 allow_redirects=False,
+                skip_auto_headers=self._skip,
+                ssl=self._ssl,
             ) as resp:
                 connector = session.connector
                 if isinstance(connector, PoliteConnector):
@@ -274,18 +305,27 @@ class Sender:
         return AttemptResult(outcome, status, None, latency, snippet, wait)
 
 
-def _request_head(url: URL, method: str, headers: dict[str, str]) -> bytes:
-    """The fixed part of a request's head: request line, ``Host`` and the constant headers."""
+def _fixed_headers(url: URL, headers: dict[str, str]) -> dict[str, str]:
+    """``Host``, ``User-Agent``, ``Accept`` and the target's headers (these win, by name)."""
     host = url.raw_host or ""
     if ":" in host:
         host = f"[{host}]"
     if url.explicit_port is not None:
         host = f"{host}:{url.explicit_port}"
-    merged = {"user-agent": ("User-Agent", USER_AGENT), "accept": ("Accept", "*/*")}
+    merged = {
+        "host": ("Host", host),
+        "user-agent": ("User-Agent", USER_AGENT),
+        "accept": ("Accept", "*/*"),
+    }
     for name, value in headers.items():
         merged[name.lower()] = (name, value)
-    lines = [f"{method} {url.raw_path_qs or '/'} HTTP/1.1", f"Host: {host}"]
-    lines.extend(f"{name}: {value}" for name, value in merged.values())
+    return dict(merged.values())
+
+
+def _request_head(url: URL, method: str, headers: dict[str, str]) -> bytes:
+    """The fixed part of a request's head: request line, ``Host`` and the constant headers."""
+    lines = [f"{method} {url.raw_path_qs or '/'} HTTP/1.1"]
+    lines.extend(f"{name}: {value}" for name, value in _fixed_headers(url, headers).items())
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
@@ -293,9 +333,37 @@ def _timed_out(start: float) -> AttemptResult:
     return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
 
 
+def failure_text(exc: BaseException) -> str:
+    """Why no answer came, in words, the cause first: ``connection refused: [Errno 111] ...``.
+
+    The causes named: ``certificate not trusted``, ``TLS failed``, ``host not
+    found``, ``connection refused``, ``connection reset``, ``host unreachable``,
+    ``closed without an answer``; anything else is the exception's name and text.
+    """
+    cert = getattr(exc, "certificate_error", None)
+    if cert is not None or isinstance(exc, ssl.SSLCertVerificationError):
+        detail = getattr(cert or exc, "verify_message", None) or str(cert or exc)
+        return f"certificate not trusted: {detail}"
+    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+        return f"TLS failed: {getattr(exc, 'os_error', None) or exc}"
+    cause = getattr(exc, "os_error", None) or exc
+    number = getattr(cause, "errno", None)
+    if isinstance(exc, _DNS_ERRORS) or isinstance(cause, socket.gaierror):
+        return f"host not found: {cause}"
+    if isinstance(cause, ConnectionRefusedError) or number == errno.ECONNREFUSED:
+        return f"connection refused: {cause}"
+    if isinstance(cause, ConnectionResetError) or number == errno.ECONNRESET:
+        return f"connection reset: {cause}"
+    if number in (errno.EHOSTUNREACH, errno.ENETUNREACH):
+        return f"host unreachable: {cause}"
+    if isinstance(exc, ServerDisconnected | aiohttp.ServerDisconnectedError):
+        return f"closed without an answer: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
-    """A ``connection`` result: no answer came (refused, reset, closed, DNS)."""
-    message = f"{type(exc).__name__}: {exc}"[:_SNIPPET]
+    """A ``connection`` result: no answer came (refused, reset, closed, DNS, TLS)."""
+    message = failure_text(exc)[:_SNIPPET]
     latency = time.perf_counter() - start
     return AttemptResult("connection", None, message, latency, None, None, written)
 
@@ -316,6 +384,13 @@ def _aiohttp_failure(exc: BaseException, start: float) -> AttemptResult:
     return _unreachable(exc, start, written=written)
 
 
+def tls_setting(target: Target) -> ssl.SSLContext | bool:
+    """aiohttp's ``ssl=`` for a target: False (``insecure``), its CA's context, or True."""
+    if target.insecure:
+        return False
+    return tls_context(target.ca_cert) if target.ca_cert is not None else True
+
+
 async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
     """Zenoti's test button: an empty POST, no body, no signature (extra headers kept)."""
     headers = dict(target.headers)
@@ -328,6 +403,7 @@ async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
             timeout=timeout,
             allow_redirects=False,
             skip_auto_headers=("Content-Type",),
+            ssl=tls_setting(target),
         ) as resp:
             raw = await resp.read()
             status = resp.status

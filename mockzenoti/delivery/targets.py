@@ -8,22 +8,31 @@ threshold. Targets are stored in the outbox as JSON (``to_dict``/``from_dict``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import ssl
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from yarl import URL
-
 from mockzenoti.delivery.policy import ZENOTI, RetryPolicy, parse_policy
 from mockzenoti.delivery.signing import SCHEMES, Scheme, Signer
+from mockzenoti.delivery.urls import check_url
 from mockzenoti.errors import ConfigError
 
-__all__ = ["DEFAULT_TIMEOUT", "METHODS", "Target", "validate_targets"]
+__all__ = [
+    "DEFAULT_CONTENT_TYPE",
+    "DEFAULT_TIMEOUT",
+    "METHODS",
+    "Target",
+    "tls_context",
+    "validate_targets",
+]
 
 METHODS = ("POST", "PUT", "PATCH")
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_CONTENT_TYPE = "application/json"
 _RESERVED = {"content-type", "content-length", "host", "transfer-encoding"}
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 field name
 _BREAKS = re.compile(r"[\r\n\0]")
@@ -46,7 +55,7 @@ class Target:
 
     - ``name``: unique key in the outbox (targets are upserted by name).
     - ``method``: ``POST`` (default), ``PUT`` or ``PATCH``.
-    - ``headers``: extra request headers (``Content-Type`` is always JSON).
+    - ``headers``: extra request headers (not ``Content-Type``: see ``content_type``).
     - ``event_types``: wire ``event_type`` strings to send (None: all).
     - ``center_ids``: centers subscribed to (None: the whole organization;
       events without a center go only to organization-wide targets).
@@ -57,6 +66,11 @@ class Target:
     - ``retry_statuses``: 3xx/4xx statuses retried anyway (408 and 429 always are).
     - ``deactivate_after``: consecutive dead deliveries that deactivate the
       target (Zenoti: 20; 0 never deactivates).
+    - ``content_type``: the ``Content-Type`` sent (``application/json``, as
+      Zenoti); None (or ``""``) sends none, for consumers that must cope without.
+    - ``ca_cert``: a PEM file of the certificate authorities an ``https://``
+      receiver's certificate is checked against (default: the system's, or
+      ``$SSL_CERT_FILE``); ``insecure``: do not check it at all.
     """
 
     url: str
@@ -71,17 +85,15 @@ class Target:
     policy: RetryPolicy = ZENOTI
     retry_statuses: frozenset[int] = frozenset()
     deactivate_after: int = 20
+    content_type: str | None = DEFAULT_CONTENT_TYPE
+    ca_cert: str | None = None
+    insecure: bool = False
 
     def __post_init__(self) -> None:
         put = object.__setattr__
         if not isinstance(self.name, str) or not self.name.strip():
             raise ConfigError("a target needs a non-empty name", field="name")
-        try:
-            url = URL(self.url)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{self.url!r} is not a URL", field="url") from exc
-        if url.scheme not in ("http", "https") or not url.host:
-            raise ConfigError(f"{self.url!r} is not an http(s) URL with a host", field="url")
+        check_url(self.url)
         method = str(self.method).upper()
         if method not in METHODS:
             raise ConfigError(
@@ -124,6 +136,22 @@ class Target:
             raise ConfigError("deactivate_after is a whole number", field="deactivate_after")
         if self.deactivate_after < 0:
             raise ConfigError("deactivate_after must not be negative", field="deactivate_after")
+        if self.content_type is not None:
+            if not isinstance(self.content_type, str) or _BREAKS.search(self.content_type):
+                raise ConfigError(
+                    "content_type is a header value on one line (or empty: none)",
+                    field="content_type",
+                )
+            put(self, "content_type", self.content_type.strip() or None)
+        if not isinstance(self.insecure, bool):
+            raise ConfigError("insecure is true or false", field="insecure")
+        if self.ca_cert is not None:
+            if self.insecure:
+                raise ConfigError(
+                    "ca_cert and insecure exclude each other: check against a CA, or not at all",
+                    field="ca_cert",
+                )
+            tls_context(self.ca_cert)  # a file that is not a readable CA bundle fails now
 
     def wants(self, event_type: str, center_id: str | None, name: str | None = None) -> bool:
         """True when this target subscribes to an event of this type and center.
@@ -160,6 +188,9 @@ class Target:
             "policy": self.policy.spec,
             "retry_statuses": sorted(self.retry_statuses),
             "deactivate_after": self.deactivate_after,
+            "content_type": self.content_type,
+            "ca_cert": self.ca_cert,
+            "insecure": self.insecure,
         }
 
     @classmethod
@@ -184,6 +215,23 @@ class Target:
             if key in kwargs and kwargs[key] is None:
                 del kwargs[key]
         return cls(**kwargs)
+
+
+@functools.lru_cache(maxsize=32)
+def tls_context(ca_cert: str | None) -> ssl.SSLContext:
+    """A client ``SSLContext`` checking certificates against ``ca_cert`` (None: the system's).
+
+    The system's store honours ``$SSL_CERT_FILE`` and ``$SSL_CERT_DIR``
+    (OpenSSL's default paths). A file that is not a readable PEM bundle of
+    certificates raises ``ConfigError`` naming ``ca_cert``.
+    """
+    try:
+        return ssl.create_default_context(cafile=ca_cert)
+    except (OSError, ssl.SSLError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"cannot use {ca_cert} as the CA certificates: {reason}", field="ca_cert"
+        ) from None
 
 
 def validate_targets(targets: Iterable[Target]) -> list[Target]:

@@ -49,6 +49,9 @@ class Ledger:
         states[job.state] -= 1
         states[state] += 1
         job.state = state
+        when = self.clock.now() if now is None else now
+        if state == "retrying" and job.next_at is not None:
+            self._metrics.health(job.target).retry_at(job.next_at, when)
         self._committer.staged().updates[job.pk] = (
             state,
             job.attempts,
@@ -56,7 +59,7 @@ class Ledger:
             job.next_at,
             job.last_status,
             job.last_error,
-            self.clock.now() if now is None else now,
+            when,
             job.pk,
         )
         if self._hub.active:
@@ -145,6 +148,7 @@ class Ledger:
         )
         metrics = self._metrics
         metrics.observe(result.outcome, result.latency)
+        metrics.health(job.target).answered(result.outcome, result.status, result.error, at)
         if wait_from == "retry-after":
             metrics.retry_after_waits += 1
         if decision is not None and decision.possible_duplicate:
@@ -166,6 +170,7 @@ class Ledger:
                     "error": result.error,
                     "latency_ms": latency_ms,
                     "chaos": chaos or None,
+                    "wait": wait,
                 }
             )
 

@@ -35,16 +35,30 @@ from mockzenoti.server.auth import auth_middleware
 from mockzenoti.server.engine import ServerEngine
 from mockzenoti.server.errors import error_middleware
 from mockzenoti.server.feed import Feed
-from mockzenoti.server.keys import ENGINE, FEED, HUB, OUTBOX, RUNS, SESSION, SETTINGS, SINKS, STATS
+from mockzenoti.server.keys import (
+    ENGINE,
+    FEED,
+    HUB,
+    OUTBOX,
+    READ_ONLY,
+    RUNS,
+    RUNS_READ,
+    SESSION,
+    SETTINGS,
+    SINKS,
+    STATS,
+    TALLY,
+)
 from mockzenoti.server.metrics import Counters
 from mockzenoti.server.runs import RunsManager
 from mockzenoti.server.sandboxes import Sandboxes
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.sinks import SinkRegistry
 from mockzenoti.server.stats import Stats
+from mockzenoti.server.tally import OutboxTally
 from mockzenoti.server.v1 import SANDBOXES
 
-__all__ = ["CLOCK", "create_app"]
+__all__ = ["CLOCK", "create_app", "feed_ctx", "on_shutdown"]
 
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 MAX_BODY = 16 * 1024 * 1024
@@ -100,7 +114,9 @@ async def _runs(app: web.Application) -> AsyncIterator[None]:
         app[STATS],
         sandboxes,
     )
-    app[RUNS] = runs
+    app[RUNS] = app[RUNS_READ] = runs
+    engine = app[ENGINE]
+    app[TALLY] = OutboxTally(app[OUTBOX], app[HUB], lambda: [engine.committer, *runs.committers()])
     try:
         await runs.start()
         yield
@@ -109,9 +125,10 @@ async def _runs(app: web.Application) -> AsyncIterator[None]:
         sandboxes.close()
 
 
-async def _feed(app: web.Application) -> AsyncIterator[None]:
+async def feed_ctx(app: web.Application) -> AsyncIterator[None]:
+    """The ``/stream`` feed (``cleanup_ctx``): snapshots of the hub's counters, run progress."""
     settings = app[SETTINGS]
-    runs = app[RUNS]
+    runs = app[RUNS_READ]
     counters = app[routes_stream.COUNTERS] = Counters(
         app[HUB].metrics, app[STATS], lambda: runs.active, lambda: len(feed.clients)
     )
@@ -128,7 +145,7 @@ async def _feed(app: web.Application) -> AsyncIterator[None]:
     await feed.close()
 
 
-async def _on_shutdown(app: web.Application) -> None:
+async def on_shutdown(app: web.Application) -> None:
     """End the streams and release sinks' waiting handlers before handlers are awaited."""
     if FEED in app:
         app[FEED].close_clients()
@@ -149,8 +166,9 @@ def create_app(
     app[CLOCK] = clock or RealClock()
     app[HUB] = Hub()
     app[STATS] = Stats()
-    app.cleanup_ctx.extend([_outbox, _session, _engine, _sinks, _runs, _feed])
-    app.on_shutdown.append(_on_shutdown)
+    app[READ_ONLY] = False
+    app.cleanup_ctx.extend([_outbox, _session, _engine, _sinks, _runs, feed_ctx])
+    app.on_shutdown.append(on_shutdown)
     app.add_routes(routes_meta.routes)
     app.add_routes(routes_targets.routes)
     routes_events.setup(app)

@@ -56,6 +56,19 @@ def paths() -> dict[str, Any]:
             "get": op("Built-in scenarios and example files.", "runs", (200, ref("ScenarioList")))
         },
         "/stats": {"get": op("Outbox-wide counts.", "meta", (200, ref("Stats")))},
+        "/stats/throughput": {
+            "get": op(
+                "Attempts and deliveries per second over the last seconds, from the attempt log.",
+                "meta",
+                (200, ref("Throughput")),
+                errors=(422,),
+                params=(
+                    query_param(
+                        "seconds", {"type": "integer", "minimum": 1, "maximum": 3600}, "Window."
+                    ),
+                ),
+            )
+        },
         "/metrics": {"get": op("Prometheus text format.", "meta", (200, text, "text/plain"))},
         "/openapi.json": {"get": op("This document.", "meta", (200, {"type": "object"}))},
         "/stream": {
@@ -136,6 +149,20 @@ def paths() -> dict[str, Any]:
                 "events",
                 (201, ref("EventResult")),
                 body="EventRequest",
+            ),
+            "get": op(
+                "Accepted events, filtered and paged.",
+                "events",
+                (200, ref("EventList")),
+                errors=(422,),
+                params=(
+                    query_param("run", {"type": "string", "pattern": "^[0-9]{0,18}$"}, "Run id."),
+                    query_param("event_type", {"type": "string"}, "Wire event type."),
+                    LIMIT,
+                    OFFSET,
+                    query_param("order", {"type": "string", "enum": ["asc", "desc"]}, "By number."),
+                    query_param("payloads", {"type": "boolean"}, "Include each envelope."),
+                ),
             ),
         },
         "/runs": {
@@ -233,7 +260,8 @@ def paths() -> dict[str, Any]:
         },
         "/deliveries/redeliver": {
             "post": op(
-                "Redeliver dead or held deliveries by ids or filter.",
+                "Redeliver dead or held deliveries by ids or filter (force: delivered ones too, "
+                "by ids or state delivered).",
                 "deliveries",
                 (200, ref("Redelivered")),
                 body="Redeliver",
@@ -285,6 +313,11 @@ def paths() -> dict[str, Any]:
                     SINK_NAME,
                     LIMIT | {"schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
                     OFFSET,
+                    query_param(
+                        "since",
+                        {"type": "integer", "minimum": 0},
+                        "Only requests from this index on.",
+                    ),
                     query_param("payloads", {"type": "boolean"}, "Include payloads."),
                 ),
             ),

@@ -46,6 +46,7 @@ def _delivery() -> Schema:
             "possible_duplicates": INT,
             "created_at": NUM,
             "updated_at": NUM,
+            "latency_ms": NNUM,
         },
     )
 
@@ -131,6 +132,9 @@ def responses() -> dict[str, Schema]:
         "timeout": NUM,
         "retry_statuses": {"type": "array", "items": INT},
         "deactivate_after": INT,
+        "content_type": NSTR,
+        "ca_cert": NSTR,
+        "insecure": BOOL,
         "active": BOOL,
         "consecutive_failures": INT,
         "deactivated_at": NNUM,
@@ -175,7 +179,10 @@ def responses() -> dict[str, Schema]:
             },
         ),
         "Counts": COUNTS,
-        "Health": obj(None, {"status": STR, "version": STR, "uptime": NUM, "auth": BOOL}),
+        "Health": obj(
+            None,
+            {"status": STR, "version": STR, "uptime": NUM, "auth": BOOL, "read_only": BOOL},
+        ),
         "CatalogEntry": obj(None, entry_props),
         "CatalogList": obj(
             None, {"items": {"type": "array", "items": ref("CatalogEntry")}, "count": INT}
@@ -235,13 +242,61 @@ def responses() -> dict[str, Schema]:
             },
         ),
         "DeliveryDetail": obj(
-            [*delivery["required"], "attempt_log", "payload", "keys", "center_id"],
+            [*delivery["required"], "attempt_log", "payload", "keys", "center_id", "request"],
             {
                 **delivery["properties"],
+                "request": {
+                    "type": ["object", "null"],
+                    "properties": {
+                        "attempt": NINT,
+                        "method": STR,
+                        "url": STR,
+                        "headers": {"type": "object", "additionalProperties": STR},
+                        "settings_changed": BOOL,
+                    },
+                },
                 "attempt_log": {"type": "array", "items": attempt},
                 "payload": ANY,
                 "keys": {"type": "array", "items": STR},
                 "center_id": NSTR,
+            },
+        ),
+        "EventList": obj(
+            None,
+            {
+                "items": {
+                    "type": "array",
+                    "items": obj(
+                        ["id", "run_id", "seq", "event_id", "envelope_id", "event_type", "name"],
+                        {
+                            "id": INT,
+                            "run_id": NINT,
+                            "seq": INT,
+                            "event_id": NSTR,
+                            "envelope_id": STR,
+                            "event_type": NSTR,
+                            "name": STR,
+                            "center_id": NSTR,
+                            "keys": {"type": "array", "items": STR},
+                            "accepted_at": NUM,
+                            "payload": ANY,
+                        },
+                    ),
+                },
+                "total": INT,
+                "limit": INT,
+                "offset": INT,
+                "next_offset": NINT,
+            },
+        ),
+        "Throughput": obj(
+            None,
+            {
+                "seconds": INT,
+                "items": {
+                    "type": "array",
+                    "items": obj(None, {"t": INT, "attempts_per_s": INT, "delivered_per_s": INT}),
+                },
             },
         ),
         "Redelivered": obj(None, {"redelivered": INT}),
@@ -254,6 +309,7 @@ def responses() -> dict[str, Schema]:
                 "events": INT,
                 "runs": COUNTS,
                 "targets": INT,
+                "latency": OBJ,
                 "live": OBJ,
             },
         ),
@@ -269,6 +325,7 @@ def responses() -> dict[str, Schema]:
                 "total": INT,
                 "limit": INT,
                 "offset": INT,
+                "next_offset": NINT,
             },
         ),
     }

@@ -66,6 +66,9 @@ def _target_settings(*, create: bool) -> dict[str, Schema]:
         "timeout": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600},
         "retry_statuses": {"type": "array", "items": {"type": "integer"}},
         "deactivate_after": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+        "content_type": {"type": ["string", "null"], "pattern": HEADER_VALUE_PATTERN},
+        "ca_cert": {"type": ["string", "null"], "minLength": 1},
+        "insecure": BOOL,
         "active": BOOL,
     }
     if create:
@@ -102,7 +105,7 @@ def _sink_settings() -> Schema:
     )
 
 
-def _redeliver(states: list[str]) -> Schema:
+def _redeliver(states: list[str], *, force: bool = False) -> Schema:
     state = {"type": "string", "enum": states}
     return obj(
         [],
@@ -112,6 +115,7 @@ def _redeliver(states: list[str]) -> Schema:
             "event_type": {"type": "string", "minLength": 1},
             "run": ID,
             "target": {"type": "string", "minLength": 1},
+            **({"force": BOOL} if force else {}),
         },
         closed=True,
     )
@@ -173,7 +177,7 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
             },
             closed=True,
         ),
-        "Redeliver": _redeliver(["dead", "held"]),
+        "Redeliver": _redeliver(["dead", "held"], force=True),
         "Discard": _redeliver(["held"]),
         "SinkSettings": _sink_settings(),
     }

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from typing import Any
 
 from aiohttp import web
 
 from mockzenoti.delivery.live import body_for_target
 from mockzenoti.delivery.outbox import STATES, DeliveryDetail, DeliveryRecord
+from mockzenoti.delivery.send import Sender
 from mockzenoti.errors import NotFound
 from mockzenoti.server.bodies import Fields, Query, read_object
 from mockzenoti.server.errors import ApiError
@@ -102,9 +104,36 @@ def _body(detail: DeliveryDetail) -> bytes:
     return body_for_target(body, first, detail.delivery.delivery_id)
 
 
+async def _request_view(request: web.Request, detail: DeliveryDetail, body: bytes) -> Any:
+    """The request of the delivery's last attempt (or of its next one): method, URL, headers.
+
+    The headers are those ``Sender`` writes, signature included (the standard
+    scheme signs the attempt's time, which is stored); ``settings_changed``
+    says the target was edited after that attempt, so these are its headers
+    with today's settings. None when the target is gone.
+    """
+    outbox = request.app[OUTBOX]
+    try:
+        record = await outbox.call(outbox.get_target, detail.delivery.target)
+    except NotFound:
+        return None
+    last = detail.attempts[-1] if detail.attempts else None
+    at = last.at if last is not None else time.time()
+    target = record.target
+    headers = Sender(target).request_headers(body, detail.delivery.delivery_id, at)
+    return {
+        "attempt": last.n if last is not None else None,
+        "method": target.method,
+        "url": target.url,
+        "headers": headers,
+        "settings_changed": last is not None and record.updated_at > last.at,
+    }
+
+
 @routes.get("/deliveries/{id}")
 async def get_delivery(request: web.Request) -> web.Response:
-    """One delivery with every attempt (``attempt_log``) and the payload this target gets."""
+    """One delivery with every attempt (``attempt_log``), the payload this target gets, and
+    the ``request`` (method, URL, headers with the signature) its last attempt sent."""
     detail = await _detail(request)
     body = _body(detail)
     try:
@@ -117,6 +146,7 @@ async def get_delivery(request: web.Request) -> web.Response:
         payload=payload,
         keys=list(detail.keys),
         center_id=detail.center_id,
+        request=await _request_view(request, detail, body),
     )
     return web.json_response(view)
 
@@ -157,10 +187,16 @@ def _filters(body: Fields, allowed: tuple[str, ...]) -> dict[str, Any]:
 
 @routes.post("/deliveries/redeliver")
 async def redeliver(request: web.Request) -> web.Response:
-    """Send dead or held deliveries again, by ``ids`` and/or filter (all of them when empty)."""
+    """Send dead or held deliveries again, by ``ids`` and/or filter (all of them when empty).
+
+    ``force: true`` sends delivered ones again too (named by ``ids``, or ``state: delivered``).
+    """
     body = await read_object(request, optional=True)
-    filters = _filters(body, ("dead", "held"))
-    count = await request.app[ENGINE].redeliver(**filters)
+    force = body.boolean("force", False)
+    filters = _filters(body, ("dead", "held", "delivered") if force else ("dead", "held"))
+    if force and "states" not in filters and filters["pks"] is not None:
+        filters["states"] = ("dead", "held", "delivered")
+    count = await request.app[ENGINE].redeliver(force=force, **filters)
     return web.json_response({"redelivered": count})
 
 

@@ -1,4 +1,5 @@
-"""``POST /events``: one event, generated (type, overrides, seed) or given whole, to targets."""
+"""``POST /events``: one event, generated (type, overrides, seed) or given whole, to targets;
+``GET /events``: the events the outbox accepted."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from mockzenoti.errors import MockZenotiError, OverrideError
 from mockzenoti.event import Event
 from mockzenoti.generator import generate
 from mockzenoti.generator.overrides import set_path
-from mockzenoti.server.bodies import Fields, kind_of, read_object
+from mockzenoti.server.bodies import Fields, Query, kind_of, read_object
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import ENGINE, OUTBOX, SETTINGS, STATS
 from mockzenoti.server.routes_deliveries import delivery_view
@@ -132,6 +133,41 @@ async def post_event(request: web.Request) -> web.Response:
             "deliveries": [delivery_view(d) for d in deliveries],
         },
         status=201,
+    )
+
+
+@routes.get("/events")
+async def list_events(request: web.Request) -> web.Response:
+    """Accepted events (``run``, ``event_type`` filter; ``payloads=true`` adds the envelopes)."""
+    outbox = request.app[OUTBOX]
+    q = Query(request)
+    limit = q.integer("limit", 100, minimum=1, maximum=1000)
+    offset = q.integer("offset", 0)
+    page = await outbox.call(
+        outbox.list_events,
+        run_id=q.identifier("run"),
+        event_type=q.text("event_type"),
+        limit=limit,
+        offset=offset,
+        newest_first=q.choice("order", ("asc", "desc"), "asc") == "desc",
+        payloads=q.flag("payloads"),
+    )
+    items = []
+    for record in page.items:
+        item = record.to_dict()
+        item["id"] = item.pop("pk")
+        if not q.flag("payloads"):
+            del item["payload"]
+        items.append(item)
+    end = offset + len(page.items)
+    return web.json_response(
+        {
+            "items": items,
+            "total": page.total,
+            "limit": limit,
+            "offset": offset,
+            "next_offset": end if end < page.total else None,
+        }
     )
 
 

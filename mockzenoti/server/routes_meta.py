@@ -13,8 +13,18 @@ from mockzenoti.catalog.fixtures import fixtures_dir
 from mockzenoti.errors import MockZenotiError, UnknownEventType
 from mockzenoti.generator import generate
 from mockzenoti.scenarios import builtin_scenarios, load_scenario
+from mockzenoti.server.bodies import Query
 from mockzenoti.server.errors import ApiError
-from mockzenoti.server.keys import FEED, HUB, OUTBOX, RUNS, SETTINGS, STATS
+from mockzenoti.server.keys import (
+    FEED,
+    HUB,
+    OUTBOX,
+    READ_ONLY,
+    RUNS_READ,
+    SETTINGS,
+    STATS,
+    TALLY,
+)
 from mockzenoti.server.metrics import prometheus
 from mockzenoti.server.openapi import openapi_document
 from mockzenoti.server.runstate import STATES, run_state
@@ -49,6 +59,7 @@ async def health(request: web.Request) -> web.Response:
             "version": __version__,
             "uptime": round(time.time() - stats.started_at, 3),
             "auth": request.app[SETTINGS].token is not None,
+            "read_only": request.app[READ_ONLY],
         }
     )
 
@@ -109,7 +120,7 @@ async def scenarios(request: web.Request) -> web.Response:
 
 async def _runs_by_state(request: web.Request) -> dict[str, int]:
     outbox = request.app[OUTBOX]
-    handles = dict(request.app[RUNS].handles)
+    handles = await request.app[RUNS_READ].current()
     records = await outbox.call(outbox.list_runs, limit=2**31, offset=0)
     counts = dict.fromkeys(STATES, 0)
     for record in records:
@@ -119,18 +130,40 @@ async def _runs_by_state(request: web.Request) -> dict[str, int]:
 
 @routes.get("/stats")
 async def stats(request: web.Request) -> web.Response:
-    """Outbox-wide counts: deliveries by state, attempts by outcome, events, runs, targets."""
+    """Outbox-wide counts: deliveries by state, attempts by outcome and their latency
+    percentiles, events, runs, targets."""
     outbox = request.app[OUTBOX]
+    deliveries, live = await request.app[TALLY]()
     return web.json_response(
         {
-            "deliveries": await outbox.call(outbox.counts),
+            "deliveries": deliveries,
             "attempts": await outbox.call(outbox.attempt_outcomes),
             "events": await outbox.call(outbox.event_count),
             "runs": await _runs_by_state(request),
             "targets": len(await outbox.call(outbox.list_targets)),
-            "live": request.app[HUB].metrics.snapshot(),
+            "latency": await outbox.call(outbox.latency_percentiles),
+            "live": live,
         }
     )
+
+
+@routes.get("/stats/throughput")
+async def throughput(request: web.Request) -> web.Response:
+    """Attempts and deliveries (successful attempts) per second over the last ``seconds``.
+
+    Read from the attempt log, so a page opened late (or reloaded) draws the
+    last minute at once; the stream's snapshots carry on from there.
+    """
+    seconds = Query(request).integer("seconds", 60, minimum=1, maximum=3600)
+    outbox = request.app[OUTBOX]
+    now = int(time.time())
+    first = now - seconds + 1  # the current second (under way) is the last
+    found = {s: (n, ok) for s, n, ok in await outbox.call(outbox.attempts_per_second, first)}
+    items = []
+    for second in range(first, now + 1):
+        n, ok = found.get(second, (0, 0))
+        items.append({"t": second + 1, "attempts_per_s": n, "delivered_per_s": ok})
+    return web.json_response({"seconds": seconds, "items": items})
 
 
 @routes.get("/metrics")
@@ -141,7 +174,7 @@ async def metrics(request: web.Request) -> web.Response:
     text = prometheus(
         app[HUB].metrics,
         app[STATS],
-        active_runs=app[RUNS].active,
+        active_runs=app[RUNS_READ].active,
         runs_by_state=await _runs_by_state(request),
         outbox_states=await outbox.call(outbox.counts),
         stream_clients=len(app[FEED].clients),

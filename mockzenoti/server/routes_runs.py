@@ -12,7 +12,7 @@ from mockzenoti.delivery.outbox import RunRecord
 from mockzenoti.errors import MockZenotiError, NotFound
 from mockzenoti.server.bodies import Query, read_object
 from mockzenoti.server.errors import ApiError, from_library
-from mockzenoti.server.keys import OUTBOX, RUNS, SETTINGS
+from mockzenoti.server.keys import OUTBOX, RUNS, RUNS_READ, SETTINGS
 from mockzenoti.server.runspec import RunSpec, parse_run_request
 from mockzenoti.server.runstate import STATES, run_state, run_view
 from mockzenoti.server.targetspec import resolve_targets
@@ -41,7 +41,7 @@ async def _record(request: web.Request, run_id: int) -> RunRecord:
 async def _view(request: web.Request, run_id: int, *, expected: bool) -> dict[str, Any]:
     """The run as the API shows it (its handle is taken before its record is read)."""
     outbox = request.app[OUTBOX]
-    handle = request.app[RUNS].handles.get(run_id)
+    handle = (await request.app[RUNS_READ].current()).get(run_id)
     record = await _record(request, run_id)
     counts = await outbox.call(outbox.counts, run_id=run_id)
     return _with_rest(request, run_view(record, handle, counts, expected=expected), record)
@@ -90,7 +90,7 @@ async def list_runs(request: web.Request) -> web.Response:
     state = q.pick("state", STATES)
     limit = q.integer("limit", 100, minimum=1, maximum=1000)
     offset = q.integer("offset", 0)
-    handles = dict(request.app[RUNS].handles)
+    handles = await request.app[RUNS_READ].current()
     if state is None:
         records = await outbox.call(outbox.list_runs, limit=limit, offset=offset)
     else:

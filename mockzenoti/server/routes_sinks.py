@@ -25,29 +25,21 @@ def _base(request: web.Request) -> str:
 
 @routes.get("/sink/{name}/received")
 async def received(request: web.Request) -> web.Response:
-    """What the sink received, oldest first, duplicates marked (``payloads=true`` adds bodies)."""
+    """What the sink received, oldest first, duplicates marked (``payloads=true`` adds bodies).
+
+    The same shape as a standalone ``mockzenoti sink``'s ``GET /received`` (``Sink.received_page``).
+    """
     mounted = request.app[SINKS].get(request.match_info["name"])
     q = Query(request)
-    limit = q.integer("limit", 1000, minimum=1, maximum=10_000)
-    offset = q.integer("offset", 0)
-    payloads = q.flag("payloads")
-    calls = mounted.sink.calls[offset : offset + limit]
-    items = []
-    for call in calls:
-        item = call.summary()
-        if payloads:
-            item["payload"] = call.json
-        items.append(item)
-    return web.json_response(
-        {
-            "name": request.match_info["name"],
-            "counts": {**mounted.sink.counts(), "forgotten": mounted.dropped},
-            "items": items,
-            "total": len(mounted.sink.calls),
-            "limit": limit,
-            "offset": offset,
-        }
+    page = mounted.sink.received_page(
+        limit=q.integer("limit", 1000, minimum=1, maximum=10_000),
+        offset=q.integer("offset", 0),
+        since=q.integer("since", 0),
+        payloads=q.flag("payloads"),
+        name=request.match_info["name"],
+        forgotten=mounted.dropped,
     )
+    return web.json_response(page)
 
 
 async def receive(request: web.Request) -> web.Response:

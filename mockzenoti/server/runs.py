@@ -33,6 +33,7 @@ from typing import Any
 import aiohttp
 
 from mockzenoti.delivery import Clock, Engine, Hub, Outbox, Target
+from mockzenoti.delivery.committer import Committer
 from mockzenoti.event import Event
 from mockzenoti.rest import Sandbox
 from mockzenoti.server.engine import ServerEngine
@@ -212,6 +213,7 @@ class RunsManager:
                 self.settings.scale_retry_after,
             )
             engine = Engine(self.outbox, options, session=self.session, clock=clock, hub=self.hub)
+            handle.engine = engine
             async with engine:
                 try:
                     report = await engine.run(
@@ -278,6 +280,18 @@ class RunsManager:
             self.sandboxes.finished(handle.api.key)
         self.handles.pop(handle.id, None)
         self._emit(handle, state)
+
+    def committers(self) -> list[Committer]:
+        """The committers of the runs' engines delivering now (see ``tally.py``)."""
+        return [
+            h.engine.committer
+            for h in list(self.handles.values())
+            if h.engine is not None and h.running
+        ]
+
+    async def current(self) -> dict[int, RunHandle]:
+        """The runs this process delivers (or has just finished), by id."""
+        return dict(self.handles)
 
     async def progress(self) -> list[dict[str, Any]]:
         """``run.progress`` changes for the runs delivering now."""

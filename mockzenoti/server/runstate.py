@@ -1,11 +1,18 @@
-"""A run as the server tracks it (``RunHandle``) and as the API shows it (``run_view``)."""
+"""A run as the server tracks it (``RunHandle``) and as the API shows it (``run_view``).
+
+The read routes (``GET /runs``, ``/stats``, the stream's progress) ask a
+``RunsReader`` which runs this process delivers now: the server's
+``RunsManager``, or the watcher of a CLI run (``mockzenoti run --live``).
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from mockzenoti.delivery import Engine
 from mockzenoti.delivery.outbox import UNSETTLED, RunRecord
 from mockzenoti.errors import MockZenotiError
 from mockzenoti.server.runspec import RunSpec
@@ -14,12 +21,46 @@ from mockzenoti.server.settings import ServerSettings
 if TYPE_CHECKING:
     from mockzenoti.server.sandboxes import RunApi
 
-__all__ = ["FINAL", "STATES", "RunHandle", "describe", "expected_for", "run_state", "run_view"]
+__all__ = [
+    "FINAL",
+    "STATES",
+    "RunHandle",
+    "RunStatus",
+    "RunsReader",
+    "describe",
+    "expected_for",
+    "run_state",
+    "run_view",
+]
 
 #: A run's states as the API shows them.
 STATES = ("running", "done", "stopped", "failed")
 FINAL = ("done", "stopped", "failed")
 _FOREIGN = "interrupted: this run was not started by the control server, so it is not resumed here"
+
+
+class RunStatus(Protocol):
+    """What a view reads of a run this process delivers (a ``RunHandle``, or a CLI run)."""
+
+    final: str | None
+    error: str | None
+    resumed: bool
+    result: dict[str, Any]
+    stop: asyncio.Event
+
+
+class RunsReader(Protocol):
+    """The runs this process delivers, as the read routes and the live feed see them."""
+
+    @property
+    def active(self) -> int:
+        """How many runs are delivering now."""
+
+    async def current(self) -> Mapping[int, RunStatus]:
+        """The runs delivering now (or just finished), by id; take it before reading records."""
+
+    async def progress(self) -> list[dict[str, Any]]:
+        """``run.progress`` changes for the runs delivering now."""
 
 
 @dataclass(eq=False)
@@ -36,6 +77,7 @@ class RunHandle:
     cut: bool = False
     error: str | None = None
     final: str | None = None
+    engine: Engine | None = None
     api: RunApi | None = None  # its /v1 (sandbox, key)
 
     @property
@@ -67,14 +109,14 @@ def expected_for(handle: RunHandle, accepted: int, settings: ServerSettings) -> 
     return sim.expected()
 
 
-def _result(record: RunRecord, handle: RunHandle | None) -> dict[str, Any]:
+def _result(record: RunRecord, handle: RunStatus | None) -> dict[str, Any]:
     """The run's stored result; the handle's copy once it has finished (fresher)."""
     if handle is not None and handle.final is not None:
         return handle.result
     return record.result if isinstance(record.result, dict) else {}
 
 
-def run_state(record: RunRecord, handle: RunHandle | None) -> tuple[str, str | None]:
+def run_state(record: RunRecord, handle: RunStatus | None) -> tuple[str, str | None]:
     """The API state of a run and its error message.
 
     Take ``handle`` (or None) before reading ``record``: a run whose handle
@@ -93,9 +135,27 @@ def run_state(record: RunRecord, handle: RunHandle | None) -> tuple[str, str | N
     return ("done", None) if record.state == "finished" else ("running", None)
 
 
+def _command_view(spec: Any) -> dict[str, Any]:
+    """What the page shows of a run a command started: scenario (or what it sent), seed, events."""
+    if not isinstance(spec, dict) or "command" not in spec:
+        return {}
+    command = spec["command"]
+    what = spec.get("scenario") or spec.get("event_type") or command
+    if command == "replay":
+        what = "replay " + str(spec.get("file", "")).rsplit("/", 1)[-1]
+    elif command == "emit":
+        what = f"emit {what}"
+    return {
+        "command": command,
+        "scenario": what,
+        "seed": spec.get("seed"),
+        "events": spec.get("events"),
+    }
+
+
 def run_view(
     record: RunRecord,
-    handle: RunHandle | None,
+    handle: RunStatus | None,
     counts: dict[str, int],
     *,
     expected: bool = False,
@@ -108,7 +168,7 @@ def run_view(
     if spec is not None:
         view.update(spec.public())
     else:
-        view["spec"] = record.spec
+        view.update(_command_view(record.spec), spec=record.spec)
     view.update(
         targets=record.targets,
         accepted=record.accepted,

@@ -5,8 +5,9 @@ API fields: ``id`` (the target's stable name), ``url``, ``method``,
 secret is given), ``secret`` (a string, or a list for the standard scheme's
 rotation), ``retry`` (a policy: ``zenoti``, ``standard``, ``none``, ``fast``,
 ``1s,5s,30s``), ``event_types``, ``center_ids``, ``headers``, ``timeout``,
-``retry_statuses``, ``deactivate_after``. Secrets are never shown back, only
-counted (``secret_count``).
+``retry_statuses``, ``deactivate_after``, ``content_type`` (null: none),
+``ca_cert`` (a PEM file of CAs on the server's machine, for ``https://``),
+``insecure``. Secrets are never shown back, only counted (``secret_count``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Outbox, Target
 from mockzenoti.delivery.outbox import TargetRecord
+from mockzenoti.delivery.targets import DEFAULT_CONTENT_TYPE
 from mockzenoti.errors import MockZenotiError, NotFound
 from mockzenoti.server.bodies import Fields
 from mockzenoti.server.errors import ApiError, from_library
@@ -59,6 +61,9 @@ SETTINGS = (
     "timeout",
     "retry_statuses",
     "deactivate_after",
+    "content_type",
+    "ca_cert",
+    "insecure",
 )
 
 
@@ -124,6 +129,13 @@ def _event_types(body: Fields, catalog: Catalog, current: list[str] | None) -> l
     return given
 
 
+def _nullable(body: Fields, key: str, current: dict[str, Any], default: str | None) -> Any:
+    """A string setting that null clears; absent: the current value (or ``default``)."""
+    if body.null(key):
+        return None
+    return body.string(key, current.get(key, default))
+
+
 def parse_target(
     body: Fields, catalog: Catalog, *, target_id: str, base: Target | None = None
 ) -> Target:
@@ -148,6 +160,9 @@ def parse_target(
         "deactivate_after": body.integer(
             "deactivate_after", current.get("deactivate_after", 20), minimum=0, maximum=1_000_000
         ),
+        "content_type": _nullable(body, "content_type", current, DEFAULT_CONTENT_TYPE),
+        "ca_cert": _nullable(body, "ca_cert", current, None),
+        "insecure": body.boolean("insecure", current.get("insecure", False)),
     }
     if settings["url"] is None:
         raise ApiError.invalid("url is required", "url")
@@ -176,6 +191,9 @@ def target_view(record: TargetRecord, counts: dict[str, int] | None = None) -> d
         "timeout": t.timeout,
         "retry_statuses": sorted(t.retry_statuses),
         "deactivate_after": t.deactivate_after,
+        "content_type": t.content_type,
+        "ca_cert": t.ca_cert,
+        "insecure": t.insecure,
         "active": record.active,
         "consecutive_failures": record.consecutive_failures,
         "deactivated_at": record.deactivated_at,

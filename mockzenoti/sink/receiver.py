@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import ssl
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -38,6 +39,9 @@ from mockzenoti.sink.records import SinkCall, SinkSettings
 
 __all__ = ["Sink", "SinkCall", "SinkSettings"]
 
+#: ``GET /received``'s paging parameters: name, default, lowest, highest.
+_PAGING = (("since", 0, 0, 2**62), ("offset", 0, 0, 2**62), ("limit", 1000, 1, 10_000))
+
 
 class Sink:
     """A recording, verifying, misbehaving webhook receiver (see the module docstring)."""
@@ -45,6 +49,7 @@ class Sink:
     def __init__(self, settings: SinkSettings | None = None, **changes: Any) -> None:
         self._settings = replace(settings or SinkSettings(), **changes)
         self.calls: list[SinkCall] = []
+        self._recorded = 0  # requests recorded since the last reset: the next call's index
         self._arrivals: Counter[str] = Counter()
         self._accepted: set[str] = set()
         self._rng = random.Random(self._settings.seed)
@@ -71,6 +76,7 @@ class Sink:
     def reset(self) -> None:
         """Forget every call and per-event counter (settings stay)."""
         self.calls.clear()
+        self._recorded = 0
         self._arrivals.clear()
         self._accepted.clear()
         self._rng = random.Random(self._settings.seed)
@@ -101,7 +107,43 @@ class Sink:
 
     def listing(self, since: int = 0) -> list[dict[str, Any]]:
         """Every request (from index ``since`` on) as a summary line, duplicates marked."""
-        return [c.summary() for c in self.calls[max(0, since) :]]
+        return [c.summary() for c in self.calls if c.index >= since]
+
+    def received_page(
+        self,
+        *,
+        limit: int = 1000,
+        offset: int = 0,
+        since: int = 0,
+        payloads: bool = False,
+        name: str | None = None,
+        forgotten: int = 0,
+    ) -> dict[str, Any]:
+        """``GET .../received``'s answer, one shape for a standalone sink and a server's.
+
+        The requests kept with an ``index`` of at least ``since``, paged by
+        ``offset``/``limit`` (``next_offset`` is None on the last page), each a
+        summary line (with its ``payload`` when asked), and the ``counts``
+        (``forgotten``: requests a server's sink no longer keeps).
+        """
+        calls = self.calls if since <= 0 else [c for c in self.calls if c.index >= since]
+        page = calls[offset : offset + limit]
+        items = []
+        for call in page:
+            item = call.summary()
+            if payloads:
+                item["payload"] = call.json
+            items.append(item)
+        end = offset + len(page)
+        return {
+            "name": name,
+            "counts": {**self.counts(), "forgotten": forgotten},
+            "items": items,
+            "total": len(calls),
+            "limit": limit,
+            "offset": offset,
+            "next_offset": end if end < len(calls) else None,
+        }
 
     def subscribe(self, callback: Callable[[SinkCall], None]) -> Callable[[], None]:
         """Call ``callback(call)`` for each request as it is recorded; returns an unsubscribe.
@@ -189,7 +231,7 @@ class Sink:
             self._accepted.add(event_id)
         self._record(
             SinkCall(
-                len(self.calls),
+                self._recorded,
                 request.method,
                 request.path,
                 CIMultiDictProxy(CIMultiDict(request.headers)),
@@ -217,6 +259,7 @@ class Sink:
 
     def _record(self, call: SinkCall) -> None:
         self.calls.append(call)
+        self._recorded += 1
         for observer in tuple(self._observers):
             observer(call)
         for predicate, future in tuple(self._waiters):
@@ -226,21 +269,25 @@ class Sink:
     # -- serving -------------------------------------------------------------------------------
 
     async def received(self, request: web.Request) -> web.Response:
-        """``GET .../received``: the counts and every request (``?since=N``: from index N on)."""
-        try:
-            since = int(request.query.get("since", "0"))
-        except ValueError:
-            return web.json_response(
-                {
-                    "error": {
-                        "code": "invalid",
-                        "message": "since is a whole number",
-                        "field": "since",
-                    }
-                },
-                status=400,
-            )
-        return web.json_response({"counts": self.counts(), "received": self.listing(since)})
+        """``GET /received``: ``received_page`` (``since``, ``offset``, ``limit``, ``payloads``)."""
+        query = request.query
+        numbers: dict[str, int] = {}
+        for key, default, low, high in _PAGING:
+            text = query.get(key, str(default))
+            if not (text.isdigit() and low <= int(text) <= high):
+                message = f"{key} is a whole number from {low} to {high} (got {text!r})"
+                return web.json_response(
+                    {"error": {"code": "invalid", "message": message, "field": key}}, status=422
+                )
+            numbers[key] = int(text)
+        payloads = query.get("payloads", "false").lower() in ("1", "true", "yes")
+        page = self.received_page(
+            limit=numbers["limit"],
+            offset=numbers["offset"],
+            since=numbers["since"],
+            payloads=payloads,
+        )
+        return web.json_response(page)
 
     def app(self) -> web.Application:
         """An application answering every path with this sink (mountable with ``add_subapp``).
@@ -257,8 +304,10 @@ class Sink:
         app.router.add_route("*", f"/sink/{name}", self.handle)
         app.router.add_route("*", f"/sink/{name}/{{tail:.*}}", self.handle)
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve standalone; returns ``url`` (port 0 picks a free port)."""
+    async def start(
+        self, host: str = "127.0.0.1", port: int = 0, *, ssl_context: ssl.SSLContext | None = None
+    ) -> str:
+        """Serve standalone; returns ``url`` (port 0: a free port; https with ``ssl_context``)."""
         if self._runner is not None:
             raise RuntimeError("the sink is already running")
         self._stopping = asyncio.Event()
@@ -266,11 +315,12 @@ class Sink:
             self.app(), handler_cancellation=True, access_log=None, shutdown_timeout=1.0
         )
         await runner.setup()
-        site = web.TCPSite(runner, host, port)
+        site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
         await site.start()
         self._runner = runner
         bound = runner.addresses[0]
-        self._url = f"http://{host}:{bound[1]}/"
+        scheme = "https" if ssl_context is not None else "http"
+        self._url = f"{scheme}://{host}:{bound[1]}/"
         return self._url
 
     async def stop(self) -> None:

@@ -63,7 +63,11 @@ class ZenotiSettings:
     - ``world``: sizes for ``zenoti_world`` and the default of ``run(sizes=...)``
       (``{"centers": 1, "kind": "spa"}``).
     - ``target``: more ``Target`` settings (``headers``, ``event_types``,
-      ``deactivate_after``, ``retry_statuses``, ``method``, ``center_ids``).
+      ``deactivate_after``, ``retry_statuses``, ``method``, ``center_ids``,
+      ``content_type``: another value, or None for no ``Content-Type``).
+    - ``ca_cert``: a PEM file of the CAs an ``https://`` target's certificate
+      is checked against (your test server's self-signed CA); ``insecure``:
+      do not check it at all.
     - ``rest_rate_limit``: calls a minute ``zenoti_api``'s key may make (Zenoti's
       rate limit: 60; 429 past it); 0 (default): no limit, so suites don't flake.
     """
@@ -82,6 +86,8 @@ class ZenotiSettings:
     outbox: str = ":memory:"
     world: Mapping[str, Any] | None = None
     target: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    ca_cert: str | None = None
+    insecure: bool = False
     rest_rate_limit: int = 0
 
     def __post_init__(self) -> None:
@@ -140,11 +146,18 @@ class ZenotiSettings:
                 f"rest_rate_limit is calls a minute, 0 for none (got {limit!r})",
                 field="rest_rate_limit",
             )
-        reserved = sorted(set(self.target) & {"url", "name", "secrets", "signature", "policy"})
+        if self.ca_cert is not None and (not isinstance(self.ca_cert, str) or not self.ca_cert):
+            raise ConfigError("ca_cert is the path of a PEM file", field="ca_cert")
+        if not isinstance(self.insecure, bool):
+            raise ConfigError("insecure is True or False", field="insecure")
+        reserved = sorted(
+            set(self.target)
+            & {"url", "name", "secrets", "signature", "policy", "ca_cert", "insecure"}
+        )
         if reserved:
             raise ConfigError(
                 f"target.{reserved[0]} is set by the plugin; use the "
-                "settings (secret, signing, retry)",
+                "settings (secret, signing, retry, ca_cert, insecure)",
                 field=f"target.{reserved[0]}",
             )
 

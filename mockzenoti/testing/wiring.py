@@ -40,14 +40,20 @@ def build_target(settings: ZenotiSettings, url: str) -> Target:
             signature=settings.scheme if signed else None,  # type: ignore[arg-type]
             timeout=settings.timeout,
             policy=settings.retry,  # type: ignore[arg-type]
+            ca_cert=settings.ca_cert,
+            insecure=settings.insecure,
             **dict(settings.target),
         )
     except TypeError as exc:  # an unknown target setting
         raise ConfigError(f"target: {exc}", field="target") from None
     except ConfigError as exc:
-        name = {"policy": "retry", "secrets": "secret", "signature": "signing"}.get(
-            exc.field or "", f"target.{exc.field}"
-        )
+        name = {
+            "policy": "retry",
+            "secrets": "secret",
+            "signature": "signing",
+            "ca_cert": "ca_cert",
+            "insecure": "insecure",
+        }.get(exc.field or "", f"target.{exc.field}")
         raise ConfigError(f"{name}: {exc.message}", field=name) from None
 
 

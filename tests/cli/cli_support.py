@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 import subprocess
 import sys
 import threading
@@ -28,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class ThreadSink:
     """A ``Sink`` served from a background thread's event loop."""
 
-    def __init__(self, **settings: Any) -> None:
+    def __init__(self, ssl_context: ssl.SSLContext | None = None, **settings: Any) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
@@ -37,7 +38,7 @@ class ThreadSink:
             return Sink(SinkSettings(**settings))
 
         self.sink = self.call(make())
-        self.url = self.call(self.sink.start())
+        self.url = self.call(self.sink.start(ssl_context=ssl_context))
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 60) -> T:
         """Run ``coro`` on the sink's loop and wait for its result."""

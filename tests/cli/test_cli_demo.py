@@ -90,7 +90,16 @@ class Lines:
 
 def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> None:
     done = run_process(
-        "demo", "--seconds", "3", "--port", "0", "--progress", "lines", cwd=tmp_path, timeout=120
+        "demo",
+        "--seconds",
+        "3",
+        "--port",
+        "0",
+        "--progress",
+        "lines",
+        "--no-linger",
+        cwd=tmp_path,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
@@ -112,7 +121,7 @@ def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> N
         f"{EVENTS + failed} requests: {EVENTS} distinct events, 0 duplicates, 0 bad signatures"
     )
     assert table["latency"].startswith("p50 ")
-    assert "--linger" in table["live page"]
+    assert table["live page"] == "closed with the server (--no-linger)"
     assert "done 100%" in done.stderr and "\x1b" not in done.stderr
 
 
@@ -155,8 +164,8 @@ def test_ctrl_c_stops_the_run_delivers_what_was_accepted_and_sums_up(tmp_path: P
     assert 20 <= int(head.group(1)) < EVENTS and head.group(1) == head.group(2)
 
 
-def test_linger_keeps_the_server_up_until_ctrl_c(tmp_path: Path) -> None:
-    proc = start("--seconds", "1", "--linger", "--fail-share", "0", cwd=tmp_path)
+def test_the_page_stays_up_after_the_run_until_ctrl_c(tmp_path: Path) -> None:
+    proc = start("--seconds", "1", "--fail-share", "0", cwd=tmp_path)
     lines = Lines(proc)
     try:
         match = URL.match(lines.next() or "")

@@ -37,7 +37,9 @@ def test_emit_retries_per_policy_and_prints_each_attempt(sink_factory: Any) -> N
     result = invoke("emit", "Class.Booking.Created", "--url", flaky.url, "--retry", "fast")
     assert result.exit_code == 0
     assert [c.status for c in flaky.calls] == [500, 500, 200]
-    attempts = [line.split(": ")[1] for line in result.stderr.splitlines()]
+    lines = result.stderr.splitlines()
+    attempts = [line.split(": ")[1] for line in lines if line.startswith("  attempt ")]
+    assert result.stderr.count("waiting ") == 2  # before attempts 2 and 3
     assert [a.split()[0] for a in attempts] == ["500", "500", "200"]
 
 

@@ -160,3 +160,19 @@ def test_redeliver_refuses_bad_choices(sink: ThreadSink, args: tuple[str, ...], 
     result = invoke("redeliver", *args)
     assert result.exit_code == 2, result.output
     assert named in result.stderr
+
+
+def test_redeliver_force_sends_a_delivered_delivery_again(sink: ThreadSink) -> None:
+    first = invoke("emit", "Guest.Created", "--url", sink.url, "--outbox", "f.sqlite")
+    assert first.exit_code == 0, first.output
+    refused = invoke("redeliver", "1", "--outbox", "f.sqlite")
+    assert refused.exit_code == 2 and "--force sends it again" in refused.output
+    needs = invoke("redeliver", "--state", "delivered", "--outbox", "f.sqlite")
+    assert needs.exit_code == 2 and "add --force" in needs.output
+    again = invoke("redeliver", "1", "--force", "--outbox", "f.sqlite")
+    assert again.exit_code == 0, again.output
+    calls = sink.calls
+    assert len(calls) == 2 and calls[0].body == calls[1].body  # the same request, twice
+    assert calls[1].duplicate  # what a consumer must recognise
+    shown = invoke("deliveries", "show", "1", "--outbox", "f.sqlite")
+    assert "attempts   2" in shown.output

@@ -76,13 +76,14 @@ def test_the_sink_command_receives_misbehaves_lists_and_sums_up(tmp_path: Path) 
         "unique_events": 5,
         "duplicates": 0,
         "bad_signatures": 1,
+        "forgotten": 0,
     }
     by_event: dict[str, list[tuple[int, int]]] = {}
-    for c in listing["received"][:10]:
+    for c in listing["items"][:10]:
         by_event.setdefault(c["event_id"], []).append((c["attempt"], c["status"]))
     assert list(by_event.values()) == [[(1, 500), (2, 200)]] * 5
-    assert listing["received"][-1]["signature_ok"] is False
-    assert [c["index"] for c in tail["received"]] == [10]
+    assert listing["items"][-1]["signature_ok"] is False
+    assert [c["index"] for c in tail["items"]] == [10]
     lines = out.splitlines()
     requests = [line for line in lines if " POST " in line]
     assert len(requests) == 11

@@ -30,11 +30,12 @@ async def test_observers_and_the_received_route() -> None:
             async with session.get(sink.url + "received?since=1") as resp:
                 listing: dict[str, Any] = await resp.json()
             async with session.get(sink.url + "received?since=x") as resp:
-                assert resp.status == 400
+                assert resp.status == 422
+                assert (await resp.json())["error"]["field"] == "since"
     assert [c.delivery_id for c in seen] == ["d0", "d1", "d2"]  # not the one after unsubscribing
     assert listing["counts"]["calls"] == 4 and listing["counts"]["duplicates"] == 2
-    assert [c["id"] for c in listing["received"]] == ["d1", "d2", None]
-    assert [c["duplicate"] for c in listing["received"]] == [True, True, False]
+    assert [c["id"] for c in listing["items"]] == ["d1", "d2", None]
+    assert [c["duplicate"] for c in listing["items"]] == [True, True, False]
 
 
 def test_find_run_and_latency_percentiles(tmp_path: Path) -> None:

@@ -11,10 +11,14 @@ allowed. Screenshots are saved to the test's tmp dir.
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from page_support import CHROMIUM, CHROMIUM_ARGS, Client, require_chromium
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
 from server_thread import ServerThread
@@ -196,3 +200,68 @@ def test_narrow_page_and_token(browser: Browser, tmp_path: Path) -> None:
         expect(bare.locator("#delivery-rows tr[data-pk]").first).to_be_visible()
         bare.close()
     assert [p for p in problems if "401" not in p] == []
+
+
+def test_a_page_opened_late_and_reloaded_shows_the_last_minute(
+    browser: Browser, tmp_path: Path
+) -> None:
+    problems: list[str] = []
+    with ServerThread() as server:
+        api = Client(server.base)
+        api.call(
+            "PUT", "/sinks/slow", {"fail_first": 1, "fail_share": 0.5, "fail_status": 503}, 201
+        )
+        target = {"id": "t", "url": server.base + "/sink/slow", "retry": "fast"}
+        api.call("POST", "/targets", target, 201)
+        run = api.call("POST", "/runs", RUN | {"events": 60, "pace": "asap"}, 201)
+        wait_until(  # every delivery settled before the page opens
+            lambda: api.call("GET", f"/runs/{run['id']}")["state"] != "running",
+            timeout=TIMEOUT / 1000,
+            every=0.05,
+            what="the run's end",
+        )
+        assert api.call("GET", f"/runs/{run['id']}")["counts"]["delivered"] == 60
+
+        page = open_page(browser, server.base + "/", problems)
+        for moment in ("opened", "reloaded"):
+            if moment == "reloaded":
+                page.reload()
+                expect(page.locator("#conn")).to_have_attribute("data-state", "live")
+            # the chart has the run's attempts, read back from the outbox
+            page.wait_for_function(
+                "() => Number(document.querySelector('#chart').dataset.points) >= 2 "
+                "&& Number(document.querySelector('#chart').dataset.peak) > 0"
+            )
+            # latency percentiles and the rows' latencies are numbers, not dashes
+            for point in ("p50", "p90", "p99"):
+                expect(page.locator(f"#latency [data-p={point}]")).to_have_text(
+                    re.compile(rf"^{point} [0-9.]+ (ms|s)$")
+                )
+            latencies = page.locator("#delivery-rows td.latency")
+            expect(latencies.first).to_have_text(re.compile(r"^[0-9.]+ (ms|s)$"))
+            expect(latencies.filter(has_text="\u2013")).to_have_count(0)  # the page's dash
+            wait_counter(page, "delivered", "n === 60")
+            page.screenshot(path=str(tmp_path / f"{moment}.png"), full_page=True)
+
+        # a delivery's panel shows the request as sent, and copies it as a curl command
+        page.locator("#delivery-rows tr[data-pk]").first.click()
+        panel = page.locator("#panel")
+        expect(panel.locator("pre.request")).to_contain_text("POST " + server.base + "/sink/slow")
+        expect(panel.locator("pre.request")).to_contain_text("Content-Type: application/json")
+        panel.locator("[data-action=copy-curl]").click()
+        curl = panel.locator("pre.curl")
+        expect(curl).to_contain_text("--data-binary")
+        page.screenshot(path=str(tmp_path / "panel.png"))
+        command = curl.inner_text()
+        page.close()
+        assert command.startswith(f"curl -X POST '{server.base}/sink/slow'")
+        # the command sends the same bytes with the same headers
+        pk = api.call("GET", "/deliveries?order=desc&limit=1")["items"][0]["id"]  # the top row
+        body = requests.get(f"{server.base}/deliveries/{pk}/body", timeout=10).content
+        before = api.call("GET", "/sink/slow/received")["total"]
+        done = subprocess.run(["sh", "-c", command + " -s -o /dev/null"], timeout=60, check=False)
+        assert done.returncode == 0
+        after = api.call("GET", "/sink/slow/received?payloads=true")
+        assert after["total"] == before + 1
+        assert after["items"][-1]["payload"] == json.loads(body)
+    assert problems == []

@@ -147,3 +147,51 @@ async def test_discard_takes_only_held_deliveries(api: Api) -> None:
     error = await api.error("POST", "/deliveries/discard", {"run": 0}, expect=422)
     assert error["field"] == "run"
     assert await api.call("POST", "/deliveries/discard", {"state": "held"}) == {"discarded": 0}
+
+
+@pytest.mark.asyncio
+async def test_force_redelivers_a_delivered_delivery(api: Api) -> None:
+    await api.target("a")
+    sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
+    number = sent["deliveries"][0]["id"]
+    await api.sink("a").wait_for(1)
+
+    async def delivered(n: int) -> bool:
+        detail = await api.call("GET", f"/deliveries/{number}")
+        return detail["state"] == "delivered" and len(detail["attempt_log"]) == n
+
+    await eventually(lambda: delivered(1))
+    unforced = await api.call("POST", "/deliveries/redeliver", {"ids": [number]})
+    assert unforced == {"redelivered": 0}  # only dead and held, unless forced
+    forced = await api.call("POST", "/deliveries/redeliver", {"ids": [number], "force": True})
+    assert forced == {"redelivered": 1}
+    await api.sink("a").wait_for(2)
+    await eventually(lambda: delivered(2))
+    assert api.sink("a").calls[1].duplicate
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("signing", ["zenoti", "standard"])
+async def test_a_delivery_shows_the_request_its_receiver_got(api: Api, signing: str) -> None:
+    await api.target(
+        "a", secret="whsec_c2VjcmV0LXNlY3JldA==", signing=signing, headers={"X-Tenant": "t1"}
+    )
+    sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
+    number = sent["deliveries"][0]["id"]
+    await api.sink("a").wait_for(1)
+
+    async def settled() -> bool:
+        return (await api.call("GET", f"/deliveries/{number}"))["state"] == "delivered"
+
+    await eventually(settled)
+    detail = await api.call("GET", f"/deliveries/{number}")
+    request = detail["request"]
+    got = api.sink("a").calls[0]
+    assert (request["method"], request["url"], request["attempt"]) == ("POST", api.sink_url("a"), 1)
+    assert request["settings_changed"] is False
+    for name, value in request["headers"].items():
+        assert got.headers.get(name) == value, name  # every header shown is what arrived
+    signature = "zenoti-webhook-signature" if signing == "zenoti" else "webhook-signature"
+    assert signature in request["headers"] and "X-Tenant" in request["headers"]
+    await api.call("PATCH", "/targets/a", {"headers": {"X-Tenant": "t2"}})
+    assert (await api.call("GET", f"/deliveries/{number}"))["request"]["settings_changed"]

@@ -158,3 +158,26 @@ async def test_a_targets_filters_apply(api: Api) -> None:
         "POST", "/events", {"event_type": "Invoice.Closed", "targets": ["guests"]}, expect=201
     )
     assert only["deliveries"] == []
+
+
+@pytest.mark.asyncio
+async def test_get_events_lists_what_was_accepted(api: Api) -> None:
+    await api.target("a")
+    guest = {"event_type": "Guest.Created", "seed": 4}
+    posted = await api.call("POST", "/events", guest, expect=201)
+    run = await api.call("POST", "/runs", {"scenario": "class-lifecycle", "events": 5}, expect=201)
+    await api.wait_run(run["id"])
+    page = await api.call("GET", "/events")
+    assert page["total"] == 6 and page["next_offset"] is None
+    first = page["items"][0]
+    assert (first["event_id"], first["event_type"], first["run_id"]) == (
+        posted["event_id"],
+        "Guest.Created",
+        None,
+    )
+    assert "payload" not in first
+    of_run = await api.call("GET", f"/events?run={run['id']}&order=desc&limit=2&payloads=true")
+    assert of_run["total"] == 5 and [e["seq"] for e in of_run["items"]] == [4, 3]
+    assert of_run["items"][0]["payload"]["event_id"] == of_run["items"][0]["event_id"]
+    typed = await api.call("GET", "/events?event_type=Guest.Created")
+    assert {e["event_type"] for e in typed["items"]} == {"Guest.Created"}

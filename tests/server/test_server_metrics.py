@@ -66,6 +66,8 @@ async def test_metrics_count_events_attempts_runs_and_depth(api: Api) -> None:
     assert buckets == sorted(buckets) and buckets[-1] == 14
     assert samples[("mockzenoti_attempt_latency_seconds_bucket", 'le="+Inf"')] == 14
     assert samples[("mockzenoti_attempt_latency_seconds_count", "")] == 14
+    latency = (await api.call("GET", "/stats"))["latency"]  # from the outbox: a page loaded late
+    assert latency["count"] == 14 and 0 < latency["p50"] <= latency["p99"] <= latency["max"]
 
 
 @pytest.mark.asyncio
@@ -81,3 +83,57 @@ async def test_active_runs_while_a_run_delivers(api: Api) -> None:
     assert stats["runs"]["running"] == 1 and stats["targets"] == 1
     await api.call("DELETE", f"/runs/{run['id']}", expect=202)
     await api.wait_run(run["id"])
+
+
+@pytest.mark.asyncio
+async def test_throughput_and_latencies_are_read_back_from_the_outbox(api: Api) -> None:
+    await api.target("a")
+    await api.call("PUT", "/sinks/a", {"fail_first": 1}, expect=201)
+    run = await api.call("POST", "/runs", {"scenario": "guest-lifecycle", "events": 6}, expect=201)
+    await api.wait_run(run["id"])
+    history = await api.call("GET", "/stats/throughput?seconds=30")
+    items = history["items"]
+    assert history["seconds"] == 30 and len(items) == 30
+    assert [i["t"] for i in items] == list(range(items[0]["t"], items[0]["t"] + 30))
+    # every attempt of the run is in the last 30 s: 6 refused, then 6 delivered
+    assert sum(i["attempts_per_s"] for i in items) == 12
+    assert sum(i["delivered_per_s"] for i in items) == 6
+    listed = (await api.call("GET", "/deliveries?order=desc&limit=3"))["items"]
+    assert all(isinstance(d["latency_ms"], float) and d["latency_ms"] >= 0 for d in listed)
+    bad = await api.error("GET", "/stats/throughput?seconds=0", expect=422)
+    assert bad["field"] == "seconds"
+
+
+@pytest.mark.asyncio
+async def test_stats_counts_and_live_counters_describe_one_moment(api: Api) -> None:
+    # The page shows outbox + (live now - live then): the outbox must hold, at least,
+    # every change the live counters of the same answer had seen (the engines commit first).
+    await api.target("a")
+    run = await api.call(
+        "POST", "/runs", {"scenario": "day-in-the-life", "events": 300}, expect=201
+    )
+    samples = 0
+    while (await api.call("GET", f"/runs/{run['id']}"))["state"] == "running" and samples < 200:
+        stats = await api.call("GET", "/stats")
+        live = stats["live"]["states"]
+        assert stats["deliveries"]["delivered"] >= live.get("delivered", 0), stats
+        samples += 1
+    assert samples > 0
+
+
+def test_a_baseline_tally_adds_the_live_counts_to_settled_states() -> None:
+    import asyncio
+
+    from mockzenoti.delivery import Hub
+    from mockzenoti.server.tally import BaselineTally
+
+    hub = Hub()
+    hub.metrics.states.update(delivered=3, retrying=1, dead=1)
+    counts, live = asyncio.run(BaselineTally({"delivered": 5, "pending": 2, "dead": 1}, hub)())
+    assert (counts["delivered"], counts["dead"], counts["retrying"], counts["pending"]) == (
+        8,
+        2,
+        1,
+        0,
+    )
+    assert live["states"] == {"delivered": 3, "retrying": 1, "dead": 1}

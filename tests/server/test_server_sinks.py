@@ -167,3 +167,40 @@ async def test_a_failing_sink_eventually_deactivates_its_target(api: Api) -> Non
         return (await api.call("GET", "/targets/a"))["active"] is False
 
     await eventually(deactivated)
+
+
+@pytest.mark.asyncio
+async def test_received_has_one_shape_standalone_and_in_the_server(api: Api) -> None:
+    import aiohttp
+
+    from mockzenoti.sink import Sink
+
+    body = b'{"id": "d1", "event_id": "e1", "event_type": "Guest.Created", "data": {}}'
+    await api.request("POST", "/sink/one", data=body)
+    async with Sink() as alone, aiohttp.ClientSession() as session:
+        async with session.post(alone.url + "hook", data=body) as resp:
+            assert resp.status == 200
+        async with session.get(alone.url + "received?payloads=true&since=0") as resp:
+            standalone = await resp.json()
+    served = await api.call("GET", "/sink/one/received?payloads=true&since=0")
+    assert (
+        set(standalone)
+        == set(served)
+        == {"name", "counts", "items", "total", "limit", "offset", "next_offset"}
+    )
+    assert set(standalone["counts"]) == set(served["counts"])
+    assert set(standalone["items"][0]) == set(served["items"][0])
+    assert standalone["items"][0]["payload"] == served["items"][0]["payload"]
+    assert (standalone["name"], served["name"]) == (None, "one")
+
+
+@pytest.mark.asyncio
+async def test_received_indexes_stay_absolute_after_old_requests_are_forgotten(api: Api) -> None:
+    await api.call("PUT", "/sinks/small", {"keep": 2}, expect=201)
+    for n in range(5):
+        await api.request("POST", "/sink/small", data=f'{{"id": "d{n}", "event_id": "e{n}"}}')
+    page = await api.call("GET", "/sink/small/received")
+    assert [i["index"] for i in page["items"]] == [3, 4]
+    assert page["counts"]["forgotten"] == 3 and page["next_offset"] is None
+    tail = await api.call("GET", "/sink/small/received?since=4")
+    assert [i["id"] for i in tail["items"]] == ["d4"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from server_support import Api, eventually
 
@@ -192,3 +194,70 @@ async def test_ping_reports_a_target_that_does_not_answer(api: Api) -> None:
     )
     result = await api.call("POST", "/targets/gone/ping")
     assert result["outcome"] == "connection" and result["status"] is None and result["error"]
+
+
+@pytest.mark.asyncio
+async def test_an_https_target_with_its_ca_content_type_and_insecure(
+    api: Api, tmp_path: Path
+) -> None:
+    from tls_support import make_ca
+
+    from mockzenoti.sink import Sink
+
+    ca = make_ca(tmp_path)
+    async with Sink() as receiver:
+        await receiver.stop()  # serve it again with TLS
+        url = await receiver.start(ssl_context=ca.server_context)
+        body = {
+            "id": "tls",
+            "url": url,
+            "retry": "none",
+            "ca_cert": str(ca.pem),
+            "content_type": None,
+            "deactivate_after": 0,
+        }
+        created = await api.call("POST", "/targets", body, expect=201)
+        assert (created["ca_cert"], created["insecure"], created["content_type"]) == (
+            str(ca.pem),
+            False,
+            None,
+        )
+        sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
+        await receiver.wait_for(1)
+        assert receiver.calls[0].status == 200 and "Content-Type" not in receiver.calls[0].headers
+        # without the CA, the certificate is refused and the attempt says why
+        await api.call("PATCH", "/targets/tls", {"ca_cert": None})
+        sent = await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
+        number = sent["deliveries"][0]["id"]
+
+        async def dead() -> bool:
+            return (await api.call("GET", f"/deliveries/{number}"))["state"] == "dead"
+
+        await eventually(dead)
+        error = (await api.call("GET", f"/deliveries/{number}"))["attempt_log"][0]["error"]
+        assert "certificate" in error.lower()
+        await api.call("PATCH", "/targets/tls", {"insecure": True, "content_type": "text/plain"})
+        await api.call("POST", "/events", {"event_type": "Guest.Created"}, expect=201)
+        await receiver.wait_for(2)
+        assert receiver.calls[1].headers["Content-Type"] == "text/plain"
+
+
+@pytest.mark.asyncio
+async def test_target_url_and_ca_cert_mistakes_are_named(api: Api, tmp_path: Path) -> None:
+    bad_url = await api.error("POST", "/targets", {"url": "localhost:8000/hook"}, expect=422)
+    assert bad_url["field"] == "url"
+    assert "did you mean http://localhost:8000/hook?" in bad_url["message"]
+    missing = await api.error(
+        "POST",
+        "/targets",
+        {"url": "https://127.0.0.1:9/", "ca_cert": str(tmp_path / "no.pem")},
+        expect=422,
+    )
+    assert missing["field"] == "ca_cert" and "no.pem" in missing["message"]
+    both = await api.error(
+        "POST",
+        "/targets",
+        {"url": "https://127.0.0.1:9/", "ca_cert": __file__, "insecure": True},
+        expect=422,
+    )
+    assert both["field"] == "ca_cert"

@@ -211,18 +211,24 @@ class DeliveryActions:
         run_id: int | None = None,
         target: str | None = None,
         now: float | None = None,
+        force: bool = False,
     ) -> list[int]:
         """Make matching dead or held deliveries pending again, with a fresh retry budget.
 
         With no ``pks`` and no filter, every dead and held delivery matches.
-        Returns the pks changed, oldest first; an engine must then deliver
-        them (``Engine.redeliver`` does both). Held deliveries of an inactive
-        target are held again when an engine picks them up.
+        ``force`` allows ``delivered`` among ``states`` too: the same request
+        goes out again (same envelope ids and body), the duplicate a consumer
+        must recognise. Returns the pks changed, oldest first; an engine must
+        then deliver them (``Engine.redeliver`` does both). Held deliveries of
+        an inactive target are held again when an engine picks them up.
         """
-        bad = [s for s in states if s not in ("dead", "held")]
+        allowed = ("dead", "held", "delivered") if force else ("dead", "held")
+        bad = [s for s in states if s not in allowed]
         if bad:
+            hint = "" if force or bad[0] != "delivered" else " (force sends a delivered one again)"
             raise ConfigError(
-                f"only dead and held deliveries are redelivered, not {bad[0]}", field="state"
+                f"only dead and held deliveries are redelivered, not {bad[0]}{hint}",
+                field="state",
             )
         return self._move("pending", pks, states, event_type, run_id, target, now)
 

@@ -6,8 +6,8 @@ The parts (each holds the ``Database``):
   batched writes, reloading unsettled deliveries after a stop;
 - ``targets`` and ``runs`` (``admin.py``): their rows;
 - ``actions`` (``admin.py``): redeliver, discard, reactivate a target's held ones;
-- ``reads`` (``queries.py``): deliveries with paging, one delivery's attempt
-  log, counts, latency percentiles.
+- ``reads`` (``queries.py``): deliveries and events with paging, one
+  delivery's attempt log, counts, latency percentiles, attempts per second.
 
 The outbox keeps rows only: live targets and their HTTP senders belong to
 the engines (``delivery/live.py``). Its methods are the parts' own, offered
@@ -78,6 +78,8 @@ class Outbox:
         self.retry_waits = reads.retry_waits
         self.latency_percentiles = reads.latency_percentiles
         self.event_count = reads.event_count
+        self.list_events = reads.list_events
+        self.attempts_per_second = reads.attempts_per_second
 
     def __enter__(self) -> Outbox:
         return self

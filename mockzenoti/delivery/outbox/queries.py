@@ -1,4 +1,5 @@
-"""Reading the outbox: deliveries with paging, one delivery's attempt log, counts."""
+"""Reading the outbox: deliveries and events with paging, one delivery's attempt log,
+counts, latency percentiles, attempts per second."""
 
 from __future__ import annotations
 
@@ -8,7 +9,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from mockzenoti.delivery.outbox.records import AttemptRecord, DeliveryDetail, DeliveryRecord, Page
+from mockzenoti.delivery.outbox.records import (
+    AttemptRecord,
+    DeliveryDetail,
+    DeliveryRecord,
+    EventRecord,
+    Page,
+)
 from mockzenoti.delivery.outbox.schema import STATES
 from mockzenoti.delivery.outbox.store import Database
 from mockzenoti.errors import ConfigError, NotFound
@@ -38,10 +45,7 @@ class Reads:
         newest_first: bool = False,
     ) -> Page[DeliveryRecord]:
         """Deliveries matching every filter given, one page, with the total count."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-            raise ConfigError("limit is a whole number from 1 to 10000", field="limit")
-        if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
-            raise ConfigError("offset is a non-negative whole number", field="offset")
+        _check_page(limit, offset)
         clauses: list[str] = []
         params: list[Any] = []
         if state is not None:
@@ -189,7 +193,66 @@ class Reads:
                     out[p] = values[k - 1]
         return out
 
+    def list_events(
+        self,
+        *,
+        run_id: int | None = None,
+        event_type: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        newest_first: bool = False,
+        payloads: bool = False,
+    ) -> Page[EventRecord]:
+        """Accepted events (of a run, of a wire ``event_type``), one page, with the total.
+
+        Both filters scan the events (no index serves them); ``payloads`` adds each envelope.
+        """
+        _check_page(limit, offset)
+        clauses: list[str] = []
+        params: list[Any] = []
+        if run_id is not None:
+            clauses.append("e.run_id = ?")
+            params.append(run_id)
+        if event_type is not None:
+            clauses.append("json_extract(CAST(e.body AS TEXT), '$.event_type') = ?")
+            params.append(event_type)
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        total = self.db.query(f"SELECT COUNT(*) FROM events e{where}", params)[0][0]
+        order = "DESC" if newest_first else "ASC"
+        body = ", e.body" if payloads else ""
+        rows = self.db.query(
+            f"SELECT {EventRecord.COLUMNS}{body} FROM events e{where} ORDER BY e.id {order} "
+            "LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        if payloads:
+            items = [EventRecord.from_row(r[:-1], bytes(r[-1])) for r in rows]
+        else:
+            items = [EventRecord.from_row(r) for r in rows]
+        return Page(items, total, limit, offset)
+
+    def attempts_per_second(self, since: float) -> list[tuple[int, int, int]]:
+        """``(second, attempts, successes)`` for each whole second from ``since`` on with any.
+
+        A scan of the attempt log (no index on time; the log is written in
+        time order only roughly): what a live page reads once when it opens.
+        """
+        rows = self.db.query(
+            "SELECT CAST(at AS INTEGER) AS s, COUNT(*), SUM(outcome = 'success') FROM attempts "
+            "WHERE at >= ? GROUP BY s ORDER BY s",
+            (since,),
+        )
+        return [(int(s), int(n), int(ok)) for s, n, ok in rows]
+
     def event_count(self) -> int:
         """How many events the outbox holds."""
         count: int = self.db.query("SELECT COUNT(*) FROM events")[0][0]
         return count
+
+
+def _check_page(limit: int, offset: int) -> None:
+    """Refuse a page size or offset out of range, naming it."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+        raise ConfigError("limit is a whole number from 1 to 10000", field="limit")
+    if isinstance(offset, bool) or not isinstance(offset, int) or offset < 0:
+        raise ConfigError("offset is a non-negative whole number", field="offset")

@@ -8,7 +8,15 @@ from typing import Any, Generic, TypeVar
 
 from mockzenoti.delivery.targets import Target
 
-__all__ = ["AttemptRecord", "DeliveryDetail", "DeliveryRecord", "Page", "RunRecord", "TargetRecord"]
+__all__ = [
+    "AttemptRecord",
+    "DeliveryDetail",
+    "DeliveryRecord",
+    "EventRecord",
+    "Page",
+    "RunRecord",
+    "TargetRecord",
+]
 
 T = TypeVar("T")
 
@@ -18,7 +26,8 @@ class DeliveryRecord:
     """One delivery: an event sent to one target, and where it stands.
 
     ``pk`` is the outbox's number for it (what redelivery takes);
-    ``delivery_id`` is the envelope ``id`` the target receives.
+    ``delivery_id`` is the envelope ``id`` the target receives;
+    ``latency_ms`` is its last attempt's (None before the first).
     """
 
     pk: int
@@ -38,12 +47,64 @@ class DeliveryRecord:
     possible_duplicates: int
     created_at: float
     updated_at: float
+    latency_ms: float | None = None
 
     COLUMNS = (
         "d.id, d.delivery_id, d.event_id, d.event_type, e.name, e.seq, d.run_id, d.target, "
         "d.target_index, d.state, d.attempts, d.next_at, d.last_status, d.last_error, "
-        "d.possible_duplicates, d.created_at, d.updated_at"
+        "d.possible_duplicates, d.created_at, d.updated_at, "
+        "(SELECT a.latency_ms FROM attempts a WHERE a.delivery = d.id AND a.n = d.attempts)"
     )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """One accepted event: its number, run, place in the stream, ids, type, keys, when.
+
+    ``envelope_id`` is the envelope ``id`` of its first delivery (each further
+    target's differs); ``payload`` is the envelope, when asked for.
+    """
+
+    pk: int
+    run_id: int | None
+    seq: int
+    event_id: str | None
+    envelope_id: str
+    event_type: str | None
+    name: str
+    center_id: str | None
+    keys: list[str]
+    accepted_at: float
+    payload: Any = None
+
+    COLUMNS = (
+        "e.id, e.run_id, e.seq, json_extract(CAST(e.body AS TEXT), '$.event_id'), "
+        "e.envelope_id, json_extract(CAST(e.body AS TEXT), '$.event_type'), e.name, "
+        "e.center_id, e.keys, e.accepted_at"
+    )
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...], body: bytes | None = None) -> EventRecord:
+        """Build from a row of ``COLUMNS`` (and the body, for ``payload``)."""
+        pk, run_id, seq, event_id, envelope_id, event_type, name, center, keys, at = row
+        payload = None if body is None else json.loads(body)
+        return cls(
+            pk,
+            run_id,
+            seq,
+            event_id,
+            envelope_id,
+            event_type,
+            name,
+            center,
+            json.loads(keys),
+            at,
+            payload,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""

@@ -34,6 +34,17 @@ export class Chart {
     this.dirty = true;
   }
 
+  /**
+   * Points read from the outbox (GET /stats/throughput) for the seconds before the
+   * first snapshot this page got: a page opened late, or reloaded, has its last minute.
+   */
+  backfill(points) {
+    const first = this.points.length ? this.points[0].t : Infinity;
+    const older = points.filter((p) => p.t < first - 0.5);
+    this.points = [...older, ...this.points];
+    this.dirty = true;
+  }
+
   /** The latest values, for the legend. */
   latest() {
     return this.points[this.points.length - 1] || null;
@@ -60,7 +71,7 @@ export class Chart {
     const right = width - 6;
     const top = 8;
     const bottom = height - 18;
-    const now = this.latest()?.t ?? Date.now() / 1000;
+    const now = Math.max(this.latest()?.t ?? 0, Date.now() / 1000 - 1);
     let peak = 0;
     for (const p of this.points) peak = Math.max(peak, p.attempts_per_s || 0, p.delivered_per_s || 0);
     const max = niceMax(peak);
@@ -88,6 +99,9 @@ export class Chart {
     }
 
     const shown = this.points.filter((p) => p.t >= now - WINDOW);
+    // what is drawn, for a look from outside (tests, curious readers): points and the peak
+    canvas.dataset.points = String(shown.length);
+    canvas.dataset.peak = String(peak);
     if (shown.length < 2) return;
     for (const series of SERIES) {
       const line = color(series.css);

@@ -1,5 +1,8 @@
 // The live table of the latest deliveries.
 //
+// A retrying row says when its next attempt is due and, in the status column,
+// its last answer or error ("connection refused", "timeout").
+//
 // Rows live in a Map keyed by delivery number, capped at KEEP entries (the
 // newest). Stream changes update it in O(1); the table is redrawn at most
 // every DRAW_MS from the newest SHOWN rows that pass the filters.
@@ -44,6 +47,7 @@ export class Deliveries {
     const now = performance.now();
     if (row) {
       row.state = change.state;
+      if (change.next_at !== undefined) row.next_at = change.next_at;
       row.touched = now;
     } else {
       const fresh = {
@@ -54,7 +58,8 @@ export class Deliveries {
         target: change.target,
         run_id: change.run_id,
         state: change.state,
-        attempts: 0,
+        attempts: change.attempts ?? 0,
+        next_at: change.next_at ?? null,
         last_status: null,
         latency_ms: this.latency.get(change.delivery) ?? null,
         created_at: Date.now() / 1000,
@@ -114,7 +119,7 @@ export class Deliveries {
         const newest = page.items.length ? page.items[0].id : -Infinity;
         for (const item of page.items) {
           const seen = old.get(item.id);
-          const latency = this.latency.get(item.id) ?? null;
+          const latency = this.latency.get(item.id) ?? item.latency_ms ?? null;
           const row = { ...item, latency_ms: latency, touched: started };
           if (seen && seen.touched > started) {
             // the stream spoke after this page was read: it knows better
@@ -122,6 +127,8 @@ export class Deliveries {
               state: seen.state,
               attempts: Math.max(seen.attempts, item.attempts),
               last_status: seen.last_status,
+              last_error: seen.last_error ?? item.last_error,
+              next_at: seen.next_at ?? item.next_at,
               touched: seen.touched,
             });
           }
@@ -189,9 +196,16 @@ export class Deliveries {
   }
 }
 
+/** The state cell: the badge, and for a retrying delivery when its next attempt is due. */
+function stateHtml(row) {
+  if (row.state !== "retrying" || !row.next_at) return badge(row.state);
+  return `${badge(row.state)} <span class="next" title="next attempt">at ${clock(row.next_at)}</span>`;
+}
+
 function rowHtml(row, selected) {
-  const status = row.last_status ?? (row.last_error ? "error" : "–");
-  const failed = typeof status === "number" ? status >= 300 : status === "error";
+  const error = row.last_error ? shortError(row.last_error) : null;
+  const status = row.last_status ?? error ?? "–";
+  const failed = typeof status === "number" ? status >= 300 : status !== "–";
   const event = row.event_id
     ? `<span title="${esc(row.event_id)}">${esc(shortId(row.event_id))}</span>`
     : `<span class="muted" title="${esc(row.delivery_id)}">#${row.id}</span>`;
@@ -201,10 +215,16 @@ function rowHtml(row, selected) {
     `<td class="type">${esc(row.event_type)}</td>` +
     `<td class="mono id">${event}</td>` +
     `<td class="target">${esc(row.target)}</td>` +
-    `<td>${badge(row.state)}</td>` +
+    `<td class="state">${stateHtml(row)}</td>` +
     `<td class="num">${row.attempts || 0}</td>` +
-    `<td class="num${failed ? " bad" : ""}" title="${esc(row.last_error || "")}">${esc(status)}</td>` +
+    `<td class="num status${failed ? " bad" : ""}" title="${esc(row.last_error || "")}">${esc(status)}</td>` +
     `<td class="num latency">${ms(row.latency_ms)}</td>` +
     "</tr>"
   );
+}
+
+/** An attempt's error, short enough for a table cell (the full text is its title). */
+function shortError(text) {
+  const value = String(text);
+  return value.length > 28 ? `${value.slice(0, 27)}…` : value;
 }

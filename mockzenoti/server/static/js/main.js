@@ -26,7 +26,7 @@ const TYPES = [
 const STATS_EVERY_MS = 15000;
 const RECONCILE_EVERY_MS = 2000;
 
-const counters = new Counters(byId("counters"), byId("attempts"), byId("events"));
+const counters = new Counters(byId("counters"), byId("attempts"), byId("events"), byId("latency"));
 const chart = new Chart(byId("chart"));
 const table = new Deliveries(byId("delivery-rows"), byId("table-foot"));
 const runs = new Runs(byId("runs"));
@@ -67,10 +67,13 @@ async function loadAll() {
   ]);
   started = Date.now() / 1000 - health.uptime;
   byId("version").textContent = `v${health.version}`;
+  document.body.dataset.readOnly = String(Boolean(health.read_only));
+  byId("read-only").hidden = !health.read_only;
   counters.fromStats(stats);
   targets.load(targetList.items);
   runs.load(runList.items);
   updateBulk();
+  get("/stats/throughput", { seconds: 60 }).then((history) => chart.backfill(history.items), report);
   await table.reconcile();
   lastReconcile = performance.now();
 }
@@ -90,6 +93,16 @@ function refreshSoon() {
     table.reconcile().catch(report);
     get("/runs", { limit: 20 }).then((list) => runs.load(list.items), report);
   }, 400);
+}
+
+const fetchingRuns = new Set();
+/** Read one run whole (its final counts and events) and show it. */
+function fetchRun(id) {
+  if (fetchingRuns.has(id)) return;
+  fetchingRuns.add(id);
+  get(`/runs/${id}`, { expected: false })
+    .then((run) => runs.upsert(run), report)
+    .finally(() => fetchingRuns.delete(id));
 }
 
 // -- following the stream ----------------------------------------------------------------
@@ -113,14 +126,12 @@ const handlers = {
   },
   "run.state"(change) {
     const known = runs.update(change);
-    if (!known || change.state !== "running") {
-      // a new run, or a finished one: read it whole (its final counts and events)
-      get(`/runs/${change.run_id}`, { expected: false }).then((run) => runs.upsert(run), report);
-    }
+    if (!known || change.state !== "running") fetchRun(change.run_id); // new, or finished: read it whole
     if (change.state !== "running") refreshSoon();
   },
   "run.progress"(change) {
-    runs.update(change);
+    // a run that began before this page read the list (or elsewhere): read it whole
+    if (!runs.update(change)) fetchRun(change.run_id);
   },
   "run.finished"(change) {
     runs.update(change);

@@ -8,25 +8,28 @@
 // then, so the counts stay exact (a redelivered delivery, for one, leaves
 // the live count of its old state as it was).
 
-import { badge, esc, int, OUTCOMES } from "./format.js";
+import { badge, esc, int, ms, OUTCOMES } from "./format.js";
 
 const LIVE_ONLY = new Set(["pending", "delivering", "retrying"]);
 
 export class Counters {
-  constructor(root, attemptsRoot, eventsNode) {
+  constructor(root, attemptsRoot, eventsNode, latencyNode) {
     this.root = root;
     this.attemptsRoot = attemptsRoot;
     this.eventsNode = eventsNode;
+    this.latencyNode = latencyNode;
     this.outbox = { states: {}, attempts: {}, events: 0 };
     this.then = { states: {}, attempts: {}, accepted: 0 };
     this.live = { states: {}, attempts: {}, accepted: 0 };
     this.rates = null;
+    this.latency = null; // the outbox's attempt latency percentiles, from GET /stats
     this.dirty = true;
   }
 
   /** A GET /stats answer: the outbox's counts beside this process's. */
   fromStats(stats) {
     const live = stats.live || {};
+    if (stats.latency) this.latency = stats.latency;
     this.outbox = { states: stats.deliveries || {}, attempts: stats.attempts || {}, events: stats.events || 0 };
     this.then = { states: live.states || {}, attempts: live.attempts || {}, accepted: live.accepted || 0 };
     this.live = this.then;
@@ -78,6 +81,11 @@ export class Counters {
     const events = this.events();
     const rate = this.rates ? ` · ${int(this.rates.accepted_per_s)}/s` : "";
     this.eventsNode.textContent = `${int(events)} events${rate}`;
+    if (this.latencyNode) {
+      const l = this.latency || {};
+      this.latencyNode.innerHTML =
+        "latency" + ["p50", "p90", "p99"].map((k) => `<b data-p="${k}">${k} ${ms(l[k])}</b>`).join("");
+    }
   }
 }
 

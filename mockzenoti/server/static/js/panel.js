@@ -20,8 +20,10 @@ export class Panel {
     this.timer = null;
     root.querySelector("[data-action=close]").addEventListener("click", () => this.close());
     root.addEventListener("click", (event) => {
-      const button = event.target.closest("[data-action=redeliver]");
-      if (button) this.redeliver(button);
+      const button = event.target.closest("[data-action=redeliver], [data-action=copy-curl]");
+      if (!button) return;
+      if (button.dataset.action === "redeliver") this.redeliver(button);
+      else this.copyCurl(button);
     });
   }
 
@@ -82,6 +84,30 @@ export class Panel {
     }
   }
 
+  /** Copy the request as a curl command (the exact bytes sent, its headers); also shown. */
+  async copyCurl(button) {
+    const d = this.detail;
+    if (!d || !d.request) return;
+    button.disabled = true;
+    try {
+      const response = await fetch(url(`/deliveries/${d.id}/body`));
+      const command = curl(d.request, await response.text());
+      const shown = this.body.querySelector("pre.curl");
+      shown.textContent = command;
+      shown.hidden = false;
+      try {
+        await navigator.clipboard.writeText(command);
+        this.toast("Copied the request as a curl command");
+      } catch {
+        this.toast("The curl command is below the headers: select and copy it");
+      }
+    } catch (error) {
+      this.toast(error.message, true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   render() {
     const d = this.detail;
     const canRedeliver = d.state === "dead" || d.state === "held";
@@ -107,11 +133,41 @@ export class Panel {
         ${canRedeliver ? '<button type="button" class="primary" data-action="redeliver">Redeliver</button>' : ""}
         <a href="${esc(url(`/deliveries/${d.id}/body`))}" target="_blank" rel="noopener">Exact bytes sent ↗</a>
       </div>
+      ${d.request ? requestHtml(d.request) : ""}
       <h3>Attempts <span class="muted">${int(attempts.length)}</span></h3>
       ${attempts.length ? attemptsHtml(attempts) : '<p class="muted">No attempt yet.</p>'}
       <h3>Payload</h3>
       <pre class="json">${highlight(d.payload)}</pre>`;
   }
+}
+
+/** The request as sent (method, URL, headers, signature included) and "Copy as curl". */
+function requestHtml(request) {
+  const head = Object.entries(request.headers || {})
+    .map(([name, value]) => `<span class="k">${esc(name)}</span>: ${esc(value)}`)
+    .join("\n");
+  const when = request.attempt ? ` <span class="muted">attempt ${int(request.attempt)}</span>` : "";
+  return `<h3>Request${when}
+      <button type="button" class="small" data-action="copy-curl">Copy as curl</button></h3>
+    <pre class="code request">${esc(request.method)} ${esc(request.url)}\n${head}</pre>
+    <pre class="code curl" hidden></pre>`;
+}
+
+/** A shell word in single quotes. */
+const quote = (text) => `'${String(text).replace(/'/g, "'\\''")}'`;
+
+/** The request as a curl command that sends the same bytes with the same headers. */
+export function curl(request, body) {
+  const parts = [`curl -X ${request.method} ${quote(request.url)}`];
+  const headers = Object.entries(request.headers || {});
+  for (const [name, value] of headers) {
+    if (name.toLowerCase() === "content-length" || name.toLowerCase() === "host") continue;
+    parts.push(`-H ${quote(`${name}: ${value}`)}`);
+  }
+  // curl would add a form Content-Type to --data-binary; "Content-Type:" sends none, as the target did
+  if (!headers.some(([name]) => name.toLowerCase() === "content-type")) parts.push("-H 'Content-Type:'");
+  parts.push(`--data-binary ${quote(body)}`);
+  return parts.join(" \\\n  ");
 }
 
 function attemptsHtml(attempts) {
