@@ -47,6 +47,7 @@ class StreamJob:
     ``truth``: called after the stream is exhausted, the expected final
     state for ``--report`` and ``--expect`` (None: none). ``live``: serve the
     live page and the read-only API while the run lasts (``run --live``).
+    ``accepted``: told of each batch the engine accepts (the run's ``/v1``).
     """
 
     spec: dict[str, Any]
@@ -61,6 +62,7 @@ class StreamJob:
     expect: str | None = None
     truth: Callable[[], dict[str, Any] | None] | None = None
     live: LiveOptions | None = None
+    accepted: Callable[[list[Event]], object] | None = None
 
 
 def writable(path: str | None, option: str) -> None:
@@ -151,7 +153,15 @@ def deliver_stream(job: StreamJob) -> int:
         start = time.perf_counter()
 
         def work() -> Any:
-            return run_stream(box, job.spec, job.stream_factory, job.targets, job.options, hub=hub)
+            return run_stream(
+                box,
+                job.spec,
+                job.stream_factory,
+                job.targets,
+                job.options,
+                hub=hub,
+                accepted=job.accepted,
+            )
 
         def conclude(result: Any, interrupted: bool) -> int:
             return _conclude(job, box, result, time.perf_counter() - start, hub.metrics.accepted)

@@ -21,6 +21,7 @@ from mockzenoti.cli._delivery_options import (
     pace_option,
     progress_options,
     report_option,
+    rest_rate_limit_option,
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
@@ -107,13 +108,15 @@ def run_spec(
     callback=parse_live,
     help="Serve the live page and the read-only API (/runs, /deliveries, /events) of this "
     "run at http://HOST:PORT/ while it runs (host 127.0.0.1 unless given; port 0: any free "
-    "port). The URL is printed first.",
+    "port), with Zenoti's REST API reads over the run's world (/v1; the key is printed; the "
+    "world is then simulated in this process). The URL is printed first.",
 )
 @click.option(
     "--linger",
     is_flag=True,
     help="With --live: keep the page up after the run until Ctrl-C.",
 )
+@rest_rate_limit_option
 @progress_options
 @click.pass_context
 def run_command(
@@ -129,6 +132,7 @@ def run_command(
     offload: str,
     live: tuple[str, int] | None,
     linger: bool,
+    rest_rate_limit: int,
     progress: str,
     quiet: bool,
     **opts: Any,
@@ -142,7 +146,7 @@ def run_command(
     import sys
 
     from mockzenoti.catalog.config import settings_from_context
-    from mockzenoti.cli._live import LiveOptions
+    from mockzenoti.cli._live import LiveOptions, LiveRest
     from mockzenoti.cli._stream import StreamJob, deliver_stream
     from mockzenoti.cli.progress import resolve_mode
     from mockzenoti.scenarios import load_scenario
@@ -151,6 +155,10 @@ def run_command(
 
     if linger and live is None:
         raise click.BadParameter("needs --live (it keeps the live page up)", param_hint="--linger")
+    if rest_rate_limit and live is None:
+        raise click.BadParameter(
+            "needs --live (it limits the run's /v1 API)", param_hint="--rest-rate-limit"
+        )
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
         raise MockZenotiError(
@@ -163,7 +171,8 @@ def run_command(
     delivery = DeliverySettings.from_options(opts)
     targets = delivery.targets(catalog)
     options = delivery.options(seed_number(seed))
-    remote = offload == "on" or (offload == "auto" and _cpus() >= 2)
+    # --live answers /v1 from the world, which must then be in this process.
+    remote = live is None and (offload == "on" or (offload == "auto" and _cpus() >= 2))
     track = expect is not None or (report is not None and not chosen.endless)
     try:  # refuse bad sizes now, naming the option
         chosen.simulate(seed, events=0, sizes=sizes, catalog=catalog)
@@ -196,6 +205,12 @@ def run_command(
                 track_truth=track,
             )
         holder[:] = [sim]
+        if rest is not None:
+            from mockzenoti.rest import Sandbox, SandboxStream
+
+            sandbox = Sandbox.for_simulation(sim)
+            rest.attach(sandbox)
+            return SandboxStream(sim, sandbox)
         return sim
 
     spec = run_spec(
@@ -208,6 +223,7 @@ def run_command(
         renames=renames,
         delivery=delivery.spec(targets),
     )
+    rest = None if live is None else LiveRest(spec, rest_rate_limit, catalog)
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
     job = StreamJob(
         spec=spec,
@@ -223,7 +239,15 @@ def run_command(
         truth=(lambda: holder[0].expected() if holder and track else None),
         live=None
         if live is None
-        else LiveOptions(live[0], live[1], linger, catalog, token=ServerSettings.token_from_env()),
+        else LiveOptions(
+            live[0],
+            live[1],
+            linger,
+            catalog,
+            token=ServerSettings.token_from_env(),
+            rest=rest,
+        ),
+        accepted=rest.publish if rest is not None else None,
     )
     try:
         code = deliver_stream(job)

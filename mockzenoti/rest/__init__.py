@@ -19,6 +19,6 @@ See docs/rest.md.
 from __future__ import annotations
 
 from mockzenoti.rest.errors import DENIED, TOO_MANY_ITEMS, RestError
-from mockzenoti.rest.sandbox import Sandbox
+from mockzenoti.rest.sandbox import Sandbox, SandboxStream
 
-__all__ = ["DENIED", "TOO_MANY_ITEMS", "RestError", "Sandbox"]
+__all__ = ["DENIED", "TOO_MANY_ITEMS", "RestError", "Sandbox", "SandboxStream"]

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from mockzenoti.event import Event
@@ -52,7 +52,7 @@ from mockzenoti.world import TransitionError, World
 if TYPE_CHECKING:
     from mockzenoti.scenarios import Simulation
 
-__all__ = ["MAX_BOOKINGS", "Sandbox"]
+__all__ = ["MAX_BOOKINGS", "Sandbox", "SandboxStream"]
 
 #: Bookings in progress kept per sandbox (the oldest are forgotten first).
 MAX_BOOKINGS = 10_000
@@ -360,3 +360,37 @@ class Sandbox:
         own = getattr(self.world, "expected", None)
         found: dict[str, Any] | None = own() if callable(own) else None
         return found
+
+
+class SandboxStream(Iterator[Event]):
+    """A simulation's events for an engine (``Engine.run(..., accepted=sandbox.publish)``).
+
+    ``skip(n)`` hands out the events an earlier process accepted and
+    publishes them (the engine calls it when it resumes a run); the end of
+    the stream starts the world's clock (``Sandbox.stream_ended``).
+    """
+
+    def __init__(self, sim: Iterator[Event], sandbox: Sandbox) -> None:
+        self.sim = sim
+        self.sandbox = sandbox
+
+    def __iter__(self) -> SandboxStream:
+        return self
+
+    def __next__(self) -> Event:
+        event = next(self.sim, None)
+        if event is None:
+            self.sandbox.stream_ended()
+            raise StopIteration
+        return event
+
+    def skip(self, count: int) -> int:
+        """Hand out and publish the next ``count`` events; how many there were."""
+        done = 0
+        for _ in range(count):
+            event = next(self.sim, None)
+            if event is None:
+                break
+            self.sandbox.publish([event])
+            done += 1
+        return done
