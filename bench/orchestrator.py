@@ -30,6 +30,7 @@ import bench.locust_soak
 import bench.mz
 import bench.mz_cpu
 import bench.mz_pending
+import bench.mz_rest
 import bench.refs
 from bench.builder import DEFAULT_EVENT_BYTES
 from bench.machine import machine_info
@@ -63,10 +64,12 @@ ORDER = (
     "delivery_cpu",
     "rate_1000",
     "memory_soak",
+    "rest_appointment",
 )
 
 # imported for their registrations
 assert bench.mz and bench.mz_cpu and bench.mz_pending and bench.refs and bench.locust_soak
+assert bench.mz_rest
 
 
 def _select(only: str | None) -> list[Measurement]:

@@ -10,6 +10,8 @@ all a suite needs. Fixtures (see docs/pytest-plugin.md):
   sink): ``await emit(name, overrides)``, ``await run(scenario, seed=, events=)``,
   ``send(events | zenoti_world)``, and ``*_sync`` twins for sync tests.
 - ``zenoti_world``: a seeded world for bespoke sequences.
+- ``zenoti_api``: Zenoti's REST API (``/v1``) over the world of the test's run:
+  ``url``, ``key``, ``headers``; writes fire webhooks to the test's target.
 - Settings: ``zenoti_settings`` (override it for a suite's defaults),
   ``zenoti_secret``, ``zenoti_target_url``, and the marker
   ``@pytest.mark.zenoti(seed=, retry=, signing=, secret=, ordering=, ...)`` on
@@ -32,6 +34,7 @@ import pytest
 from mockzenoti.errors import MockZenotiError
 
 if TYPE_CHECKING:
+    from mockzenoti.testing.api import RestServer, ZenotiApi
     from mockzenoti.testing.emitter import ZenotiEmitter
     from mockzenoti.testing.loop import LoopThread
     from mockzenoti.testing.settings import ZenotiSettings
@@ -40,6 +43,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "pytest_configure",
+    "zenoti_api",
+    "zenoti_api_server",
     "zenoti_config",
     "zenoti_emitter",
     "zenoti_secret",
@@ -56,7 +61,7 @@ MARKER = (
     "zenoti(**settings): mockzenoti settings for this test: seed, retry "
     "(fast|zenoti|standard|none|'1s,5s'), retry_scale, signing (zenoti|standard|none), "
     "secret, ordering (none|per-entity), chaos, concurrency, timeout, wait_timeout, "
-    "outbox, world, target, ca_cert, insecure. See docs/pytest-plugin.md."
+    "outbox, world, target, ca_cert, insecure, rest_rate_limit. See docs/pytest-plugin.md."
 )
 
 
@@ -172,6 +177,9 @@ def zenoti_emitter(
     if zenoti_config.outbox == "tmp":
         outbox = str(request.getfixturevalue("tmp_path") / "zenoti-outbox.sqlite")
     emitter = _checked(lambda: ZenotiEmitter(_zenoti_loop, zenoti_config, url, outbox))
+    if "zenoti_api" in request.fixturenames:  # the test (or a fixture of it) calls back
+        api = request.getfixturevalue("zenoti_api")
+        emitter.api, api.emitter = api, emitter
     yield emitter
     emitter.close()
 
@@ -182,3 +190,30 @@ def zenoti_world(zenoti_config: ZenotiSettings) -> ZenotiWorld:
     from mockzenoti.testing.world import ZenotiWorld
 
     return _checked(lambda: ZenotiWorld(zenoti_config.effective_seed, zenoti_config.world))
+
+
+@pytest.fixture(scope="session")
+def zenoti_api_server(_zenoti_loop: LoopThread) -> Iterator[RestServer]:
+    """The session's ``/v1`` server on 127.0.0.1 (``zenoti_api`` gives each test a key)."""
+    from mockzenoti.testing.api import RestServer
+
+    server = RestServer(_zenoti_loop)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def zenoti_api(zenoti_api_server: RestServer, zenoti_config: ZenotiSettings) -> Iterator[ZenotiApi]:
+    """Zenoti's REST API over the world of this test's run: ``url``, ``key``, ``headers``.
+
+    It answers for the test's latest ``zenoti_emitter.run(...)`` or
+    ``send(zenoti_world)`` as their events are accepted; writes fire webhooks
+    to the test's target (docs/pytest-plugin.md, docs/rest.md). It does not
+    need the emitter, so an application's fixture can take it before
+    ``zenoti_target_url`` exists; the emitter attaches itself.
+    """
+    from mockzenoti.testing.api import ZenotiApi
+
+    api = ZenotiApi(zenoti_api_server, zenoti_config.rest_rate_limit)
+    yield api
+    api.close()

@@ -31,6 +31,7 @@ __all__ = [
     "parse_headers_option",
     "progress_options",
     "report_option",
+    "rest_rate_limit_option",
     "target_options",
     "tls_option_group",
 ]
@@ -366,3 +367,19 @@ def progress_options(command: F) -> F:
         show_default=True,
         help="bar on a terminal, plain lines otherwise (env MOCKZENOTI_PROGRESS).",
     )(command)
+
+
+def rest_rate_limit_option(fn: F) -> F:
+    """``--rest-rate-limit [CALLS]``: Zenoti's rate limit on each run's ``/v1`` key."""
+    return click.option(
+        "--rest-rate-limit",
+        type=click.IntRange(0, 1_000_000),
+        default=0,
+        is_flag=False,
+        flag_value=60,
+        show_default=True,
+        metavar="[CALLS]",
+        help="Limit each run's /v1 key to CALLS calls a minute, as Zenoti does (429 with "
+        "Retry-After past it); alone: Zenoti's 60. 0: no limit. A run may say otherwise "
+        "(rest_rate_limit).",
+    )(fn)

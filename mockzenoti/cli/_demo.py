@@ -5,8 +5,9 @@ process on an in-memory outbox, then drives it through its own HTTP API as
 any client would: ``PUT /sinks/demo`` (verify signatures, answer 503 to the
 first attempt of a share of events), ``POST /targets`` (signed, Zenoti's
 retry policy) and ``POST /runs`` (``day-in-the-life`` paced to last
-``seconds``). It draws progress from the server's live counters, prints the
-summary and returns the exit code.
+``seconds``, with a fresh ``/v1`` key printed in the introduction). It
+draws progress from the server's live counters, prints the summary and
+returns the exit code.
 
 Signals: the first SIGINT or SIGTERM stops the run (``DELETE /runs/{id}``:
 no more events; those accepted are still delivered), then the summary is
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import errno
 import os
+import secrets
 import signal
 import sys
 import time
@@ -64,6 +66,7 @@ class DemoOptions:
     linger: bool
     progress: Mode
     catalog: Catalog
+    rest_rate_limit: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,8 @@ class Demo:
         self.options = options
         self.signals = _Signals()
         self.url = ""
+        #: The run's Zenoti REST API key (printed, so that /v1 can be tried while it runs).
+        self.api_key = secrets.token_hex(16)
 
     async def main(self) -> int:
         """Run the demo; the exit code (0: every delivery delivered)."""
@@ -148,6 +153,7 @@ class Demo:
             catalog=o.catalog,
             retry_scale=RETRY_SCALE,
             shutdown_grace=2.0,
+            rest_rate_limit=o.rest_rate_limit,
         )
         app = create_app(settings)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=2.0)
@@ -195,6 +201,8 @@ class Demo:
             f"attempt of {share} of events",
             f"  target    {TARGET}: signed; Zenoti's retry policy, waits x{RETRY_SCALE:g} "
             f"(30 s -> {30 * RETRY_SCALE:g} s)",
+            f"  REST      {self.url}/v1/ with 'Authorization: apikey {self.api_key}' "
+            "(Zenoti's API over the run's world)",
             "  Ctrl-C stops the run early (what was accepted is still delivered); twice quits",
             "",
         ]
@@ -220,6 +228,7 @@ class Demo:
             "pace": the_plan.pace(o.seconds),
             "retry_scale": RETRY_SCALE,
             "targets": [TARGET],
+            "api_key": self.api_key,
         }
         await _send(client, "PUT", f"{base}/sinks/{SINK}", sink)
         await _send(client, "POST", f"{base}/targets", target)

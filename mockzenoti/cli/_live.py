@@ -6,6 +6,8 @@
 (``conclude``), then, with ``--linger``, the page stays up until Ctrl-C.
 The server is up before the first event is accepted, so the page sees the
 whole run; it reads what the run writes, a group commit behind at most.
+It also answers Zenoti's REST API reads over the run's world (``LiveRest``:
+``/v1`` with the key it prints), as the engine accepts the events.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import hashlib
 import re
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -28,8 +31,10 @@ if TYPE_CHECKING:
     from mockzenoti.catalog import Catalog
     from mockzenoti.cli.progress import Progress
     from mockzenoti.delivery import Hub, Outbox
+    from mockzenoti.event import Event
+    from mockzenoti.rest import Sandbox
 
-__all__ = ["CliRuns", "LiveOptions", "parse_live", "serve_live"]
+__all__ = ["CliRuns", "LiveOptions", "LiveRest", "parse_live", "serve_live"]
 
 T = TypeVar("T")
 _ADDRESS = re.compile(r"^(?:(?P<host>\[[^\]]+\]|[^:\[\]]+):)?(?P<port>[0-9]{1,5})$")
@@ -51,15 +56,48 @@ def parse_live(ctx: click.Context, param: click.Parameter, value: str | None) ->
     return host, port
 
 
+class LiveRest:
+    """The run's Zenoti REST API (``/v1``, reads only) beside the live page.
+
+    Its ``key`` is derived from the run's identity (the same command has the
+    same key); ``limit`` is calls a minute (0: none). The run's stream gives
+    it the sandbox of its world (``attach``) and publishes each accepted batch.
+    """
+
+    def __init__(self, spec: Any, limit: int, catalog: Catalog) -> None:
+        from mockzenoti.delivery.clock import RealClock
+        from mockzenoti.delivery.outbox.admin import spec_key
+        from mockzenoti.server.sandboxes import Sandboxes
+        from mockzenoti.server.settings import ServerSettings
+
+        digest = hashlib.sha256(f"mockzenoti-rest:{spec_key(spec)}".encode()).hexdigest()
+        self.key = digest[:32]
+        self.limit = limit
+        self.sandboxes = Sandboxes(None, ServerSettings(catalog=catalog), RealClock())
+        self.sandbox: Sandbox | None = None
+
+    def attach(self, sandbox: Sandbox) -> None:
+        """``/v1`` answers from ``sandbox`` (the world of the stream just made)."""
+        self.sandbox = sandbox
+        self.sandboxes.add(0, self.key, sandbox, self.limit)
+
+    def publish(self, events: list[Event]) -> None:
+        """The engine accepted ``events``."""
+        if self.sandbox is not None:
+            self.sandbox.publish(events)
+
+
 @dataclass(frozen=True, slots=True)
 class LiveOptions:
-    """Where the live page listens, whether it lingers, and the catalog it describes."""
+    """Where the live page listens, whether it lingers, the catalog it describes, and the
+    run's ``/v1`` (``rest``)."""
 
     host: str
     port: int
     linger: bool
     catalog: Catalog
     token: str | None = None
+    rest: LiveRest | None = None
 
 
 @dataclass(eq=False)
@@ -220,7 +258,8 @@ async def _serve_live(
     settings = ServerSettings(
         host=live.host, port=live.port, outbox=box.path, token=live.token, catalog=live.catalog
     )
-    app = create_watch_app(box, hub, runs, settings, BaselineTally(runs.baseline, hub))
+    sandboxes = live.rest.sandboxes if live.rest is not None else None
+    app = create_watch_app(box, hub, runs, settings, BaselineTally(runs.baseline, hub), sandboxes)
     runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
     try:
@@ -234,6 +273,8 @@ async def _serve_live(
         url = url_for(live.host, runner.addresses[0][1])
         auth = f" (token required: {url}/?access_token=...)" if live.token else ""
         say(f"live page: {url}/{auth}; read-only API: {url}/runs, {url}/deliveries, {url}/events")
+        if live.rest is not None:
+            say(f"Zenoti REST API (reads): {url}/v1/ with 'Authorization: apikey {live.rest.key}'")
         result, interrupted = await run_phase(work, progress)
         runs.finished(interrupted)
         code = conclude(result, interrupted)

@@ -67,6 +67,7 @@ class StreamJob:
     state for ``--report`` and ``--expect`` (None: none). ``live``: serve the
     live page and the read-only API while the run lasts (``run --live``).
     ``plan``: the seed and which run this is (``_identity.plan_run``).
+    ``accepted``: told of each batch the engine accepts (the run's ``/v1``).
     """
 
     spec: dict[str, Any]
@@ -81,6 +82,7 @@ class StreamJob:
     expect: str | None = None
     truth: Callable[[], dict[str, Any] | None] | None = None
     live: LiveOptions | None = None
+    accepted: Callable[[list[Event]], object] | None = None
     plan: Plan | None = None
 
     @property
@@ -243,7 +245,15 @@ def deliver_stream(job: StreamJob) -> int:
         start = time.perf_counter()
 
         def work() -> Any:
-            return run_stream(box, job.spec, job.stream_factory, job.targets, job.options, hub=hub)
+            return run_stream(
+                box,
+                job.spec,
+                job.stream_factory,
+                job.targets,
+                job.options,
+                hub=hub,
+                accepted=job.accepted,
+            )
 
         def conclude(result: Any, interrupted: bool) -> int:
             if result is not None:

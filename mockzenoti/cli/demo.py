@@ -4,15 +4,16 @@ It starts the control server (and its live page) on 127.0.0.1, a receiver
 inside it that fails the first attempt of a share of events, a target signed
 like Zenoti with Zenoti's retry policy (waits scaled down), and a
 ``day-in-the-life`` run paced to last ``--seconds``; it prints the page's URL
-first, progress while the run lasts, and the summary at the end; the page
-stays up after the run until Ctrl-C (``docs/live-page.md``).
+and the run's Zenoti REST API key first, progress while the run lasts, and
+the summary at the end; the page stays up after the run until Ctrl-C
+(``docs/live-page.md``, ``docs/rest.md``).
 """
 
 from __future__ import annotations
 
 import click
 
-from mockzenoti.cli._delivery_options import progress_options
+from mockzenoti.cli._delivery_options import progress_options, rest_rate_limit_option
 
 __all__ = ["demo_command"]
 
@@ -51,6 +52,7 @@ __all__ = ["demo_command"]
     help="Keep the server and its live page up after the run, until Ctrl-C "
     "(--no-linger: exit when the run ends).",
 )
+@rest_rate_limit_option
 @progress_options
 @click.pass_context
 def demo_command(
@@ -60,6 +62,7 @@ def demo_command(
     port: int,
     fail_share: float,
     linger: bool,
+    rest_rate_limit: int,
     progress: str,
     quiet: bool,
 ) -> None:
@@ -90,6 +93,7 @@ def demo_command(
         port_given=ctx.get_parameter_source("port") is not click.core.ParameterSource.DEFAULT,
         fail_share=fail_share,
         linger=linger,
+        rest_rate_limit=rest_rate_limit,
         progress=resolve_mode(progress, quiet, sys.stderr),
         catalog=catalog_from_context(ctx),
     )

@@ -21,6 +21,7 @@ from mockzenoti.cli._delivery_options import (
     pace_option,
     progress_options,
     report_option,
+    rest_rate_limit_option,
     target_options,
 )
 from mockzenoti.cli._delivery_settings import DeliverySettings, seed_number
@@ -116,13 +117,15 @@ def run_spec(
     callback=parse_live,
     help="Serve the live page and the read-only API (/runs, /deliveries, /events) of this "
     "run at http://HOST:PORT/ while it runs (host 127.0.0.1 unless given; port 0: any free "
-    "port). The URL is printed first.",
+    "port), with Zenoti's REST API reads over the run's world (/v1; the key is printed; the "
+    "world is then simulated in this process). The URL is printed first.",
 )
 @click.option(
     "--linger",
     is_flag=True,
     help="With --live: keep the page up after the run until Ctrl-C.",
 )
+@rest_rate_limit_option
 @progress_options
 @click.pass_context
 def run_command(
@@ -139,6 +142,7 @@ def run_command(
     offload: str,
     live: tuple[str, int] | None,
     linger: bool,
+    rest_rate_limit: int,
     progress: str,
     quiet: bool,
     **opts: Any,
@@ -154,7 +158,7 @@ def run_command(
     import sys
 
     from mockzenoti.catalog.config import settings_from_context
-    from mockzenoti.cli._live import LiveOptions
+    from mockzenoti.cli._live import LiveOptions, LiveRest
     from mockzenoti.cli._runtime import say
     from mockzenoti.cli._stream import StreamJob, deliver_stream, plan_for, writable
     from mockzenoti.cli.progress import resolve_mode
@@ -172,6 +176,10 @@ def run_command(
             "a token: set MOCKZENOTI_TOKEN, or serve on 127.0.0.1",
             field="--live",
         )
+    if rest_rate_limit and live is None:
+        raise click.BadParameter(
+            "needs --live (it limits the run's /v1 API)", param_hint="--rest-rate-limit"
+        )
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
         raise MockZenotiError(
@@ -186,7 +194,8 @@ def run_command(
     delivery.options()  # refuse bad engine options before the outbox is touched
     writable(report, "--report")
     writable(expect, "--expect")
-    remote = offload == "on" or (offload == "auto" and _cpus() >= 2)
+    # --live answers /v1 from the world, which must then be in this process.
+    remote = live is None and (offload == "on" or (offload == "auto" and _cpus() >= 2))
     track = expect is not None or (report is not None and not chosen.endless)
     try:  # refuse bad sizes now, naming the option
         chosen.simulate(seed or "0", events=0, sizes=sizes, catalog=catalog)
@@ -217,6 +226,7 @@ def run_command(
     if plan.drawn and not quiet:
         say(repeat_hint(run_seed))
     options = delivery.options(seed_number(run_seed), resend=plan.resend)
+    rest = None if live is None else LiveRest(spec, rest_rate_limit, catalog)
 
     def stream() -> Any:
         if remote:
@@ -237,6 +247,12 @@ def run_command(
                 track_truth=track,
             )
         holder[:] = [sim]
+        if rest is not None:
+            from mockzenoti.rest import Sandbox, SandboxStream
+
+            sandbox = Sandbox.for_simulation(sim)
+            rest.attach(sandbox)
+            return SandboxStream(sim, sandbox)
         return sim
 
     limit = f"{events:,} events" if events else (f"{duration} simulated" if duration else "")
@@ -255,7 +271,15 @@ def run_command(
         plan=plan,
         live=None
         if live is None
-        else LiveOptions(live[0], live[1], linger, catalog, token=ServerSettings.token_from_env()),
+        else LiveOptions(
+            live[0],
+            live[1],
+            linger,
+            catalog,
+            token=ServerSettings.token_from_env(),
+            rest=rest,
+        ),
+        accepted=rest.publish if rest is not None else None,
     )
     try:
         code = deliver_stream(job)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from mockzenoti.cli._delivery_options import outbox_path_option
+from mockzenoti.cli._delivery_options import outbox_path_option, rest_rate_limit_option
 from mockzenoti.security.binds import check_bind
 from mockzenoti.security.limits import MAX_CONCURRENCY
 
@@ -91,6 +91,7 @@ __all__ = ["serve_command"]
     show_default=True,
     help="Seconds attempts in flight get to finish when stopping.",
 )
+@rest_rate_limit_option
 @click.option("-v", "--verbose", is_flag=True, help="Log at INFO level (default: warnings).")
 @click.pass_context
 def serve_command(
@@ -106,13 +107,16 @@ def serve_command(
     retry_scale: float,
     scale_retry_after: bool,
     shutdown_grace: float,
+    rest_rate_limit: int,
     verbose: bool,
 ) -> None:
     """Run the control server until Ctrl-C (SIGINT) or SIGTERM.
 
     Prints the URL it listens on; the API is described at /openapi.json.
-    Stopping lets attempts in flight finish; runs left running resume when a
-    server starts again on the same outbox.
+    Each run gets Zenoti's REST API over its world at /v1/ with a key of its
+    own, printed when the run starts (docs/rest.md). Stopping lets attempts
+    in flight finish; runs left running resume when a server starts again on
+    the same outbox.
     """
     from mockzenoti.catalog.config import catalog_from_context
     from mockzenoti.delivery import run
@@ -142,6 +146,7 @@ def serve_command(
         scale_retry_after=scale_retry_after,
         shutdown_grace=shutdown_grace,
         scenario_dir=None if scenario_dir is None else Path(scenario_dir),
+        rest_rate_limit=rest_rate_limit,
     )
 
     def ready(url: str) -> None:
@@ -149,5 +154,5 @@ def serve_command(
         auth = " (token required)" if settings.token else ""
         click.echo(f"mockzenoti serving on {url}{auth}; API: {url}/openapi.json; Ctrl-C stops")
 
-    run(serve(settings, ready=ready))
+    run(serve(settings, ready=ready, announce=lambda line: click.echo(line)))
     click.echo("mockzenoti stopped", err=True)

@@ -194,7 +194,12 @@ class Engine:
     # -- operations ----------------------------------------------------------------------------
 
     async def run(
-        self, spec: Any, stream_factory: Callable[[], Iterable[Event]], targets: Iterable[Target]
+        self,
+        spec: Any,
+        stream_factory: Callable[[], Iterable[Event]],
+        targets: Iterable[Target],
+        *,
+        accepted: Callable[[list[Event]], object] | None = None,
     ) -> RunReport:
         """Deliver a run: resume it if this spec has an unfinished run, else start one.
 
@@ -202,6 +207,8 @@ class Engine:
         duplicates), loads its unsettled deliveries, skips the stream events
         already accepted and continues the stream to its end. Returns when
         every delivery of the run is settled (delivered, dead) or held.
+        ``accepted(events)`` is called with each batch once it is committed,
+        before any of its events is sent (the REST sandbox publishes them).
         """
         start = time.perf_counter()
         intake, work = self.intake, self.workload
@@ -233,6 +240,8 @@ class Engine:
                 break
             total += len(chunk)
             await intake.accept(run.id, chunk, live, total)
+            if accepted is not None:
+                accepted(chunk)
             await asyncio.sleep(0)
         if work.open_in_run(run.id):
             done.clear()

@@ -116,11 +116,13 @@ class Intake:
         run_id: int | None,
         events: list[Event],
         targets: list[LiveTarget],
-        total: int,
+        total: int | None,
     ) -> None:
         """Write a batch of stream events and their deliveries in one transaction, then send.
 
-        ``total``: the run's accepted count after this batch (None run: outside any run).
+        ``total``: the run's accepted count after this batch (None run: outside any run;
+        None total: events of the run that are not its stream's, such as the webhooks of
+        a ``/v1`` write, which leave the count its stream resumes from alone).
         """
         now = self.clock.now()
         unfiltered = [(i, t) for i, t in enumerate(targets) if not t.filtered]
@@ -213,7 +215,7 @@ class Intake:
         ledger.entered("pending", len(ready) + blocked)
         ledger.entered("delivering", len(fast))
         ledger.entered("held", held)
-        if run_id is not None:
+        if run_id is not None and total is not None:
             batch.runs[run_id] = (total, now, run_id)
             if self.options.resend:  # the same ids went out before: each may be a duplicate
                 first_pk = d_pk - sum(len(m) for m in matched)

@@ -75,18 +75,20 @@ async def run_stream(
     session: aiohttp.ClientSession | None = None,
     clock: Clock | None = None,
     hub: Hub | None = None,
+    accepted: Callable[[list[Event]], object] | None = None,
 ) -> RunReport:
     """Accept the stream into the outbox and deliver it to ``targets``; resume if unfinished.
 
     Returns when every delivery of the run is delivered, dead or held (a
     deactivated target does not make the run hang). Raises
     ``MockZenotiError`` subclasses for bad input, naming the field.
+    ``accepted``: see ``Engine.run``.
     """
     async with (
         open_outbox(outbox) as box,
         Engine(box, options, session=session, clock=clock, hub=hub) as engine,
     ):
-        return await engine.run(spec, stream_factory, targets)
+        return await engine.run(spec, stream_factory, targets, accepted=accepted)
 
 
 async def drain(

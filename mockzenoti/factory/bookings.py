@@ -94,13 +94,16 @@ class BookingFactory(SalesFactory):
         booked: int,
         *,
         services: list[Service] | None = None,
+        therapists: list[Employee | None] | None = None,
         utm: tuple[str, str] | None = None,
     ) -> AppointmentGroup:
         """A booking of one service (sometimes with an add-on or a second service).
 
-        Opens the invoice the booking creates, one line per appointment. ``utm``
-        is the booking's (utm_source, utm_medium); None: drawn as a booking made
-        online (``online_utm``) or at the front desk (``NO_UTM``), half and half.
+        Opens the invoice the booking creates, one line per appointment.
+        ``therapists`` (one per service, None: any) fixes who performs each
+        service; the others are drawn as usual. ``utm`` is the booking's
+        (utm_source, utm_medium); None: drawn as a booking made online
+        (``online_utm``) or at the front desk (``NO_UTM``), half and half.
         (Its ``rng.choice`` draws are written with ``draws``: the same, in one call.)
         """
         rng = self.rng
@@ -117,9 +120,12 @@ class BookingFactory(SalesFactory):
         invoice = Invoice(self.guid(), center, guest, center.take_invoice_number(), booked)
         appointments: list[Appointment] = []
         at = start
-        for service in services:
+        for i, service in enumerate(services):
             if not service.is_add_on and appointments:
                 therapist = draws.choice(rng, providers)
+            chosen = therapists[i] if therapists is not None and i < len(therapists) else None
+            if chosen is not None:
+                therapist = chosen
             item = InvoiceItem(
                 self.guid(),
                 service.id,

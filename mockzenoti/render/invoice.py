@@ -18,7 +18,13 @@ from mockzenoti.model.sales import round_cents
 from mockzenoti.render._common import ZERO_GUID, midnight_utc, money, utc
 from mockzenoti.render.appointment import appointment_item
 
-__all__ = ["INVOICE_ITEM_CURRENCY_ID", "invoice_closed", "receipt_text", "transaction"]
+__all__ = [
+    "INVOICE_ITEM_CURRENCY_ID",
+    "invoice_body",
+    "invoice_closed",
+    "receipt_text",
+    "transaction",
+]
 
 # The only documented invoice item currency_id; what currency it stands for is not documented.
 INVOICE_ITEM_CURRENCY_ID = 148
@@ -72,7 +78,16 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
     at = invoice.closed_ticks if invoice.closed_ticks is not None else invoice.paid_ticks
     if at is None:
         raise ValueError(f"invoice {invoice.id} is neither closed nor paid in part")
-    closed = invoice.closed_ticks is not None
+    return {"invoice": invoice_body(invoice)}
+
+
+def invoice_body(invoice: Invoice) -> dict[str, Any]:
+    """The invoice object of ``Invoice.Closed``, for an open invoice too (REST's invoice).
+
+    Dated the day it closed, else the day of its last payment, else the day it
+    opened. An open invoice is ``lock``/``is_closed`` false, with no receipt
+    (``"0"``); one nobody paid has no transactions.
+    """
     center = invoice.center
     guest = invoice.guest
     group = invoice.group
@@ -86,44 +101,46 @@ def invoice_closed(invoice: Invoice) -> dict[str, Any]:
         tax += line_tax
         items.append(_item(item, line_sales, line_tax))
     net, tax = round_cents(net), round_cents(tax)
+    closed = invoice.closed_ticks is not None
+    day = invoice.closed_ticks if closed else invoice.paid_ticks
+    if day is None:
+        day = invoice.opened_ticks
     transactions = invoice.transactions
     paid = transactions[0].amount if len(transactions) == 1 else invoice.paid
     return {
-        "invoice": {
-            "id": invoice.id,
-            "invoice_number": str(invoice.number),
-            "invoice_number_prefix": center.invoice_prefix,
-            "receipt_number": receipt_text(invoice),
-            "appointment_group_id": group.id if group is not None else ZERO_GUID,
-            "lock": closed,
-            "is_closed": closed,
-            "is_refund": invoice.is_refund,
-            "invoice_date": midnight_utc(at, center.tz),
-            "center_id": center.id,
-            "total_price": {
-                "currency_id": 0,
-                "net_price": money(net),
-                "tax": money(tax),
-                "rounding_adjustment": 0,
-                "sum_total": money(net + tax),
-            },
-            "guest": {
-                "id": guest.id,
-                "first_name": guest.first_name,
-                "last_name": guest.last_name,
-                "gender": guest.gender,
-                "code": guest.code,
-                "mobile_phone": guest.mobile.display if guest.mobile is not None else "",
-                "guest_email": guest.email,
-                "email": guest.email,
-            },
-            "invoice_items": items,
-            "appointments": (  # a refund has no appointments of its own
-                [appointment_item(a) for a in group.appointments]
-                if group is not None and not invoice.is_refund
-                else []
-            ),
-            "transactions": [transaction(t) for t in transactions],
-            "total_amount_paid": money(paid),
-        }
+        "id": invoice.id,
+        "invoice_number": str(invoice.number),
+        "invoice_number_prefix": center.invoice_prefix,
+        "receipt_number": receipt_text(invoice),
+        "appointment_group_id": group.id if group is not None else ZERO_GUID,
+        "lock": closed,
+        "is_closed": closed,
+        "is_refund": invoice.is_refund,
+        "invoice_date": midnight_utc(day, center.tz),
+        "center_id": center.id,
+        "total_price": {
+            "currency_id": 0,
+            "net_price": money(net),
+            "tax": money(tax),
+            "rounding_adjustment": 0,
+            "sum_total": money(net + tax),
+        },
+        "guest": {
+            "id": guest.id,
+            "first_name": guest.first_name,
+            "last_name": guest.last_name,
+            "gender": guest.gender,
+            "code": guest.code,
+            "mobile_phone": guest.mobile.display if guest.mobile is not None else "",
+            "guest_email": guest.email,
+            "email": guest.email,
+        },
+        "invoice_items": items,
+        "appointments": (  # a refund has no appointments of its own
+            [appointment_item(a) for a in group.appointments]
+            if group is not None and not invoice.is_refund
+            else []
+        ),
+        "transactions": [transaction(t) for t in transactions],
+        "total_amount_paid": money(paid),
     }

@@ -20,7 +20,7 @@ from mockzenoti.errors import MockZenotiError
 from mockzenoti.event import Event
 from mockzenoti.scenarios.durations import to_ticks
 from mockzenoti.scenarios.truth import Truth
-from mockzenoti.world import World, WorldSizes
+from mockzenoti.world import TransitionError, World, WorldSizes
 
 __all__ = ["IDLE_LIMIT", "Scenario", "Simulation"]
 
@@ -83,7 +83,16 @@ class Scenario(abc.ABC):
 
 
 class Simulation(Iterator[Event]):
-    """One run of a scenario: iterate it for the events; ``expected()`` for the truth so far."""
+    """One run of a scenario: iterate it for the events; ``expected()`` for the truth so far.
+
+    The truth is applied as each event is handed out, unless ``defer_truth``
+    is set: then whoever delivers the events applies it (the REST sandbox's
+    journal does, as the engine accepts them, so that the truth and the
+    ``/v1`` answers describe the same events). Once the world has taken
+    writes from outside its stories (``world.outside_writes``), a story whose
+    next step the world refuses (its group was cancelled through ``/v1``)
+    ends quietly instead of failing the simulation.
+    """
 
     def __init__(
         self,
@@ -102,6 +111,7 @@ class Simulation(Iterator[Event]):
         self.finished = False
         self._quiet_since = world.start
         self._truth = Truth() if track_truth else None
+        self.defer_truth = False
 
     def __iter__(self) -> Simulation:
         return self
@@ -123,12 +133,17 @@ class Simulation(Iterator[Event]):
             ):
                 self.finished = True
                 raise StopIteration
-            agenda.run_next()
+            try:
+                agenda.run_next()
+            except TransitionError:
+                if not world.outside_writes:
+                    raise
+                # A write through /v1 changed this story's entity: the story is over.
             if pending:
                 self._quiet_since = at
         event, records = pending.popleft()
         self.emitted += 1
-        if self._truth is not None:
+        if self._truth is not None and not self.defer_truth:
             self._truth.apply(event, records)
         return event
 
@@ -140,6 +155,11 @@ class Simulation(Iterator[Event]):
                 break
             done += 1
         return done
+
+    @property
+    def truth(self) -> Truth | None:
+        """The truth being kept (None when truth tracking is off)."""
+        return self._truth
 
     @property
     def tracking(self) -> bool:

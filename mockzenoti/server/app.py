@@ -3,8 +3,8 @@
 Resources are owned by the application's ``cleanup_ctx``, entered in this
 order and left in reverse: the outbox (first, so that a locked one fails
 before anything else opens), the HTTP client session, the long-lived engine
-(with the hub), the sinks, the runs manager (which resumes the runs a
-previous process left and delivers its backlog), the stream feed. On
+(with the hub), the sinks, the runs manager (with the runs' ``/v1`` sandboxes; it resumes
+the runs a previous process left and delivers its backlog), the stream feed. On
 shutdown the streams are ended and the sinks released first
 (``on_shutdown``), then the runs are interrupted (each engine lets attempts
 in flight finish within ``shutdown_grace``), then the engine drains the same
@@ -31,6 +31,8 @@ from mockzenoti.server import (
     routes_sinks,
     routes_stream,
     routes_targets,
+    routes_v1,
+    routes_v1_writes,
 )
 from mockzenoti.server.auth import auth_middleware
 from mockzenoti.server.engine import ServerEngine
@@ -52,10 +54,12 @@ from mockzenoti.server.keys import (
 )
 from mockzenoti.server.metrics import Counters
 from mockzenoti.server.runs import RunsManager
+from mockzenoti.server.sandboxes import Sandboxes
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.sinks import SinkRegistry
 from mockzenoti.server.stats import Stats
 from mockzenoti.server.tally import OutboxTally
+from mockzenoti.server.v1 import SANDBOXES
 
 __all__ = ["CLOCK", "create_app", "feed_ctx", "on_shutdown"]
 
@@ -105,8 +109,16 @@ async def _sinks(app: web.Application) -> AsyncIterator[None]:
 
 
 async def _runs(app: web.Application) -> AsyncIterator[None]:
+    sandboxes = app[SANDBOXES] = Sandboxes(app[OUTBOX], app[SETTINGS], app[CLOCK])
     runs = RunsManager(
-        app[SETTINGS], app[OUTBOX], app[HUB], app[SESSION], app[ENGINE], app[CLOCK], app[STATS]
+        app[SETTINGS],
+        app[OUTBOX],
+        app[HUB],
+        app[SESSION],
+        app[ENGINE],
+        app[CLOCK],
+        app[STATS],
+        sandboxes,
     )
     app[RUNS] = app[RUNS_READ] = runs
     engine = app[ENGINE]
@@ -116,6 +128,7 @@ async def _runs(app: web.Application) -> AsyncIterator[None]:
         yield
     finally:
         await runs.close()
+        sandboxes.close()
 
 
 async def feed_ctx(app: web.Application) -> AsyncIterator[None]:
@@ -169,5 +182,7 @@ def create_app(
     app.add_routes(routes_deliveries.routes)
     app.add_routes(routes_sinks.routes)
     app.add_routes(routes_stream.routes)
+    app.add_routes(routes_v1.routes)
+    routes_v1_writes.setup(app)
     routes_page.setup(app)
     return app

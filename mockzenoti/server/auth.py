@@ -1,6 +1,8 @@
 """The optional bearer token: ``Authorization: Bearer <token>`` on every route but a few.
 
-Open without a token: ``GET /health`` (liveness probes), the webhook
+Open without a token: ``GET /health`` (liveness probes), Zenoti's REST API
+``/v1/...`` and ``/api/...`` (it takes each run's own key, ``Authorization:
+apikey``), the webhook
 receivers ``POST``/``PUT``/``PATCH /sink/{name}`` (Zenoti, or any sender,
 cannot add a token to an arbitrary URL), and the live page's files ``GET /``
 and ``GET /static/...`` (they hold no data; the page passes the token on).
@@ -26,8 +28,8 @@ _RECEIVER = re.compile(r"^/sink/[^/]+$")
 
 
 def is_open(method: str, path: str) -> bool:
-    """True for the routes that need no token."""
-    if path == "/health":
+    """True for the routes that need no token (``/v1/...`` asks for its run's key instead)."""
+    if path == "/health" or path.startswith(("/v1/", "/api/")):
         return True
     if method in ("GET", "HEAD") and (path == "/" or path.startswith("/static/")):
         return True

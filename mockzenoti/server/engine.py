@@ -22,15 +22,23 @@ _PAGE = 10_000
 class ServerEngine(Engine):
     """An ``Engine`` that also accepts single events and adopts deliveries already stored."""
 
-    async def accept_events(self, events: Sequence[Event], targets: Sequence[TargetRecord]) -> None:
-        """Accept ``events`` for stored ``targets`` (outside any run) and start delivering them.
+    async def accept_events(
+        self,
+        events: Sequence[Event],
+        targets: Sequence[TargetRecord],
+        *,
+        run_id: int | None = None,
+    ) -> None:
+        """Accept ``events`` for stored ``targets`` (outside any run's stream) and send them.
 
         Returns once they are committed to the outbox; delivery goes on in
         the background. A target's filters apply as in runs; an inactive
-        target's deliveries are held.
+        target's deliveries are held. ``run_id`` files them under a run (the
+        webhooks of a ``/v1`` write): they count in its deliveries, not in
+        the stream it resumes.
         """
         live = [self.intake.attach(record) for record in targets]
-        await self.intake.accept(None, list(events), live, 0)
+        await self.intake.accept(run_id, list(events), live, None if run_id is not None else 0)
 
     async def adopt(self, pks: Sequence[int]) -> int:
         """Deliver the unsettled deliveries ``pks`` already in the outbox; returns how many."""

@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from mockzenoti.errors import MockZenotiError, NotFound
+from mockzenoti.rest.errors import error_body
 from mockzenoti.security.limits import MAX_BODY
 
 __all__ = ["ApiError", "error_middleware", "error_response"]
@@ -140,6 +141,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
             return error_response(413, "body_too_large", message, "body")
         else:
             message = exc.reason
+        if request.path.startswith(("/v1/", "/api/")):  # Zenoti's REST API: Zenoti's shape
+            return web.json_response(
+                error_body(exc.status, message), status=exc.status, headers=headers
+            )
         code = _HTTP_CODES.get(exc.status, "http_error")
         return error_response(exc.status, code, message, None, headers=headers)
     except (asyncio.CancelledError, ConnectionResetError):

@@ -5,7 +5,8 @@ checks that its paths and methods are exactly the application's routes, and
 runs schemathesis over every operation. Paths are in ``openapi_paths.py``
 (built with ``openapi_ops.py``),
 component schemas in ``openapi_schemas.py`` (requests) and
-``openapi_responses.py`` (answers).
+``openapi_responses.py`` (answers); ``/v1`` (Zenoti's REST API) in
+``openapi_v1.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mockzenoti.server.openapi_ops import ERRORS, json_content
 from mockzenoti.server.openapi_paths import paths
 from mockzenoti.server.openapi_responses import responses
 from mockzenoti.server.openapi_schemas import ref, requests
+from mockzenoti.server.openapi_v1 import SCHEME, v1_paths, v1_responses, v1_schemas
 
 __all__ = ["openapi_document"]
 
@@ -32,15 +34,17 @@ def _document(event_types: tuple[str, ...]) -> dict[str, Any]:
             "title": "mockzenoti control API",
             "version": __version__,
             "description": "Drive mockzenoti: targets, events, scenario runs, deliveries, sinks. "
-            "Errors are JSON {error: {code, message, field}}. See docs/api.md.",
+            "Errors are JSON {error: {code, message, field}}. See docs/api.md. Under /v1, "
+            "Zenoti's REST API over each run's world, with the run's api_key (docs/rest.md).",
         },
-        "paths": paths(),
+        "paths": {**paths(), **v1_paths()},
         "components": {
-            "schemas": {**requests(list(event_types)), **responses()},
+            "schemas": {**requests(list(event_types)), **responses(), **v1_schemas()},
             "responses": {
-                f"E{code}": json_content(ref("Error"), text) for code, text in ERRORS.items()
+                **{f"E{code}": json_content(ref("Error"), text) for code, text in ERRORS.items()},
+                **v1_responses(),
             },
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, **SCHEME},
         },
         "security": [{}, {"bearer": []}],
     }

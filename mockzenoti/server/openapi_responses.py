@@ -70,6 +70,8 @@ def _run() -> Schema:
         "scale_retry_after": {"type": ["boolean", "null"]},
         "rate": NNUM,
         "track_truth": {"type": ["boolean", "null"]},
+        "api_key": STR,
+        "rest_rate_limit": NINT,
         "spec": ANY,
         "accepted": INT,
         "counts": COUNTS,

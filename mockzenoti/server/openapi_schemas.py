@@ -28,7 +28,7 @@ from mockzenoti.server.patterns import (
     STANDARD_SECRET_PATTERN,
     URL_PATTERN,
 )
-from mockzenoti.server.runspec import MAX_PACE, MIN_PACE
+from mockzenoti.server.runspec import API_KEY_PATTERN, MAX_PACE, MAX_RATE, MIN_PACE
 from mockzenoti.server.sinks import RETRY_AFTER_PATTERN
 from mockzenoti.server.targetspec import (
     HEADER_NAME_PATTERN,
@@ -382,6 +382,10 @@ def requests(event_types: list[str]) -> dict[str, Schema]:
             "scale_retry_after": BOOL,
             "rate": {"type": "number", "minimum": 0.001, "maximum": 1_000_000},
             "track_truth": BOOL,
+            "api_key": {"type": "string", "pattern": API_KEY_PATTERN},
+            "rest_rate_limit": {
+                "oneOf": [BOOL, {"type": "integer", "minimum": 1, "maximum": MAX_RATE}]
+            },
         },
         closed=True,
     )

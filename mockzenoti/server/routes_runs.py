@@ -13,10 +13,11 @@ from mockzenoti.errors import MockZenotiError, NotFound
 from mockzenoti.server.bodies import Query, read_object
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.server.keys import OUTBOX, RUNS, RUNS_READ, SETTINGS
-from mockzenoti.server.runspec import parse_run_request
+from mockzenoti.server.runspec import RunSpec, parse_run_request
 from mockzenoti.server.runstate import STATES, run_state, run_view
 from mockzenoti.server.scenario_source import resolve_source
 from mockzenoti.server.targetspec import resolve_targets
+from mockzenoti.server.v1 import SANDBOXES
 
 __all__ = ["routes"]
 
@@ -44,7 +45,16 @@ async def _view(request: web.Request, run_id: int, *, expected: bool) -> dict[st
     handle = (await request.app[RUNS_READ].current()).get(run_id)
     record = await _record(request, run_id)
     counts = await outbox.call(outbox.counts, run_id=run_id)
-    return run_view(record, handle, counts, expected=expected)
+    return _with_rest(request, run_view(record, handle, counts, expected=expected), record)
+
+
+def _with_rest(request: web.Request, view: dict[str, Any], record: RunRecord) -> dict[str, Any]:
+    """The run's ``rest_rate_limit`` in effect (calls a minute, null: none)."""
+    spec = RunSpec.from_spec(record.spec)
+    if spec is not None:
+        limit = spec.rate_limit(request.app[SETTINGS].rest_rate_limit)
+        view["rest_rate_limit"] = limit or None
+    return view
 
 
 @routes.post("/runs")
@@ -54,6 +64,8 @@ async def create_run(request: web.Request) -> web.Response:
     runs = app[RUNS]
     body = await read_object(request, "RunRequest")
     spec = parse_run_request(body)
+    if spec.api_key is not None and await app[SANDBOXES].taken(spec.api_key):
+        raise ApiError.conflict("another run has this api_key already", "api_key")
     targets = await resolve_targets(app[OUTBOX], spec.targets or None)
     loop = asyncio.get_running_loop()
     source = await loop.run_in_executor(  # reading and checking YAML takes a while: not here
@@ -100,7 +112,7 @@ async def list_runs(request: web.Request) -> web.Response:
     items = []
     for record in records:
         counts = await outbox.call(outbox.counts, run_id=record.id)
-        items.append(run_view(record, handles.get(record.id), counts))
+        items.append(_with_rest(request, run_view(record, handles.get(record.id), counts), record))
     return web.json_response({"items": items, "limit": limit, "offset": offset})
 
 

@@ -13,13 +13,20 @@ On shutdown the run tasks are cancelled: each engine lets attempts in flight
 finish, the run stays ``running`` in the outbox, and the next server on that
 outbox resumes it (skipping the events already accepted). A stop requested
 before the shutdown is stored at once and honoured on resume.
+
+Each run has a ``/v1`` API (``mockzenoti.rest``): its sandbox is made with
+its simulation, the engine publishes each batch it accepts to it, and it
+stays registered (``Sandboxes``) after the run ends. A run whose world took
+``/v1`` writes while its stream went on cannot be simulated again the same
+way, so it is not resumed after a restart: it is ``failed`` and what it had
+accepted is still delivered.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -28,38 +35,23 @@ import aiohttp
 from mockzenoti.delivery import Clock, Engine, Hub, Outbox, Target
 from mockzenoti.delivery.committer import Committer
 from mockzenoti.event import Event
+from mockzenoti.rest import Sandbox
 from mockzenoti.server.engine import ServerEngine
 from mockzenoti.server.runclock import RunClock, RunStopped
 from mockzenoti.server.runspec import RunSpec
 from mockzenoti.server.runstate import FINAL, RunHandle, describe, expected_for
+from mockzenoti.server.sandboxes import Sandboxes
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.stats import Stats
 
-__all__ = ["RunStream", "RunsManager"]
+__all__ = ["REST_WRITES_NOT_RESUMED", "RunStream", "RunsManager"]
+
+REST_WRITES_NOT_RESUMED = (
+    "not resumed: its world took writes through /v1 while its stream went on, so the "
+    "stream cannot be simulated again as it was sent (what it accepted is still delivered)"
+)
 
 log = logging.getLogger("mockzenoti.server.runs")
-
-
-class RunStream:
-    """A run's events as its engine reads them.
-
-    ``skip`` does nothing: a resumed run's simulation dropped the events an
-    earlier process accepted on the simulation thread already, so that the
-    event loop never spends seconds regenerating them (``/health`` and every
-    other route stay quick while a restarted server resumes its runs).
-    """
-
-    def __init__(self, events: Iterator[Event]) -> None:
-        self._events = events
-
-    def __iter__(self) -> RunStream:
-        return self
-
-    def __next__(self) -> Event:
-        return next(self._events)
-
-    def skip(self, count: int) -> None:
-        """Nothing to drop here (see the class docstring)."""
 
 
 class RunsManager:
@@ -74,6 +66,7 @@ class RunsManager:
         engine: ServerEngine,
         clock: Clock,
         stats: Stats,
+        sandboxes: Sandboxes | None = None,
     ) -> None:
         self.settings = settings
         self.outbox = outbox
@@ -82,7 +75,10 @@ class RunsManager:
         self.engine = engine
         self.clock = clock
         self.stats = stats
+        self.sandboxes = sandboxes or Sandboxes(outbox, settings, clock)
         self.handles: dict[int, RunHandle] = {}
+        #: Called with each run this process starts or resumes (``serve`` prints its key).
+        self.on_start: list[Callable[[RunHandle], None]] = []
         self._recovery: asyncio.Task[None] | None = None
         #: Simulations are built (and truth computed) on one thread, off the event loop.
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockzenoti-sim")
@@ -113,6 +109,10 @@ class RunsManager:
                 result = record.result if isinstance(record.result, dict) else {}
                 if spec is None or result.get("error") or result.get("state") in FINAL:
                     continue  # not ours, or failed: its leftovers are delivered as backlog
+                if result.get("rest_writes"):
+                    failed = {**result, "error": REST_WRITES_NOT_RESUMED}
+                    await self.outbox.call(self.outbox.set_run_result, record.id, failed)
+                    continue  # delivered as backlog too
                 handle = RunHandle(record.id, spec, result=dict(result), resumed=True)
                 if result.get("stop_requested"):
                     handle.stop.set()
@@ -155,9 +155,20 @@ class RunsManager:
             self.outbox.start_run, spec.to_spec(), [t.name for t in targets], now=self.clock.now()
         )
         handle = RunHandle(record.id, spec, sim=sim)
+        self._attach_api(handle)
         self.handles[record.id] = handle
         self._launch(handle, list(targets))
         return handle
+
+    def _attach_api(self, handle: RunHandle, sandbox: Sandbox | None = None) -> None:
+        """Give the run its ``/v1`` sandbox (made before its simulation hands out an event)."""
+        if sandbox is None:
+            sandbox = Sandbox.for_simulation(handle.sim, clock=self.clock.now)
+        handle.api = self.sandboxes.register(handle.id, handle.spec, sandbox)
+
+    async def note_write(self, handle: RunHandle) -> None:
+        """A ``/v1`` write changed the run's world while it runs: never resume it as it was."""
+        await self._save(handle, rest_writes=(handle.result.get("rest_writes") or 0) + 1)
 
     async def stop(self, run_id: int) -> RunHandle | None:
         """Ask run ``run_id`` to take no more events; None when it is not running here."""
@@ -174,39 +185,24 @@ class RunsManager:
 
     def _launch(self, handle: RunHandle, targets: list[Target] | None) -> None:
         self.stats.runs_started += 1
+        for listener in self.on_start:
+            listener(handle)
         handle.task = asyncio.create_task(
             self._execute(handle, targets), name=f"mockzenoti-run-{handle.id}"
         )
 
-    def _stream(self, handle: RunHandle) -> Iterator[Event]:
-        """The run's events, read lazily; ends at the first event asked for after a stop.
-
-        A simulation that fails (a scenario step the world refuses) ends the
-        stream too: the events before the failure are accepted and delivered,
-        and the run is ``failed`` with the error.
-        """
-        sim = handle.sim
-        assert sim is not None
-        while True:
-            if handle.stop.is_set():
-                handle.cut = True
-                return
-            try:
-                event = next(sim, None)
-            except Exception as exc:
-                handle.error = describe(exc)
-                log.warning("run %d failed: %s", handle.id, handle.error, exc_info=exc)
-                return
-            if event is None:
-                return
-            self.stats.events_generated += 1
-            yield event
-
-    def _resimulate(self, handle: RunHandle, accepted: int) -> Any:
-        """A resumed run's simulation, its first ``accepted`` events dropped (on the sim thread)."""
+    def _resimulate(self, handle: RunHandle, accepted: int) -> tuple[Any, Sandbox]:
+        """A resumed run's simulation past its first ``accepted`` events, and its ``/v1``
+        sandbox with those events published (on the sim thread: the event loop never
+        spends seconds regenerating them)."""
         sim = handle.spec.simulate(self.settings.catalog)
-        sim.skip(accepted)
-        return sim
+        sandbox = Sandbox.for_simulation(sim, clock=self.clock.now)
+        for _ in range(accepted):
+            event = next(sim, None)
+            if event is None:
+                break
+            sandbox.publish([event])
+        return sim, sandbox
 
     async def _targets(self, handle: RunHandle) -> list[Target]:
         record = await self.outbox.call(self.outbox.get_run, handle.id)
@@ -221,7 +217,10 @@ class RunsManager:
         try:
             if handle.sim is None:  # resumed: simulated again, past what was accepted, off the loop
                 record = await self.outbox.call(self.outbox.get_run, handle.id)
-                handle.sim = await self._in_thread(self._resimulate, handle, record.accepted)
+                handle.sim, sandbox = await self._in_thread(
+                    self._resimulate, handle, record.accepted
+                )
+                self._attach_api(handle, sandbox)
             if targets is None:
                 targets = await self._targets(handle)
             options = handle.spec.options(
@@ -235,7 +234,10 @@ class RunsManager:
             async with engine:
                 try:
                     report = await engine.run(
-                        handle.spec.to_spec(), lambda: RunStream(self._stream(handle)), targets
+                        handle.spec.to_spec(),
+                        lambda: RunStream(handle, self.stats),
+                        targets,
+                        accepted=handle.api.sandbox.publish if handle.api is not None else None,
                     )
                     accepted = report.accepted
                 except RunStopped:
@@ -279,7 +281,10 @@ class RunsManager:
                 record = await self.outbox.call(self.outbox.get_run, handle.id)
                 accepted = record.accepted
             if state != "failed":
-                expected = await self._in_thread(expected_for, handle, accepted, self.settings)
+                if handle.api is not None:  # the truth follows the accepted events already
+                    expected = handle.api.sandbox.expected()
+                else:
+                    expected = await self._in_thread(expected_for, handle, accepted, self.settings)
             await self._save(
                 handle, state=state, expected=expected, resumed=handle.resumed, error=handle.error
             )
@@ -288,6 +293,8 @@ class RunsManager:
             handle.error = handle.error or describe(exc)
         handle.final = state  # views read the result from the handle until it is dropped
         handle.sim = None
+        if handle.api is not None:
+            self.sandboxes.finished(handle.api.key)
         self.handles.pop(handle.id, None)
         self._emit(handle, state)
 
@@ -342,3 +349,55 @@ class RunsManager:
                     "error": handle.error,
                 }
             )
+
+
+class RunStream(Iterator[Event]):
+    """A run's events, read lazily from its simulation; ends at the first event asked for
+    after a stop.
+
+    A simulation that fails (a scenario step the world refuses) ends the
+    stream too: the events before the failure are accepted and delivered,
+    and the run is ``failed`` with the error. A resumed run's simulation comes
+    past the events a previous process accepted (``skip`` does nothing). When
+    the stream ends, the run's world clock starts following the server's clock
+    (``Sandbox.stream_ended``).
+    """
+
+    def __init__(self, handle: RunHandle, stats: Stats) -> None:
+        self.handle = handle
+        self.stats = stats
+        self._over = False
+
+    def __iter__(self) -> RunStream:
+        return self
+
+    def __next__(self) -> Event:
+        event = None if self._over else self._take()
+        if event is None:
+            self._end()
+            raise StopIteration
+        self.stats.events_generated += 1
+        return event
+
+    def _take(self) -> Event | None:
+        handle = self.handle
+        if handle.stop.is_set():
+            handle.cut = True
+            return None
+        sim = handle.sim
+        assert sim is not None
+        try:
+            return next(sim, None)
+        except Exception as exc:
+            handle.error = describe(exc)
+            log.warning("run %d failed: %s", handle.id, handle.error, exc_info=exc)
+            return None
+
+    def _end(self) -> None:
+        self._over = True
+        if self.handle.api is not None:
+            self.handle.api.sandbox.stream_ended()
+
+    def skip(self, count: int) -> None:
+        """Nothing to drop here: a resumed run's simulation dropped (and published) the events
+        an earlier process accepted on the simulation thread already (``_resimulate``)."""

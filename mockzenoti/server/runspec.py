@@ -11,6 +11,7 @@ resumes it. Without a ``seed`` a fresh one is drawn (and shown with the run).
 from __future__ import annotations
 
 import hashlib
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from mockzenoti.catalog import Catalog
 from mockzenoti.delivery import Chaos, DeliveryOptions, parse_pace
 from mockzenoti.errors import MockZenotiError
+from mockzenoti.rest.access import DEFAULT_RATE
 from mockzenoti.scenarios import Scenario, ScenarioError, Simulation
 from mockzenoti.scenarios.builtin import BUILTINS
 from mockzenoti.scenarios.durations import to_ticks
@@ -28,10 +30,14 @@ from mockzenoti.server.bodies import Fields, whole
 from mockzenoti.server.errors import ApiError, from_library
 from mockzenoti.world import WorldSizes
 
-__all__ = ["KIND", "ORDERINGS", "RunSpec", "parse_run_request"]
+__all__ = ["API_KEY_PATTERN", "KIND", "ORDERINGS", "RunSpec", "parse_run_request"]
 
 KIND = "mockzenoti.server/run"
 ORDERINGS = ("none", "per-entity")
+#: What a run's own ``api_key`` may be made of.
+API_KEY_PATTERN = r"^[A-Za-z0-9._~+/=-]{8,128}$"
+#: Calls a minute a run's ``rest_rate_limit`` may allow.
+MAX_RATE = 1_000_000
 #: Pace speed factors accepted (a day in 86 s at most, 1000 x slower than real time at least).
 MIN_PACE, MAX_PACE = 0.001, 1_000_000.0
 #: Characters in a text seed.
@@ -60,14 +66,36 @@ class RunSpec:
     rate: float | None = None
     track_truth: bool | None = None
     nonce: str = field(default_factory=lambda: uuid.uuid4().hex)
+    api_key: str | None = None
+    rest_rate_limit: int | bool | None = None
 
     def to_spec(self) -> dict[str, Any]:
-        """The JSON stored as the run's spec (``scale_retry_after`` only when given:
-        a run stored before it existed keeps its identity)."""
+        """The JSON stored as the run's spec (``scale_retry_after``, ``api_key`` and
+        ``rest_rate_limit`` only when given: a run stored before they existed keeps its
+        identity)."""
         spec = {"kind": KIND, **asdict(self)}
-        if spec["scale_retry_after"] is None:
-            del spec["scale_retry_after"]
+        for optional in ("scale_retry_after", "api_key", "rest_rate_limit"):
+            if spec[optional] is None:
+                del spec[optional]
         return spec
+
+    @property
+    def key(self) -> str:
+        """The run's ``/v1`` API key: the one asked for, else one derived from the nonce
+        (so a restarted server knows it again)."""
+        if self.api_key is not None:
+            return self.api_key
+        return hashlib.sha256(f"mockzenoti-rest:{self.nonce}".encode()).hexdigest()[:32]
+
+    def rate_limit(self, default: int) -> int:
+        """Calls a minute ``/v1`` allows this run's key (0: no limit); ``default`` when the
+        run does not say (``true`` is Zenoti's 60)."""
+        value = self.rest_rate_limit
+        if value is None:
+            return default
+        if value is True:
+            return DEFAULT_RATE
+        return 0 if value is False else int(value)
 
     @classmethod
     def from_spec(cls, spec: Any) -> RunSpec | None:
@@ -81,12 +109,14 @@ class RunSpec:
             return None
 
     def public(self) -> dict[str, Any]:
-        """The request's fields as ``GET /runs/{id}`` shows them (not the YAML text)."""
+        """The request's fields as ``GET /runs/{id}`` shows them (not the YAML text; ``api_key``:
+        the key in use)."""
         out = asdict(self)
         del out["nonce"]
         text = out.pop("scenario_yaml")
         kind = "builtin" if text is None else "document" if self.scenario_file is None else "file"
         out["scenario_source"] = kind
+        out["api_key"] = self.key
         return out
 
     def numeric_seed(self) -> int:
@@ -182,6 +212,30 @@ def _flag(body: Fields, name: str) -> bool | None:
     return value
 
 
+def _api_key(body: Fields) -> str | None:
+    value = body.raw("api_key")
+    if value is None:
+        return None
+    if not isinstance(value, str) or re.fullmatch(API_KEY_PATTERN, value) is None:
+        raise ApiError.invalid(
+            "api_key must be 8 to 128 letters, digits or ._~+/=- characters", "api_key"
+        )
+    return value
+
+
+def rate_limit_value(value: Any, name: str) -> int | bool | None:
+    """A ``rest_rate_limit``: true (Zenoti's 60 a minute), false (none), or calls a minute."""
+    if value is None or isinstance(value, bool):
+        return value
+    if not isinstance(value, int) or not 1 <= value <= MAX_RATE:
+        raise ApiError.invalid(
+            f"{name} must be true (60 calls a minute), false, or calls a minute from 1 to "
+            f"{MAX_RATE:,}",
+            name,
+        )
+    return value
+
+
 def parse_run_request(body: Fields) -> RunSpec:
     """Check a ``POST /runs`` body; ``ApiError`` names the field.
 
@@ -235,6 +289,8 @@ def parse_run_request(body: Fields) -> RunSpec:
         scale_retry_after=_flag(body, "scale_retry_after"),
         rate=body.number("rate", minimum=0.001, maximum=1_000_000),
         track_truth=body.raw("track_truth"),
+        api_key=_api_key(body),
+        rest_rate_limit=rate_limit_value(body.raw("rest_rate_limit"), "rest_rate_limit"),
     )
     if spec.track_truth is not None and not isinstance(spec.track_truth, bool):
         raise ApiError.invalid("track_truth must be true or false", "track_truth")

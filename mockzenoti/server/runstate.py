@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockzenoti.delivery import Engine
 from mockzenoti.delivery.outbox import UNSETTLED, RunRecord
@@ -18,6 +18,9 @@ from mockzenoti.errors import MockZenotiError
 from mockzenoti.security.secrecy import public_spec, redact_url
 from mockzenoti.server.runspec import RunSpec
 from mockzenoti.server.settings import ServerSettings
+
+if TYPE_CHECKING:
+    from mockzenoti.server.sandboxes import RunApi
 
 __all__ = [
     "FINAL",
@@ -76,6 +79,7 @@ class RunHandle:
     error: str | None = None
     final: str | None = None
     engine: Engine | None = None
+    api: RunApi | None = None  # its /v1 (sandbox, key)
 
     @property
     def running(self) -> bool:

@@ -12,9 +12,11 @@ from aiohttp import web
 
 from mockzenoti.errors import ConfigError
 from mockzenoti.server.app import create_app
+from mockzenoti.server.keys import RUNS
+from mockzenoti.server.runstate import RunHandle
 from mockzenoti.server.settings import ServerSettings
 
-__all__ = ["serve", "url_for"]
+__all__ = ["run_line", "serve", "url_for"]
 
 
 def url_for(host: str, port: int) -> str:
@@ -23,16 +25,28 @@ def url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
+def run_line(url: str, handle: RunHandle) -> str:
+    """How a run's ``/v1`` is announced: its id, scenario, seed and key."""
+    spec = handle.spec
+    return (
+        f"run {handle.id} ({spec.scenario}, seed {spec.seed}): Zenoti REST API at {url}/v1/ "
+        f"with 'Authorization: apikey {spec.key}'"
+    )
+
+
 async def serve(
     settings: ServerSettings,
     *,
     ready: Callable[[str], None] | None = None,
     stop: asyncio.Event | None = None,
+    announce: Callable[[str], None] | None = None,
 ) -> None:
     """Serve until ``stop`` is set or the process gets SIGINT/SIGTERM, then shut down cleanly.
 
     ``ready(url)`` is called once the server listens (with the real port when
-    ``settings.port`` is 0). A port in use or a locked outbox raises ``ConfigError``.
+    ``settings.port`` is 0); ``announce(line)`` once for each run started or
+    resumed, with its ``/v1`` key (``run_line``). A port in use or a locked
+    outbox raises ``ConfigError``.
     """
     stop = stop or asyncio.Event()
     app = create_app(settings)
@@ -61,8 +75,14 @@ async def serve(
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, stop.set)
                 handled.append(sig)
+        url = url_for(settings.host, port)
         if ready is not None:
-            ready(url_for(settings.host, port))
+            ready(url)
+        if announce is not None:
+            runs = app[RUNS]
+            for handle in list(runs.handles.values()):  # resumed before we listened
+                announce(run_line(url, handle))
+            runs.on_start.append(lambda handle: announce(run_line(url, handle)))
         await stop.wait()
     finally:
         for sig in handled:

@@ -44,6 +44,8 @@ class ServerSettings:
     - ``resume_runs``: resume the runs a previous process left running.
     - ``scenario_dir``: the one directory whose YAML files ``POST /runs`` may
       name (None: no file is read by name; documents come in the request).
+    - ``rest_rate_limit``: calls a minute each run's ``/v1`` key may make (Zenoti's
+      rate limit, 429 past it) when the run does not say; 0 (default): no limit.
     """
 
     host: str = DEFAULT_HOST
@@ -60,6 +62,7 @@ class ServerSettings:
     stream_queue: int = 2_000
     resume_runs: bool = True
     scenario_dir: Path | None = None
+    rest_rate_limit: int = 0
 
     def __post_init__(self) -> None:
         if not isinstance(self.host, str) or not self.host:
@@ -95,6 +98,12 @@ class ServerSettings:
                 object.__setattr__(self, "scenario_dir", Path(self.scenario_dir))
             if not self.scenario_dir.is_dir():
                 raise ConfigError(f"{self.scenario_dir} is not a directory", field="scenario_dir")
+        limit = self.rest_rate_limit
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 1_000_000:
+            raise ConfigError(
+                "rest_rate_limit must be calls a minute from 0 (no limit) to 1,000,000",
+                field="rest_rate_limit",
+            )
 
     @staticmethod
     def token_from_env(environ: dict[str, str] | None = None) -> str | None:

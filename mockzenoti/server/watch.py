@@ -6,7 +6,8 @@ own event loop: the live page (``GET /`` and ``/static/``), the stream
 (``/health``, ``/catalog``, ``/scenarios``, ``/stats``, ``/metrics``,
 ``/openapi.json``, ``GET /targets``, ``/runs``, ``/deliveries``,
 ``/events``), all on the run's own ``Outbox`` (reads go through its worker
-thread, as the server's do). Nothing it serves changes anything: any other
+thread, as the server's do), and the reads of Zenoti's REST API over the
+run's world (``/v1``, docs/rest.md). Nothing it serves changes anything: any other
 method answers 405 ``read_only``, and the page hides its buttons
 (``GET /health`` says ``read_only: true``).
 """
@@ -25,15 +26,18 @@ from mockzenoti.server import (
     routes_runs,
     routes_stream,
     routes_targets,
+    routes_v1,
 )
 from mockzenoti.server.app import feed_ctx, on_shutdown
 from mockzenoti.server.auth import auth_middleware
 from mockzenoti.server.errors import ApiError, error_middleware
 from mockzenoti.server.keys import HUB, OUTBOX, READ_ONLY, RUNS_READ, SETTINGS, STATS, TALLY
 from mockzenoti.server.runstate import RunsReader
+from mockzenoti.server.sandboxes import Sandboxes
 from mockzenoti.server.settings import ServerSettings
 from mockzenoti.server.stats import Stats
 from mockzenoti.server.tally import Tally
+from mockzenoti.server.v1 import SANDBOXES
 
 __all__ = ["create_watch_app"]
 
@@ -54,14 +58,21 @@ async def _read_only(request: web.Request) -> web.StreamResponse:
 
 
 def create_watch_app(
-    outbox: Outbox, hub: Hub, runs: RunsReader, settings: ServerSettings, tally: Tally
+    outbox: Outbox,
+    hub: Hub,
+    runs: RunsReader,
+    settings: ServerSettings,
+    tally: Tally,
+    sandboxes: Sandboxes | None = None,
 ) -> web.Application:
     """The read-only application over ``outbox`` (see the module docstring).
 
     ``runs`` tells which runs this process delivers; ``settings`` gives the
     catalog, the token, and the stream's pace and buffers (``host``,
     ``port`` and ``outbox`` are only reported); ``tally`` counts deliveries
-    by state for ``GET /stats`` (a ``BaselineTally``).
+    by state for ``GET /stats`` (a ``BaselineTally``). With ``sandboxes``,
+    Zenoti's REST API of the run's world answers its reads (``/v1``, with
+    ``POST /v1/tokens``); its writes are refused like every other change.
     """
     middlewares: list[Middleware] = [error_middleware]
     if settings.token is not None:
@@ -85,6 +96,9 @@ def create_watch_app(
         routes_stream.routes,
     ):
         app.add_routes([r for r in table if isinstance(r, web.RouteDef) and r.method == "GET"])
+    if sandboxes is not None:
+        app[SANDBOXES] = sandboxes
+        app.add_routes(routes_v1.routes)
     routes_page.setup(app)
     app.router.add_route("*", "/{tail:.*}", _read_only)
     return app

@@ -17,7 +17,7 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockzenoti.delivery.engine import Engine
 from mockzenoti.delivery.outbox import Outbox
@@ -30,6 +30,9 @@ from mockzenoti.testing.settings import ZenotiSettings
 from mockzenoti.testing.streams import Stream, make_event, simulate
 from mockzenoti.testing.wiring import build_options, build_target
 from mockzenoti.testing.world import ZenotiWorld
+
+if TYPE_CHECKING:
+    from mockzenoti.testing.api import ZenotiApi
 
 __all__ = ["ZenotiEmitter"]
 
@@ -55,6 +58,8 @@ class ZenotiEmitter:
         self._outbox: Outbox | None = None
         self._engine: Engine | None = None
         self._emitted = 0
+        #: The test's ``zenoti_api`` (set by the fixture): runs with a world get a ``/v1``.
+        self.api: ZenotiApi | None = None
 
     @property
     def outbox(self) -> Outbox:
@@ -81,7 +86,7 @@ class ZenotiEmitter:
         correct consumer ends in.
         """
         chosen_seed = self.settings.effective_seed if seed is None else seed
-        stream = simulate(scenario, chosen_seed, events, duration, sizes)
+        stream = simulate(scenario, chosen_seed, events, duration, sizes, rest=self.api is not None)
         return await self._thread.run(self._start(stream))
 
     def run_sync(
@@ -99,7 +104,7 @@ class ZenotiEmitter:
         __tracebackhide__ = True
         refuse_blocking("zenoti_emitter.run_sync", "await zenoti_emitter.run(...)")
         chosen_seed = self.settings.effective_seed if seed is None else seed
-        stream = simulate(scenario, chosen_seed, events, duration, sizes)
+        stream = simulate(scenario, chosen_seed, events, duration, sizes, rest=self.api is not None)
         run = self._thread.call(self._start(stream))
         run.wait_delivered_sync(timeout, check=check)
         return run
@@ -170,7 +175,9 @@ class ZenotiEmitter:
     def _batch(self, events: Iterable[Event] | ZenotiWorld) -> Stream:
         if isinstance(events, ZenotiWorld):
             taken = events.take()
-            return Stream({}, taken, events.expected(), f"world (seed {events.seed})")
+            label = f"world (seed {events.seed})"
+            sandbox = events.sandbox if self.api is not None else None
+            return Stream({}, taken, events.expected(), label, sandbox)
         stream = list(events)
         if not all(isinstance(e, Event) for e in stream):
             raise ConfigError("send() takes Event objects or a zenoti_world", field="events")
@@ -198,8 +205,14 @@ class ZenotiEmitter:
         number = len(self.runs) + 1
         spec = {"mockzenoti-pytest": number, "label": stream.label, **stream.spec}
         events = stream.events
+        sandbox = stream.sandbox
         task: asyncio.Task[RunReport] = asyncio.create_task(
-            self._engine.run(spec, lambda: events, [self.target]),
+            self._engine.run(
+                spec,
+                lambda: events,
+                [self.target],
+                accepted=sandbox.publish if sandbox is not None else None,
+            ),
             name=f"mockzenoti-pytest-run-{number}",
         )
         run = ZenotiRun(
@@ -212,9 +225,23 @@ class ZenotiEmitter:
             expected=stream.expected,
             task=task,
             wait_timeout=self.settings.wait_timeout,
+            sandbox=sandbox,
         )
         self.runs.append(run)
+        if sandbox is not None and self.api is not None:
+            self.api.attach(run, sandbox)
         return run
+
+    async def deliver_outside(self, events: list[Event], run_id: int | None) -> None:
+        """Send ``events`` (a ``/v1`` write's) to the target now, filed under ``run_id``
+        (on the background loop, once a run has started the engine)."""
+        engine = self._engine
+        if engine is None:
+            raise ConfigError("no run of this test has started", field="zenoti_api")
+        live = engine.intake.targets.get(self.target.name)
+        if live is None:
+            live = (await engine.intake.use_targets([self.target]))[0]
+        await engine.intake.accept(run_id, list(events), [live], None)
 
     def close(self) -> None:
         """Stop delivering (attempts in flight get half a second) and close the outbox."""

@@ -27,6 +27,7 @@ from mockzenoti.testing.loop import LoopThread, refuse_blocking
 
 if TYPE_CHECKING:
     from mockzenoti.delivery.outbox.records import DeliveryDetail
+    from mockzenoti.rest import Sandbox
 
 __all__ = ["ZenotiRun"]
 
@@ -53,6 +54,7 @@ class ZenotiRun:
         expected: dict[str, Any] | None,
         task: asyncio.Task[RunReport],
         wait_timeout: float,
+        sandbox: Sandbox | None = None,
     ) -> None:
         self._thread = thread
         self._outbox = outbox
@@ -65,6 +67,7 @@ class ZenotiRun:
         self.target = target
         self.events: list[Event] = list(events)
         self.wait_timeout = wait_timeout
+        self._sandbox = sandbox
 
     def __repr__(self) -> str:
         state = "finished" if self.done else "delivering"
@@ -87,8 +90,14 @@ class ZenotiRun:
         """The expected final state after these events (``docs/truth.md``).
 
         Scenario runs and ``send(zenoti_world)`` have one; ``emit`` and
-        ``send(events)`` do not (``MockZenotiError``).
+        ``send(events)`` do not (``MockZenotiError``). With ``zenoti_api``, it
+        includes what the test's writes through ``/v1`` did.
         """
+        sandbox = self._sandbox
+        if sandbox is not None and self._expected is not None:
+            current = self._thread.call_soon(sandbox.expected)
+            if current is not None:
+                return current
         if self._expected is None:
             raise MockZenotiError(
                 f"{self.label} has no expected state: only scenario runs "

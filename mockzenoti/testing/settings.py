@@ -71,6 +71,8 @@ class ZenotiSettings:
     - ``ca_cert``: a PEM file of the CAs an ``https://`` target's certificate
       is checked against (your test server's self-signed CA); ``insecure``:
       do not check it at all.
+    - ``rest_rate_limit``: calls a minute ``zenoti_api``'s key may make (Zenoti's
+      rate limit: 60; 429 past it); 0 (default): no limit, so suites don't flake.
     """
 
     seed: int | str | None = None
@@ -89,6 +91,7 @@ class ZenotiSettings:
     target: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     ca_cert: str | None = None
     insecure: bool = False
+    rest_rate_limit: int = 0
 
     def __post_init__(self) -> None:
         if self.seed is not None and (
@@ -142,6 +145,12 @@ class ZenotiSettings:
             raise ConfigError("world is a mapping of world sizes", field="world")
         if not isinstance(self.target, Mapping):
             raise ConfigError("target is a mapping of Target settings", field="target")
+        limit = self.rest_rate_limit
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+            raise ConfigError(
+                f"rest_rate_limit is calls a minute, 0 for none (got {limit!r})",
+                field="rest_rate_limit",
+            )
         if self.ca_cert is not None and (not isinstance(self.ca_cert, str) or not self.ca_cert):
             raise ConfigError("ca_cert is the path of a PEM file", field="ca_cert")
         if not isinstance(self.insecure, bool):

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockzenoti.errors import ConfigError
 from mockzenoti.event import Event
+
+if TYPE_CHECKING:
+    from mockzenoti.rest import Sandbox
 
 __all__ = ["MAX_RUN_EVENTS", "Stream", "make_event", "simulate"]
 
@@ -28,12 +31,14 @@ _FALLBACK_SECOND = 0x68000000  # 2025-04-16: ids for raw payloads that carry non
 
 @dataclass(frozen=True, slots=True)
 class Stream:
-    """Events to send, what identifies them (``spec``), the truth after them, a label."""
+    """Events to send, what identifies them (``spec``), the truth after them, a label, and
+    the ``/v1`` sandbox of their world (scenario and world runs with ``zenoti_api``)."""
 
     spec: dict[str, Any]
     events: list[Event]
     expected: dict[str, Any] | None
     label: str
+    sandbox: Sandbox | None = None
 
 
 def simulate(
@@ -42,14 +47,24 @@ def simulate(
     events: int | None,
     duration: timedelta | str | None,
     sizes: Mapping[str, Any] | None,
+    *,
+    rest: bool = False,
 ) -> Stream:
-    """A scenario's events (a built-in name or a YAML path) and the truth after them."""
+    """A scenario's events (a built-in name or a YAML path) and the truth after them.
+
+    ``rest``: give the world a ``/v1`` sandbox (``zenoti_api``) before it emits.
+    """
     from mockzenoti.scenarios import load_scenario
 
     chosen = load_scenario(scenario)
     if chosen.endless and events is None and duration is None:
         raise ConfigError(f"{chosen.name} never ends: give events= or duration=", field="events")
     sim = chosen.simulate(seed, events=events, duration=duration, sizes=sizes, track_truth=True)
+    sandbox = None
+    if rest:
+        from mockzenoti.rest import Sandbox
+
+        sandbox = Sandbox.for_simulation(sim, defer_truth=False)
     stream = list(islice(sim, MAX_RUN_EVENTS + 1))
     if len(stream) > MAX_RUN_EVENTS:
         raise ConfigError(
@@ -64,7 +79,10 @@ def simulate(
         "duration": None if duration is None else str(duration),
         "sizes": None if sizes is None else dict(sizes),
     }
-    return Stream(spec, stream, sim.expected(), f"scenario {chosen.name} (seed {seed})")
+    if sandbox is not None:
+        sandbox.stream_ended()
+    label = f"scenario {chosen.name} (seed {seed})"
+    return Stream(spec, stream, sim.expected(), label, sandbox)
 
 
 def make_event(

@@ -25,6 +25,7 @@ from typing import Any
 
 from mockzenoti.event import Event
 from mockzenoti.model import Center, Guest
+from mockzenoti.rest import Sandbox
 from mockzenoti.scenarios.durations import to_ticks
 from mockzenoti.scenarios.truth import Truth
 from mockzenoti.world import World
@@ -41,6 +42,8 @@ class ZenotiWorld(World):
         super().__init__(seed, sizes, recording=True)
         self._truth = Truth()
         self.handed_out: list[Event] = []
+        #: What ``zenoti_api`` answers for this world once it is sent (and its writes).
+        self.sandbox = Sandbox(self, truth=self._truth)
 
     def guest(self, center: Center | None = None) -> Guest:
         """A guest of ``center`` (default: the first) the stream has not named yet.

@@ -8,7 +8,8 @@ so a seed always replays the same order. Time never goes back: a process
 asking for an instant in the past runs at ``now``.
 
 Processes marked ``daemon`` (housekeeping) do not keep a simulation alive:
-``busy`` is False once only daemons are left.
+``busy`` is False once only daemons are left. A process that raises is
+over: it is not rescheduled, and the error goes to the caller of ``run_next``.
 """
 
 from __future__ import annotations
@@ -61,5 +62,9 @@ class Agenda:
             if not daemon:
                 self._main -= 1
             return
+        except BaseException:
+            if not daemon:
+                self._main -= 1
+            raise
         self._seq += 1
         heapq.heappush(self._heap, (wake if wake > at else at, self._seq, process, daemon))

@@ -10,7 +10,10 @@ A payment that leaves a balance (``pay_group``) sends ``Invoice.Closed`` with
 refund of a closed visit (``refund_group``) is a new invoice, ``is_refund:
 true`` with negative amounts, naming the group. A reschedule books a new
 group for the same services and guest, then cancels the old one; each names
-the other in the truth file.
+the other in the truth file. A checkout (Zenoti's ``POST
+/v1/invoices/{id}/close`` on a visit nobody marked done) closes a group whose
+appointments have all begun, without the Started/Completed events the front
+desk would have sent.
 
 Each operation is a function of the world's state (``World`` lists them as
 its methods): it checks the rules, changes the entities and emits.
@@ -18,7 +21,7 @@ its methods): it checks the rules, changes the entities and emits.
 
 from __future__ import annotations
 
-from mockzenoti.model import AppointmentGroup, Center, Guest, Invoice, Service
+from mockzenoti.model import AppointmentGroup, Center, Employee, Guest, Invoice, Service
 from mockzenoti.render import appointment as render_appointment
 from mockzenoti.render import appointment_group as render_group
 from mockzenoti.render import invoice as render_invoice
@@ -32,6 +35,7 @@ __all__ = [
     "book_appointment",
     "cancel_group",
     "check_in_group",
+    "checkout_group",
     "close_group",
     "complete_appointment",
     "confirm_group",
@@ -69,19 +73,24 @@ def book_appointment(
     start: int,
     *,
     services: list[Service] | None = None,
-    rescheduled_from: AppointmentGroup | None = None,
+    therapists: list[Employee | None] | None = None,
     utm: tuple[str, str] | None = None,
+    rescheduled_from: AppointmentGroup | None = None,
 ) -> AppointmentGroup:
     """``AppointmentGroup.Created``: ``guest`` books ``services`` (or typical ones).
 
+    ``therapists`` (one per service; None: anyone) chooses who performs them;
     ``utm``: the booking's (utm_source, utm_medium): ``("booknow", "google")``
-    for Zenoti's widget, ``("", "")`` for the front desk; None: drawn.
+    for Zenoti's widget, ``("", "")`` for the front desk or a booking made
+    without a link (such as through the API); None: drawn.
     """
     now = world.agenda.now
     if start <= now:
         raise TransitionError("an appointment must start after it is booked")
     use_guest(world, guest)
-    g = world.factory.appointment_group(center, guest, start, now, services=services, utm=utm)
+    g = world.factory.appointment_group(
+        center, guest, start, now, services=services, therapists=therapists, utm=utm
+    )
     if rescheduled_from is not None:
         g.rescheduled_from = rescheduled_from.id
     hold(guest, g, now)
@@ -190,6 +199,25 @@ def refund_group(world: WorldState, g: AppointmentGroup) -> Invoice:
     keys = (refund.key, *group_keys(g))
     world.emit("Invoice.Closed", data, keys, g.center.id, (refund,))
     return refund
+
+
+def checkout_group(world: WorldState, g: AppointmentGroup) -> None:
+    """Close the visit at the desk: ``Invoice.Closed`` then status Closed (1).
+
+    Allowed once every appointment of the group has begun (no appointment in
+    the future: Zenoti's error 1113), from new, confirmed or checked in. The
+    services count as done; no Appointment.Started/Completed is sent for them.
+    """
+    last = g.appointments[-1].start_ticks
+    now, tz = world.agenda.now, g.center.tz
+    require("appointment", "checkout", group_state(g), lambda: _what(g), now, last, last, tz)
+    for a in g.appointments:
+        a.progress = 2
+    world.factory.close_invoice(g.invoice, now)
+    data = render_invoice.invoice_closed(g.invoice)
+    world.emit("Invoice.Closed", data, invoice_keys(g), g.center.id, (g.invoice,))
+    g.status = 1
+    _emit_status(world, g)
 
 
 def reschedule_group(world: WorldState, g: AppointmentGroup, start: int) -> AppointmentGroup:

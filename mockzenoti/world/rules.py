@@ -115,6 +115,7 @@ RULES: dict[tuple[str, str], Rule] = {
         Rule("appointment", "pay", ("checked-in",)),
         Rule("appointment", "close", ("checked-in",), "closed"),
         Rule("appointment", "refund", ("closed",)),
+        Rule("appointment", "checkout", (*_OPEN_GROUP, "checked-in"), "closed", "after-start"),
         Rule("appointment", "cancel", _OPEN_GROUP, "cancelled"),
         Rule("appointment", "no-show", _OPEN_GROUP, "noshow", "after-start"),
         Rule("appointment", "reschedule", _OPEN_GROUP, "cancelled"),

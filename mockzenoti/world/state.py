@@ -6,7 +6,8 @@ The state of a world, and nothing that changes it: the operations that do
 is enveloped at the world's current instant by the world's one
 ``EventStream`` and queued in ``pending`` with, when truth is recorded, the
 truth records of the entities it changed (computed now, applied when the
-event is handed out).
+event is handed out). A ``journal`` (the REST sandbox's, ``mockzenoti.rest``)
+is told of every event with the entities it changed, at the same instant.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import random
 from collections import deque
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from mockzenoti.catalog import Catalog, CatalogEntry, load_catalog
 from mockzenoti.envelope import EventStream
@@ -30,11 +31,20 @@ from mockzenoti.world.pool import GuestPool
 from mockzenoti.world.records import Record, record
 from mockzenoti.world.sizes import WorldSizes
 
-__all__ = ["PERIOD_DAYS", "PERIOD_START", "WorldState"]
+__all__ = ["PERIOD_DAYS", "PERIOD_START", "EventJournal", "WorldState"]
 
 # A world's first day is a seeded day of this period.
 PERIOD_START = date(2025, 1, 6)
 PERIOD_DAYS = 357
+
+
+class EventJournal(Protocol):
+    """Told of each event as it is emitted, with the entities it changed (``subjects``)."""
+
+    def note(
+        self, event: Event, records: tuple[Record, ...] | None, subjects: tuple[object, ...]
+    ) -> None:
+        """Take note of ``event`` (its truth ``records``, None when truth is not recorded)."""
 
 
 class WorldState:
@@ -98,6 +108,11 @@ class WorldState:
         self.pending: deque[tuple[Event, tuple[Record, ...] | None]] = deque()
         self.recording = recording
         self._greeted: list[Guest] = []  # clients from before the stream, named just now
+        #: Told of every event at its emission (the REST sandbox's journal), or None.
+        self.journal: EventJournal | None = None
+        #: Changes made from outside the stories (REST writes): a story the world then
+        #: refuses ends quietly instead of failing the simulation (``Simulation``).
+        self.outside_writes = 0
         self._setup = describe(
             self.org,
             {
@@ -165,6 +180,8 @@ class WorldState:
                 subjects = self._greet(keys, subjects)
             records = tuple(record(s) for s in subjects)
         self.pending.append((event, records))
+        if self.journal is not None:
+            self.journal.note(event, records, subjects)
 
     def greet(self, guest: Guest) -> None:
         """``guest`` (a client from before the stream) is about to be named for the first time.

@@ -59,6 +59,7 @@ class World(WorldState):
     close_group = ops_appointments.close_group
     pay_group = ops_appointments.pay_group
     refund_group = ops_appointments.refund_group
+    checkout_group = ops_appointments.checkout_group
     reschedule_group = ops_appointments.reschedule_group
     give_feedback = ops_appointments.give_feedback
     # memberships and packages (ops_sales)

@@ -140,6 +140,14 @@ def test_ctrl_c_stops_the_run_delivers_what_was_accepted_and_sums_up(tmp_path: P
             return run.status_code == 200 and run.json()["accepted"] >= 20
 
         wait_until(accepted, timeout=60, every=0.05, what="the demo to accept events")
+        rest = next(line for line in iter(lines.next, None) if line.startswith("  REST"))
+        key = re.search(r"apikey ([0-9a-f]{32})'", rest)
+        assert key is not None and f"{base}/v1/" in rest, rest
+        assert requests.get(base + "/runs/1", timeout=10).json()["api_key"] == key.group(1)
+        centers = requests.get(
+            base + "/v1/centers", headers={"Authorization": f"apikey {key.group(1)}"}, timeout=10
+        )
+        assert centers.status_code == 200 and centers.json()["centers"]
         proc.send_signal(signal.SIGINT)
         assert proc.wait(60) == 0
         out = lines.rest()

@@ -126,6 +126,9 @@ def test_without_linger_the_page_closes_with_the_run(tmp_path: Path, sink: Threa
 def test_live_options_are_checked(sink: ThreadSink) -> None:
     alone = invoke("run", "class-lifecycle", "--url", sink.url, "--linger")
     assert alone.exit_code == 2 and "--linger" in alone.output and "needs --live" in alone.output
+    rate = invoke("run", "class-lifecycle", "--url", sink.url, "--rest-rate-limit", "5")
+    assert rate.exit_code == 2 and "--rest-rate-limit" in rate.output
+    assert "needs --live" in rate.output
     bad = invoke("run", "class-lifecycle", "--url", sink.url, "--live", "localhost:http")
     assert bad.exit_code == 2 and "is not [HOST:]PORT" in bad.output
     with socket.socket() as taken:
@@ -147,3 +150,69 @@ def test_live_options_are_checked(sink: ThreadSink) -> None:
     assert busy.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}: in use [--live]" in busy.output
     assert sink.calls == []  # refused before anything was sent
+
+
+def test_a_live_run_answers_zenotis_rest_reads_and_refuses_its_writes(tmp_path: Path) -> None:
+    sink = ThreadSink()
+    proc = subprocess.Popen(
+        command(
+            "run",
+            "appointment-lifecycle",
+            "--seed",
+            "7",
+            "--events",
+            "40",
+            "--url",
+            sink.url,
+            "--live",
+            "127.0.0.1:0",
+            "--linger",
+            "--rest-rate-limit",
+            "--progress",
+            "lines",
+        ),
+        cwd=tmp_path,
+        env=subprocess_env(),
+        text=True,
+        bufsize=1,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert proc.stderr is not None and proc.stdout is not None
+        err = Lines(proc.stderr)
+        base = err.until("live page: ").split("live page: ", 1)[1].split("/;", 1)[0]
+        rest = err.until("Zenoti REST API (reads): ")
+        assert f"{base}/v1/ with 'Authorization: apikey " in rest
+        key = rest.rsplit("apikey ", 1)[1].rstrip("'")
+        err.until("the live page stays up at")
+        headers = {"Authorization": f"apikey {key}"}
+        created = next(
+            c.json["data"]
+            for c in sink.sink.calls
+            if c.json is not None and c.json["event_type"] == "AppointmentGroup.Created"
+        )
+        appointment = created["appointments"][0]
+        answer = requests.get(
+            f"{base}/v1/appointments/{appointment['id']}", headers=headers, timeout=10
+        )
+        assert answer.status_code == 200
+        assert answer.headers["Organization-RateLimit-Limit"] == "60;w=60;b=60"
+        [shown] = answer.json()
+        assert shown["appointment_group_id"] == created["appointment_group_id"]
+        assert shown["start_time"] == appointment["start_time_in_center"]
+        denied = requests.get(f"{base}/v1/centers", timeout=10)
+        assert denied.status_code == 401
+        write = requests.put(
+            f"{base}/v1/invoices/{created['invoice_id']}/cancel", headers=headers, timeout=10
+        )
+        assert write.status_code == 405 and write.json()["error"]["code"] == "read_only"
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(60) == 0
+        with proc.stdout:
+            proc.stdout.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        sink.close()

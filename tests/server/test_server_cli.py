@@ -250,3 +250,34 @@ def test_serve_and_run_keep_apart_outboxes_by_default(tmp_path: Path) -> None:
         assert child.wait(30) == 0
     assert (tmp_path / ".mockzenoti" / "server.sqlite").is_file()
     assert (tmp_path / ".mockzenoti" / "outbox.sqlite").is_file()
+
+
+@pytest.mark.slow
+def test_serve_prints_each_runs_rest_key_and_takes_zenotis_rate_limit(tmp_path: Path) -> None:
+    with serving(tmp_path, "--rest-rate-limit") as (child, url):
+        wait_healthy(url)
+        requests.post(url + "/targets", json={"url": url + "/sink/a", "id": "a"}, timeout=5)
+        made = requests.post(
+            url + "/runs",
+            json={"scenario": "appointment-lifecycle", "seed": 7, "events": 5},
+            timeout=10,
+        ).json()
+        assert made["rest_rate_limit"] == 60  # Zenoti's, the option's value alone
+        stdout = child.stdout
+        assert stdout is not None
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.append(stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(30)
+        assert lines == [
+            f"run {made['id']} (appointment-lifecycle, seed 7): Zenoti REST API at {url}/v1/ "
+            f"with 'Authorization: apikey {made['api_key']}'\n"
+        ]
+        centers = requests.get(
+            url + "/v1/centers", headers={"Authorization": f"apikey {made['api_key']}"}, timeout=10
+        )
+        assert centers.status_code == 200
+        assert centers.headers["Organization-RateLimit-Limit"] == "60;w=60;b=60"
+        child.send_signal(signal.SIGINT)
+        child.communicate(timeout=30)
+        assert child.returncode == 0

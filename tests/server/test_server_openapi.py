@@ -5,16 +5,20 @@ be accepted, and invalid ones, that must be refused with a 4xx), sends them
 to a server on 127.0.0.1 and applies every check it has: never a 5xx (the
 sink receivers excepted: answering 5xx on purpose is their job), a
 documented status, content type, headers and body schema, 405 with the right
-``Allow`` for methods a path lacks. The examples are bounded per operation.
-Requests that would reach beyond the machine or run for long are kept small
-and local by ``_keep_local`` without making a refused request valid; valid
-bodies name the target that exists (``_meaningful``).
+``Allow`` for methods a path lacks. ``/v1``, Zenoti's REST API, too: with a
+finished run's key, valid requests naming ids of its world. The examples are
+bounded per operation. Requests that would reach beyond the machine or run
+for long are kept small and local by ``_keep_local`` without making a
+refused request valid; valid bodies name the target that exists
+(``_meaningful``).
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,6 +37,7 @@ from mockzenoti.catalog import load_catalog
 from mockzenoti.generator import generate
 from mockzenoti.server import ServerSettings, create_app
 from mockzenoti.server.openapi import openapi_document
+from mockzenoti.testing.waiting import wait_until
 
 DOC = openapi_document(load_catalog())
 METHODS = ("get", "put", "post", "patch", "delete")
@@ -81,17 +86,56 @@ FUZZ_TARGET = "fuzz"
 STORY = "name: tiny\nsteps:\n  - create: guest\n    as: g\n  - opt-out: g\n"
 
 
+FUZZ_KEY = "fuzz-run-key-0001"
+#: Ids of the fuzz run's world, put in /v1 paths of valid requests (random ids are 404s).
+REAL_IDS: dict[str, str] = {}
+
+
+def _json(method: str, url: str, body: Any = None, key: str | None = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = f"apikey {key}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
 @pytest.fixture(scope="module")
 def base_url() -> Iterator[str]:
-    """A server for the whole module (schemathesis calls it synchronously), with one target."""
+    """A server for the whole module (schemathesis calls it synchronously), with one target
+    and a finished run whose /v1 the /v1 operations call (``REAL_IDS``: ids of its world)."""
     with ServerThread(heartbeat=0.2) as server:
+        base = server.base
         answer = requests.post(
-            f"{server.base}/targets",
+            f"{base}/targets",
             json={"id": FUZZ_TARGET, "url": LOCAL.format(port=server.port), "retry": "none"},
             timeout=10,
         )
         assert answer.status_code == 201, answer.text
-        yield server.base
+        run = _json(
+            "POST",
+            f"{base}/runs",
+            {"scenario": "appointment-lifecycle", "seed": 3, "events": 40, "api_key": FUZZ_KEY},
+        )
+        wait_until(
+            lambda: _json("GET", f"{base}/runs/{run['id']}?expected=false")["state"] == "done",
+            timeout=30,
+            what="the fuzz run to finish",
+        )
+        center = _json("GET", f"{base}/v1/centers", key=FUZZ_KEY)["centers"][0]["id"]
+        guest = _json("GET", f"{base}/v1/guests/search?center_id={center}", key=FUZZ_KEY)
+        guest_id = guest["guests"][0]["id"]
+        visit = _json("GET", f"{base}/v1/guests/{guest_id}/appointments", key=FUZZ_KEY)
+        first = visit["appointments"][0]
+        REAL_IDS.update(
+            center_id=center,
+            guest_id=guest_id,
+            appointment_id=first["appointment_id"],
+            appointment_group_id=first["appointment_group_id"],
+            invoice_id=first["invoice_id"],
+        )
+        yield base
 
 
 CONFIG = schemathesis.Config.from_dict(
@@ -165,6 +209,21 @@ def _meaningful(case: Any) -> None:
         body["scenario_yaml"] = STORY
 
 
+def _v1(case: Any) -> None:
+    """/v1 calls carry the fuzz run's key; valid ones name ids of its world."""
+    if not case.operation.path.startswith(("/v1/", "/api/")):
+        return
+    headers = dict(case.headers or {})
+    if "Authorization" in headers:  # absent: the case checks that a missing key is refused
+        headers["Authorization"] = f"apikey {FUZZ_KEY}"
+    case.headers = headers
+    negative = case.meta is not None and case.meta.is_negative_at(ParameterLocation.PATH)
+    if case.path_parameters and not negative:
+        case.path_parameters = {
+            name: REAL_IDS.get(name, value) for name, value in case.path_parameters.items()
+        }
+
+
 RECEIVER = "/sink/{name}"
 CHECKED = [CHECKS.get_one(name) for name in CHECKS.get_all_names() if name != "not_a_server_error"]
 
@@ -187,6 +246,7 @@ def test_every_operation_honours_the_document(case: Any, base_url: str) -> None:
     port = int(base_url.rsplit(":", 1)[1])
     _keep_local(case, port)
     _meaningful(case)
+    _v1(case)
     checks = list(CHECKED)
     if case.operation.path != RECEIVER:
         checks.append(CHECKS.get_one("not_a_server_error"))
