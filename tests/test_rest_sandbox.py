@@ -146,7 +146,9 @@ def test_a_closed_invoice_is_the_invoice_of_invoice_closed() -> None:
     shown = answer["invoice"]
     assert {k: shown[k] for k in closed} == closed
     assert shown["is_closed"] is True
-    assert shown["invoice_number_prefix"] == "BEL1" and shown["group_invoice_id"] is None
+    center = next(c for c in sim.world.centers if c.id == closed["center_id"])
+    assert shown["invoice_number_prefix"] == center.invoice_prefix
+    assert shown["group_invoice_id"] is None
 
 
 def test_a_guest_is_the_guest_webhook_record_without_what_only_webhooks_carry() -> None:
@@ -277,7 +279,12 @@ def test_the_booking_flow_makes_a_group_that_reads_and_the_truth_show() -> None:
     created = fired[0].payload["data"]
     assert created["appointment_group_id"] == group_id
     assert created["appointments"][0]["therapist_id"] == data["appointments"][0]["therapist_id"]
-    assert created["appointments"][0]["start_time_in_center"] == "2025-05-09T09:00:00"
+    opens = next(c for c in sim.world.centers if c.id == data["center_id"]).hours_on(
+        4
+    )  # 2025-05-09 is a Friday
+    assert opens is not None
+    first = f"2025-05-09T{opens[0] // 60:02d}:{opens[0] % 60:02d}:00"
+    assert created["appointments"][0]["start_time_in_center"] == first
     assert (created["utm_source"], created["utm_medium"]) == ("", "")
     item = reads.appointment(sandbox.view, group_id)[0]
     assert (item["status"], item["invoice_id"]) == (0, created["invoice_id"])

@@ -7,8 +7,8 @@ offset), confirm it. Only confirming changes the world (an appointment
 group and its invoice: ``AppointmentGroup.Created``); until then a booking
 is a request kept here.
 
-Slots are every 15 minutes of the center's business hours on the booking's
-date (Zenoti's appointment time slot setting, at 15 minutes), from which the
+Slots are every 15 minutes of the center's opening hours on the booking's
+date (none on a day it is closed; Zenoti's appointment time slot setting, at 15 minutes), from which the
 booking's services fit before closing, and that start after the world's
 present. Therapists are not checked for overlaps: the world does not keep
 their calendars.
@@ -51,8 +51,11 @@ class Booking:
 def slot_times(booking: Booking, now: int) -> list[int]:
     """The starts (ticks) the booking can take on its day, after ``now``."""
     center = booking.center
-    opens = at_local(booking.day, center.opens_minute, center.tz)
-    last = at_local(booking.day, center.closes_minute, center.tz) - booking.minutes * MINUTE_TICKS
+    hours = center.hours_on(booking.day.weekday())
+    if hours is None:  # the center is closed that day
+        return []
+    opens = at_local(booking.day, hours[0], center.tz)
+    last = at_local(booking.day, hours[1], center.tz) - booking.minutes * MINUTE_TICKS
     step = SLOT_MINUTES * MINUTE_TICKS
     out = []
     at = opens
