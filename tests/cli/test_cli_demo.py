@@ -27,7 +27,7 @@ from mockzenoti.testing.waiting import wait_until
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")
 
 URL = re.compile(r"^mockzenoti demo: open (http://127\.0\.0\.1:\d+)/ to watch$")
-EVENTS = 786  # day-in-the-life, seed 1
+EVENTS = plan("1", load_catalog()).events  # day-in-the-life, seed 1 (1,253 today)
 
 
 def start(*args: str, cwd: Path) -> subprocess.Popen[str]:
@@ -104,12 +104,12 @@ def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> N
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert URL.match(lines[0]), lines[0]
-    assert f"day-in-the-life, seed 1: {EVENTS} events" in lines[1]
+    assert f"day-in-the-life, seed 1: {EVENTS:,} events" in lines[1]
     assert "answers 503 to the first attempt of 20% of events" in done.stdout
-    summary = lines[lines.index(f"demo finished: all {EVENTS} deliveries delivered") :]
+    summary = lines[lines.index(f"demo finished: all {EVENTS:,} deliveries delivered") :]
     table = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in summary[1:])
-    assert table["deliveries"] == f"{EVENTS} delivered · 0 retrying · 0 dead · 0 held"
-    attempts = re.fullmatch(rf"(\d+): {EVENTS} success, (\d+) server_error", table["attempts"])
+    assert table["deliveries"] == f"{EVENTS:,} delivered · 0 retrying · 0 dead · 0 held"
+    attempts = re.fullmatch(rf"([\d,]+): {EVENTS:,} success, (\d+) server_error", table["attempts"])
     assert attempts is not None, table["attempts"]
     failed = int(attempts.group(2))
     assert 0.1 * EVENTS < failed < 0.3 * EVENTS  # about a fifth failed first
@@ -118,7 +118,7 @@ def test_the_demo_prints_the_url_then_a_summary_and_exits_0(tmp_path: Path) -> N
         "(503); a retry delivered all of them"
     )
     assert table["receiver"] == (
-        f"{EVENTS + failed} requests: {EVENTS} distinct events, 0 duplicates, 0 bad signatures"
+        f"{EVENTS + failed:,} requests: {EVENTS:,} distinct events, 0 duplicates, 0 bad signatures"
     )
     assert table["latency"].startswith("p50 ")
     assert table["live page"] == "closed with the server (--no-linger)"
@@ -156,7 +156,7 @@ def test_ctrl_c_stops_the_run_delivers_what_was_accepted_and_sums_up(tmp_path: P
         lines.close()
     assert "stopping: no new events; delivering those accepted" in err
     head = re.search(
-        r"^demo stopped after (\d+) of 786 events: all (\d+) deliveries delivered$",
+        rf"^demo stopped after (\d+) of {EVENTS:,} events: all (\d+) deliveries delivered$",
         out,
         re.MULTILINE,
     )
@@ -184,7 +184,7 @@ def test_the_page_stays_up_after_the_run_until_ctrl_c(tmp_path: Path) -> None:
         lines.close()
     out = "\n".join(lines.seen)
     assert "stopping the server" in err
-    assert "demo finished: all 786 deliveries delivered" in out and "live page" not in out
+    assert f"demo finished: all {EVENTS:,} deliveries delivered" in out and "live page" not in out
 
 
 def test_a_port_given_that_is_taken_is_exit_2(tmp_path: Path) -> None:
@@ -241,7 +241,8 @@ async def test_a_second_signal_quits_at_once(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_the_plan_paces_the_simulated_day_into_the_seconds_asked() -> None:
     day = plan("1", load_catalog())
-    assert day.events == EVENTS and 20 * 3600 < day.simulated < 30 * 3600
+    # one region's business day, from the first opening to the last closing
+    assert day.events == EVENTS and 10 * 3600 < day.simulated < 30 * 3600
     assert day.pace(30) == pytest.approx(day.simulated / 30)
     assert Plan(10, 0).pace(30) == 1.0 and Plan(10, 1e12).pace(1) == 1_000_000.0
 
