@@ -166,7 +166,7 @@ def test_a_part_payment_leaves_the_invoice_open_and_a_refund_is_an_invoice_of_it
     assert not validate(event.payload)
 
 
-def test_a_visit_nothing_was_paid_for_is_not_refunded() -> None:
+def test_a_visit_that_costs_nothing_is_neither_part_paid_nor_refunded() -> None:
     world = fresh_world()
     center = world.centers[0]
     g = world.book_appointment(center, guest(world, center), world.now + 60 * MIN)
@@ -176,6 +176,8 @@ def test_a_visit_nothing_was_paid_for_is_not_refunded() -> None:
     for _ in g.appointments:
         world.start_appointment(g)
         world.complete_appointment(g)
+    with pytest.raises(TransitionError, match="cannot pay part of .*: nothing is due"):
+        world.pay_group(g)  # an open invoice is part paid: there is no part of nothing
     world.close_group(g, retail=False)
     with pytest.raises(TransitionError, match="nothing of it was paid"):
         world.refund_group(g)

@@ -407,6 +407,7 @@ def _init(environment: Environment, **_: Any) -> None:
 
         runner.register_message(PART, on_part)
         environment.events.worker_connect.add_listener(on_connect)
+        _complete_worker_reports(environment)
         environment.events.spawning_complete.add_listener(hold)
     if not isinstance(runner, WorkerRunner):
 
@@ -422,6 +423,27 @@ def _init(environment: Environment, **_: Any) -> None:
                 environment.process_exit_code = 1
 
         environment.events.quitting.add_listener(on_master_quitting)
+
+
+def _complete_worker_reports(environment: Environment) -> None:
+    """Let the master read a report a worker sent before its runner was complete.
+
+    A worker that gets the master's ``quit`` (a Ctrl-C while workers connect)
+    while its runner is still being made sends its last stats before Locust
+    adds ``user_classes_count`` to them, and Locust's master listener then
+    fails on the missing key. Such a worker started no user: this listener,
+    put before Locust's, says so.
+    """
+
+    def complete(client_id: str, data: dict[str, Any], **_: Any) -> None:
+        data.setdefault("user_classes_count", {})
+        data.setdefault("user_count", 0)
+
+    handlers = getattr(environment.events.worker_report, "_handlers", None)
+    if isinstance(handlers, list):
+        handlers.insert(0, complete)
+    else:  # pragma: no cover - a Locust that keeps its listeners elsewhere
+        environment.events.worker_report.add_listener(complete)
 
 
 @events.test_start.add_listener

@@ -91,7 +91,8 @@ def _visit(
         yield appointment.end_ticks + draws.randint(rng, 0, 4) * MIN
         world.complete_appointment(g)
     yield world.now + draws.randint(rng, 2, 20) * MIN
-    if rng.random() < p.partial_payment:  # part paid now, the balance within days
+    # part paid now, the balance within days (not a visit that costs nothing)
+    if rng.random() < p.partial_payment and g.invoice.total > 0:
         world.pay_group(g)
         yield act.later(center, draws.randint(rng, 0, 3))
     world.close_group(g)

@@ -39,7 +39,8 @@ SSE_EVENT: Schema = {
 ERRORS = {
     400: "The body is not JSON (or is nested more than 64 levels deep).",
     401: "A token is required (``Authorization: Bearer <token>``) and was missing or wrong.",
-    403: "The server reads no file by that name (a scenario outside ``--scenario-dir``).",
+    403: "The server reads no file by that name (a scenario outside ``--scenario-dir``, a "
+    "``ca_cert`` that is not PEM text).",
     404: "No such resource.",
     409: "The request clashes with the current state.",
     413: "The body (1 MiB) or a scenario document (256 KiB) is too large.",

@@ -227,6 +227,7 @@ def rate_limit_value(value: Any, name: str) -> int | bool | None:
     """A ``rest_rate_limit``: true (Zenoti's 60 a minute), false (none), or calls a minute."""
     if value is None or isinstance(value, bool):
         return value
+    value = whole(value)  # 60.0 is 60, as JSON Schema has it
     if not isinstance(value, int) or not 1 <= value <= MAX_RATE:
         raise ApiError.invalid(
             f"{name} must be true (60 calls a minute), false, or calls a minute from 1 to "

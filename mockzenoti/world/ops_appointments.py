@@ -179,8 +179,11 @@ def close_group(world: WorldState, g: AppointmentGroup, *, retail: bool | None =
 def pay_group(world: WorldState, g: AppointmentGroup, *, retail: bool | None = None) -> None:
     """``Invoice.Closed`` with ``is_closed: false``: part paid, the balance still open.
 
-    The group stays checked in; ``close_group`` takes the rest later.
+    The group stays checked in; ``close_group`` takes the rest later. A visit
+    that costs nothing cannot be paid in part.
     """
+    if g.invoice.total <= 0:
+        raise TransitionError(f"cannot pay part of {_what(g)}: nothing is due")
     _pay(world, g, "pay", retail)
 
 

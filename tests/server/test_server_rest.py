@@ -517,6 +517,8 @@ async def test_the_rate_limit_when_asked_429_with_retry_after_and_zenotis_header
         limited = await finished_run(api, events=3)
         free = await finished_run(api, events=3, rest_rate_limit=False)
         assert (limited["rest_rate_limit"], free["rest_rate_limit"]) == (3, None)
+        whole = await finished_run(api, events=3, rest_rate_limit=5.0)  # a JSON integer
+        assert whole["rest_rate_limit"] == 5
 
         answers = [
             await api.request("GET", "/v1/centers", headers=apikey(limited)) for _ in range(4)
