@@ -176,7 +176,7 @@ def test_a_visit_that_costs_nothing_is_neither_part_paid_nor_refunded() -> None:
     for _ in g.appointments:
         world.start_appointment(g)
         world.complete_appointment(g)
-    with pytest.raises(TransitionError, match="cannot pay part of .*: nothing is due"):
+    with pytest.raises(TransitionError, match=r"cannot pay part of .*: nothing is due"):
         world.pay_group(g)  # an open invoice is part paid: there is no part of nothing
     world.close_group(g, retail=False)
     with pytest.raises(TransitionError, match="nothing of it was paid"):
