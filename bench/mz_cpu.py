@@ -4,16 +4,19 @@
 none --concurrency 64``, outbox and signing on), alternately with this tree's
 code ("after") and with the package as it was at ``BEFORE`` ("before": ``git
 archive`` of that commit, put first on ``PYTHONPATH``), against the same
-receiver. The figure is CPU microseconds per delivered event of the command's
-process and its children (the world's child process included), the median of
-the rounds; the goal is that "after" does not exceed "before". ``BEFORE`` is
-main before issue 13 (the delivery core from parts); set
+receiver. The figure is the sender's CPU microseconds per delivered event:
+the command's own process, which delivers, apart from the child process that
+simulates the world (``--offload``), whose CPU is reported beside it (a
+richer world costs there, not in the sender). Each is the median of the
+rounds; the goal is that the sender's "after" does not exceed "before".
+``BEFORE`` is main before issue 13 (the delivery core from parts); set
 ``MOCKZENOTI_BENCH_BEFORE`` to compare with another commit.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -27,6 +30,21 @@ __all__ = ["BEFORE", "checkout_before"]
 
 #: main before issue 13 (the delivery core from parts).
 BEFORE = "24ee6ff"
+
+#: Runs the CLI and prints, at exit, the CPU of this process and of its children.
+_MEASURED_CLI = """
+import atexit, resource, sys
+def _report():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"cpu-split {own.ru_utime + own.ru_stime} {kids.ru_utime + kids.ru_stime}",
+          file=sys.stderr)
+atexit.register(_report)
+from mockzenoti.cli import main
+sys.argv[0] = "mockzenoti"
+main()
+"""
+_SPLIT = re.compile(r"^cpu-split (\S+) (\S+)$", re.M)
 
 
 def checkout_before(root: Path, ref: str, into: Path) -> Path:
@@ -45,11 +63,15 @@ def checkout_before(root: Path, ref: str, into: Path) -> Path:
     return into
 
 
-def _soak_cpu(ctx: Context, count: int, workdir: Path, pythonpath: Path | None) -> float:
-    """CPU microseconds per event of one soak (``pythonpath``: code to use instead of ours)."""
+def _soak_cpu(
+    ctx: Context, count: int, workdir: Path, pythonpath: Path | None
+) -> tuple[float, float]:
+    """The sender's and the world's CPU microseconds per event of one soak (``pythonpath``:
+    code to use instead of ours)."""
     receiver = ctx.need_receiver()
     base = receiver.stats().requests
-    cmd = delivery_command(ctx.python, receiver.url, count, workdir)
+    cli = delivery_command(ctx.python, receiver.url, count, workdir)
+    cmd = [ctx.python, "-c", _MEASURED_CLI, *cli[cli.index("run") :]]
     env = bench_env(ctx.root)
     if pythonpath is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env["PYTHONPATH"]])
@@ -59,7 +81,11 @@ def _soak_cpu(ctx: Context, count: int, workdir: Path, pythonpath: Path | None) 
     received = receiver.stats().requests - base
     if received < count:
         raise RuntimeError(f"the receiver got {received} of {count} events")
-    return done.cpu_s / count * 1e6
+    found = _SPLIT.search(done.stderr)
+    if found is None:
+        raise RuntimeError(f"the soak did not report its CPU: {done.stderr[-800:]}")
+    own, world = float(found[1]), float(found[2])
+    return own / count * 1e6, world / count * 1e6
 
 
 @register(
@@ -76,21 +102,23 @@ def delivery_cpu(ctx: Context) -> Outcome:
     count = ctx.bound.count
     with tempfile.TemporaryDirectory() as tmp:
         old = checkout_before(ctx.root, ref, Path(tmp) / "before")
-        befores: list[float] = []
-        afters: list[float] = []
+        runs: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
         for turn in range(2):
-            for code, into in ((old, befores), (None, afters)):
-                work = Path(tmp) / f"run-{turn}-{'before' if code else 'after'}"
+            for code, side in ((old, "before"), (None, "after")):
+                work = Path(tmp) / f"run-{turn}-{side}"
                 work.mkdir()
-                into.append(_soak_cpu(ctx, count, work, code))
-    before, after = median(befores), median(afters)
+                runs[side].append(_soak_cpu(ctx, count, work, code))
+    before = median([own for own, _ in runs["before"]])
+    after = median([own for own, _ in runs["after"]])
     return Outcome(
         after,
         {
             "before_us_per_event": before,
             "after_vs_before": after / before,
-            "before_runs": ", ".join(f"{v:.0f}" for v in befores),
-            "after_runs": ", ".join(f"{v:.0f}" for v in afters),
+            "before_runs": ", ".join(f"{own:.0f}" for own, _ in runs["before"]),
+            "after_runs": ", ".join(f"{own:.0f}" for own, _ in runs["after"]),
+            "world_before_us_per_event": median([w for _, w in runs["before"]]),
+            "world_after_us_per_event": median([w for _, w in runs["after"]]),
             "before_ref": ref,
             "events": count,
         },

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import NamedTuple, cast
+from typing import cast
 
 import httptools
 
@@ -49,12 +49,51 @@ class ServerDisconnected(ConnectionError):
         self.written = written
 
 
-class Answer(NamedTuple):
-    """A response: status, headers (lower-case names), the first bytes of the body."""
+class Answer:
+    """A response: status, headers (lower-case names), the first bytes of the body.
 
-    status: int
-    headers: dict[str, str]
-    body: bytes
+    The headers stay as the parser gave them until read: ``header(name)``
+    finds one without building the mapping (the engine reads only
+    ``Retry-After``), ``headers`` builds it (repeated names joined by ", ").
+    """
+
+    __slots__ = ("_built", "_raw", "body", "status")
+
+    def __init__(self, status: int, raw: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status = status
+        self.body = body
+        self._raw = raw
+        self._built: dict[str, str] | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Every header, by lower-case name."""
+        if self._built is None:
+            self._built = header_map(self._raw)
+        return self._built
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (lower case), or None."""
+        if self._built is not None:
+            return self._built.get(name)
+        wanted = name.encode("latin-1")
+        size = len(wanted)
+        found = None
+        for key, value in self._raw:
+            if len(key) == size and key.lower() == wanted:
+                text = value.decode("latin-1")
+                found = text if found is None else f"{found}, {text}"
+        return found
+
+
+def header_map(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Headers by lower-case name; a repeated name's values joined by ", "."""
+    headers: dict[str, str] = {}
+    for name, value in raw:
+        key = name.decode("latin-1").lower()
+        text = value.decode("latin-1")
+        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+    return headers
 
 
 class _Stop(Exception):
@@ -98,7 +137,7 @@ class Connection(asyncio.Protocol):
         self._interim = False
         self._keep_alive = False
         self._status = 0
-        self._headers: dict[str, str] = {}
+        self._raw: list[tuple[bytes, bytes]] = []
         self._body = bytearray()
 
     # -- asyncio.Protocol ---------------------------------------------------------------------
@@ -158,14 +197,11 @@ class Connection(asyncio.Protocol):
             self._stop(ProtocolError("bytes after the answer"))  # never reused: see _fail
         self._in_head = True
         self._interim = False
-        self._headers = {}
+        self._raw = []
         self._body = bytearray()
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        headers = self._headers
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
+        self._raw.append((name, value))  # decoded only if read (``Answer``)
 
     def on_headers_complete(self) -> None:
         parser = self._parser
@@ -180,7 +216,7 @@ class Connection(asyncio.Protocol):
         if self._head_bytes > MAX_HEAD:
             # Bytes of the body may have come with the head: count them out only
             # when the head alone could be that long (llhttp holds no more than it).
-            size = sum(len(k) + len(v) + 4 for k, v in self._headers.items())
+            size = sum(len(k) + len(v) + 4 for k, v in self._raw)
             if size > MAX_HEAD:
                 self._stop(ProtocolError("malformed answer: its head is over 64 KiB"))
         self._in_head = False
@@ -192,7 +228,7 @@ class Connection(asyncio.Protocol):
 
     def _ends_with_connection(self) -> bool:
         """The answer's body is framed by the end of the connection (no length, not chunked)."""
-        headers = self._headers
+        headers = header_map(self._raw)
         return (
             self._status not in (204, 304)
             and "content-length" not in headers
@@ -258,4 +294,4 @@ class Connection(asyncio.Protocol):
         self._in_head = True
         self._head_bytes = 0
         self.reusable = self._keep_alive and not self.lost
-        waiter.set_result(Answer(self._status, self._headers, bytes(self._body)))
+        waiter.set_result(Answer(self._status, self._raw, bytes(self._body)))

@@ -283,9 +283,9 @@ class Sender:
             return _unreachable(exc, start, written=False)
         finally:
             watchdog.unwatch(task)
-        return self._answered(
-            answer.status, answer.headers.get("retry-after"), answer.body, now, start
-        )
+        status = answer.status  # Retry-After matters only when it did not succeed
+        retry_after = answer.header("retry-after") if status >= 300 else None
+        return self._answered(status, retry_after, answer.body, now, start)
 
     def _answered(
         self, status: int, retry_after: str | None, raw: bytes, now: float, start: float

@@ -11,11 +11,29 @@ module per route group, ``runs``/``runspec``/``runstate``/``runclock``
 (runs), ``engine`` (the long-lived engine), ``feed`` (the stream's fan-out),
 ``metrics``, ``sinks``, ``openapi``, ``serve`` (running it), ``routes_page``
 and ``static/`` (the live page at ``GET /``).
+
+The names below are imported on first use: a command that only reads a
+setting (``run`` reads the token's variable) does not load the whole server.
 """
 
 from __future__ import annotations
 
-from mockzenoti.server.app import create_app
-from mockzenoti.server.settings import DEFAULT_HOST, DEFAULT_PORT, ServerSettings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockzenoti.server.app import create_app
+    from mockzenoti.server.settings import DEFAULT_HOST, DEFAULT_PORT, ServerSettings
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServerSettings", "create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from mockzenoti.server.app import create_app
+
+        return create_app
+    if name in ("DEFAULT_HOST", "DEFAULT_PORT", "ServerSettings"):
+        from mockzenoti.server import settings
+
+        return getattr(settings, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -537,3 +537,14 @@ async def test_no_second_try_after_part_of_an_answer_or_on_a_new_connection(  # 
         await pool.request("127.0.0.1", server.port, _request())
     assert len(server.requests) == 2
     await pool.close()
+
+
+def test_an_answers_headers_are_read_by_lower_case_name_repeated_ones_joined() -> None:
+    from mockzenoti.delivery.http1_conn import Answer
+
+    raw = [(b"Retry-After", b"60"), (b"X-Seen", b"a"), (b"x-seen", b"b")]
+    answer = Answer(429, raw, b"")
+    assert answer.header("retry-after") == "60" and answer.header("x-seen") == "a, b"
+    assert answer.header("content-length") is None
+    assert answer.headers == {"retry-after": "60", "x-seen": "a, b"}
+    assert answer.header("x-seen") == "a, b"  # the same once the mapping is built
