@@ -8,6 +8,7 @@ writes go through the world's rules and into the truth.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -494,3 +495,30 @@ def test_a_class_registration_books_the_session_for_the_guest() -> None:
         with pytest.raises(RestError) as refused:
             sandbox.register_class(*args)
         assert (refused.value.status, refused.value.field) == (404, field)
+
+
+def test_a_booking_on_a_day_the_center_is_closed_has_no_slots() -> None:
+    sim, sandbox = _sandbox()
+    events = _play(sim, sandbox)
+    sandbox.stream_ended()
+    data = events[2].payload["data"]
+    center = next(c for c in sim.world.centers if c.id == data["center_id"])
+    closed = [day for day in range(7) if center.hours_on(day) is None]
+    assert closed, "the test wants a center that closes one day a week"
+    first = date(2025, 6, 2)  # a Monday, after the stream
+    day = first + timedelta(days=(closed[0] - first.weekday()) % 7)
+    appointment = data["appointments"][0]
+    booking = sandbox.create_booking(
+        data["center_id"],
+        day.isoformat(),
+        data["guest"]["id"],
+        [(appointment["service_id"], appointment["therapist_id"])],
+    )
+    assert sandbox.slots(booking.id) == []
+    opened = sandbox.create_booking(
+        data["center_id"],
+        (day + timedelta(days=1)).isoformat(),
+        data["guest"]["id"],
+        [(appointment["service_id"], appointment["therapist_id"])],
+    )
+    assert sandbox.slots(opened.id)  # the next day it opens

@@ -10,8 +10,8 @@ is a request kept here.
 Slots are every 15 minutes of the center's opening hours on the booking's
 date (none on a day it is closed; Zenoti's appointment time slot setting, at
 15 minutes), from which the booking's services fit before closing, and that
-start after the world's present. Therapists are not checked for overlaps: the world does not keep
-their calendars.
+start after the world's present. Therapists are not checked for overlaps:
+the world does not keep their calendars.
 """
 
 from __future__ import annotations
