@@ -188,7 +188,7 @@ def _meaningful(case: Any) -> None:
 
     Targets named in a request are the one that exists; overrides are none (a
     path must exist in the event); a whole payload is a documented-valid one;
-    a scenario document is a scenario; a world's centers fit in its countries.
+    a scenario document is a scenario; a world's sizes fit each other.
     Each stays valid under the schema, so the case is still checked as a valid
     request that must be accepted.
     """
@@ -209,8 +209,11 @@ def _meaningful(case: Any) -> None:
     if path == "/runs" and "scenario_yaml" in body:
         body["scenario_yaml"] = STORY
     sizes = body.get("sizes") if path == "/runs" else None
-    if isinstance(sizes, dict) and "centers" in sizes:
-        sizes["centers"] = 1  # how many centers fit in the countries asked for: no schema says
+    if isinstance(sizes, dict):  # sizes that depend on each other, which no schema says:
+        if "centers" in sizes:
+            sizes["centers"] = 1  # how many centers fit in the countries asked for
+        if "clientele" in sizes:
+            sizes["clientele"] = 0  # the guests from before the stream are part of the pool
 
 
 def _v1(case: Any) -> None:
