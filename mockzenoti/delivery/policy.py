@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from mockzenoti.errors import ConfigError
 from mockzenoti.security.limits import MAX_RETRY_WAITS
@@ -116,13 +117,26 @@ class RetryPolicy:
 
 
 def _fmt(seconds: float) -> str:
+    """A wait as a duration that parses back to the same seconds (the schedule's spec):
+    in ms, h or m when that is exact, else in seconds."""
     if seconds and seconds < 1:
-        return f"{seconds * 1000:g}ms"
-    if seconds >= 3600 and seconds % 3600 == 0:
-        return f"{seconds / 3600:g}h"
-    if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds / 60:g}m"
-    return f"{seconds:g}s"
+        text = f"{_number(round(seconds * 1000, 9))}ms"
+    elif seconds >= 3600 and seconds % 3600 == 0:
+        text = f"{_number(seconds / 3600)}h"
+    elif seconds >= 60 and seconds % 60 == 0:
+        text = f"{_number(seconds / 60)}m"
+    else:
+        return f"{_number(seconds)}s"
+    return text if parse_seconds(text) == seconds else f"{_number(seconds)}s"
+
+
+def _number(value: float) -> str:
+    """``value`` in plain decimals, never with an exponent (the duration grammar has none),
+    as short as parses back to it."""
+    text = repr(float(value))
+    if "e" in text:
+        text = format(Decimal(text), "f")
+    return text[:-2] if text.endswith(".0") else text
 
 
 ZENOTI = RetryPolicy("zenoti", max_retries=5, wait_initial=30.0, wait_max=600.0, wait_jitter=3.0)

@@ -164,3 +164,18 @@ def test_describe_states_the_waits() -> None:
     assert ZENOTI.describe().startswith("zenoti: 5 retries after 30s, 1m, 2m, 4m, 8m")
     assert parse_policy("1s,5s").describe() == "1s,5s: 2 retries after 1s, 5s"
     assert NONE.describe() == "none: no retries"
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        "746952s,2724.129h,.74,.8h,.6,220710.14s",  # found by schemathesis: 9.80686e+06s
+        "0.0000001s,1.000001s,123456789.123s",
+        "30s,1m,2h,1d",
+    ],
+)
+def test_a_schedules_spec_parses_back_to_the_same_waits(schedule: str) -> None:
+    policy = parse_policy(schedule)
+    again = parse_policy(policy.spec)
+    assert again.schedule == policy.schedule and again.spec == policy.spec
+    assert "e" not in policy.spec.replace("ms", "")  # the duration grammar has no exponent
