@@ -52,9 +52,9 @@ class ServerDisconnected(ConnectionError):
 class Answer:
     """A response: status, headers (lower-case names), the first bytes of the body.
 
-    The headers stay as the parser gave them until read: ``header(name)``
-    finds one without building the mapping (the engine reads only
-    ``Retry-After``), ``headers`` builds it (repeated names joined by ", ").
+    The headers stay as the parser gave them until read (the engine reads
+    ``Retry-After`` of an answer that did not succeed, and nothing of the
+    others); ``headers`` then builds the mapping (repeated names joined by ", ").
     """
 
     __slots__ = ("_built", "_raw", "body", "status")
@@ -74,16 +74,7 @@ class Answer:
 
     def header(self, name: str) -> str | None:
         """The value of header ``name`` (lower case), or None."""
-        if self._built is not None:
-            return self._built.get(name)
-        wanted = name.encode("latin-1")
-        size = len(wanted)
-        found = None
-        for key, value in self._raw:
-            if len(key) == size and key.lower() == wanted:
-                text = value.decode("latin-1")
-                found = text if found is None else f"{found}, {text}"
-        return found
+        return self.headers.get(name)
 
 
 def header_map(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:

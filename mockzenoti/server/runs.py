@@ -35,7 +35,7 @@ import aiohttp
 from mockzenoti.delivery import Clock, Engine, Hub, Outbox, Target
 from mockzenoti.delivery.committer import Committer
 from mockzenoti.event import Event
-from mockzenoti.rest import Sandbox
+from mockzenoti.rest import Sandbox, SandboxStream
 from mockzenoti.server.engine import ServerEngine
 from mockzenoti.server.runclock import RunClock, RunStopped
 from mockzenoti.server.runspec import RunSpec
@@ -197,11 +197,7 @@ class RunsManager:
         spends seconds regenerating them)."""
         sim = handle.spec.simulate(self.settings.catalog)
         sandbox = Sandbox.for_simulation(sim, clock=self.clock.now)
-        for _ in range(accepted):
-            event = next(sim, None)
-            if event is None:
-                break
-            sandbox.publish([event])
+        SandboxStream(sim, sandbox).skip(accepted)
         return sim, sandbox
 
     async def _targets(self, handle: RunHandle) -> list[Target]:
