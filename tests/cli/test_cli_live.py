@@ -44,32 +44,32 @@ class Lines:
                 return line
 
 
-def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
-    sink = ThreadSink(latency=0.05)  # 30 events one at a time: the run lasts about 1.5 s
-    proc = subprocess.Popen(
-        command(
-            "run",
-            "class-lifecycle",
-            "--seed",
-            "3",
-            "--events",
-            "30",
-            "--url",
-            sink.url,
-            "--concurrency",
-            "1",
-            "--live",
-            "127.0.0.1:0",
-            "--linger",
-            "--progress",
-            "lines",
-        ),
+def _live_run(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
+    """``mockzenoti run ARGS --live 127.0.0.1:0 --linger`` in the background, plain lines."""
+    return subprocess.Popen(
+        command("run", *args, "--live", "127.0.0.1:0", "--linger", "--progress", "lines"),
         cwd=tmp_path,
         env=subprocess_env(),
         text=True,
         bufsize=1,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+    )
+
+
+def test_a_run_serves_its_live_page_and_read_only_api(tmp_path: Path) -> None:
+    sink = ThreadSink(latency=0.05)  # 30 events one at a time: the run lasts about 1.5 s
+    proc = _live_run(
+        tmp_path,
+        "class-lifecycle",
+        "--seed",
+        "3",
+        "--events",
+        "30",
+        "--url",
+        sink.url,
+        "--concurrency",
+        "1",
     )
     try:
         assert proc.stderr is not None and proc.stdout is not None
@@ -154,29 +154,16 @@ def test_live_options_are_checked(sink: ThreadSink) -> None:
 
 def test_a_live_run_answers_zenotis_rest_reads_and_refuses_its_writes(tmp_path: Path) -> None:
     sink = ThreadSink()
-    proc = subprocess.Popen(
-        command(
-            "run",
-            "appointment-lifecycle",
-            "--seed",
-            "7",
-            "--events",
-            "40",
-            "--url",
-            sink.url,
-            "--live",
-            "127.0.0.1:0",
-            "--linger",
-            "--rest-rate-limit",
-            "--progress",
-            "lines",
-        ),
-        cwd=tmp_path,
-        env=subprocess_env(),
-        text=True,
-        bufsize=1,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    proc = _live_run(
+        tmp_path,
+        "appointment-lifecycle",
+        "--seed",
+        "7",
+        "--events",
+        "40",
+        "--url",
+        sink.url,
+        "--rest-rate-limit",
     )
     try:
         assert proc.stderr is not None and proc.stdout is not None
