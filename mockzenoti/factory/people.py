@@ -3,9 +3,12 @@
 Faker is slow per call (tens of microseconds with weighting), so each locale's
 names are drawn once into a pool (``Faker(use_weighting=False)``, seeded from
 the caller's rng) and every person after that is a few ``random.Random``
-picks. A name, its e-mail address and its phone number agree: the address is
-built from the name, the phone's country code and leading digits are the
-center's country's.
+picks. Only Faker's person provider is loaded: the names are the same, and
+a locale is ready in a tenth of the time (Faker would otherwise find and
+load every provider of the locale, about 40 ms of start-up each). A name,
+its e-mail address and its phone number agree: the address is built from
+the name, the phone's country code and leading digits are the center's
+country's.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ class Person:
 
 
 _fakers: dict[str, Any] = {}
+#: The Faker providers the pools draw from (first and last names).
+_PROVIDERS = ["faker.providers.person"]
 
 
 def _faker(locale: str) -> Any:
@@ -60,7 +65,7 @@ def _faker(locale: str) -> Any:
     if fake is None:
         from faker import Faker  # imported on first use: it takes a while to load
 
-        fake = Faker(locale, use_weighting=False)
+        fake = Faker(locale, providers=_PROVIDERS, use_weighting=False)
         _fakers[locale] = fake
     return fake
 
