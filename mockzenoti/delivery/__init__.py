@@ -12,8 +12,8 @@ The public API, for the CLI, the server and the pytest plugin:
   ``deactivate``, ``redeliver``, ``discard`` while it runs.
 - ``Outbox`` (outbox/): the SQLite outbox, its queries and the user's actions.
 - ``Hub`` and ``Metrics`` (observe.py): the changes feed and live counters.
-- ``client_session`` and ``ping`` (send.py): the process's HTTP session and
-  Zenoti's test button. ``FakeClock``/``RealClock`` (clock.py).
+- ``client_session`` and ``ping`` (client.py): the process's aiohttp session
+  and Zenoti's test button. ``FakeClock``/``RealClock`` (clock.py).
 
 Names are imported when first used: ``import mockzenoti.delivery.decision``
 (or ``.policy``) loads neither asyncio nor aiohttp, so a gevent process can
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockzenoti.delivery.chaos import Chaos
+    from mockzenoti.delivery.client import client_session, ping
     from mockzenoti.delivery.clock import Clock, FakeClock, RealClock
     from mockzenoti.delivery.decision import AttemptResult, Decision, TargetState, decide
     from mockzenoti.delivery.engine import Engine
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
     )
     from mockzenoti.delivery.reports import DrainReport, RunReport
     from mockzenoti.delivery.runner import drain, open_outbox, run, run_stream
-    from mockzenoti.delivery.send import client_session, ping
     from mockzenoti.delivery.signing import Signer, verify, zenoti_signature
     from mockzenoti.delivery.targets import Target
 
@@ -78,8 +78,8 @@ _WHERE = {
     "open_outbox": "runner",
     "run": "runner",
     "run_stream": "runner",
-    "client_session": "send",
-    "ping": "send",
+    "client_session": "client",
+    "ping": "client",
     "Signer": "signing",
     "verify": "signing",
     "zenoti_signature": "signing",

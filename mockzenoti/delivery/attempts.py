@@ -24,9 +24,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 from collections.abc import Callable
-from typing import Any
-
-import aiohttp
+from typing import TYPE_CHECKING, Any
 
 from mockzenoti.delivery.chaos import attempt_rng
 from mockzenoti.delivery.clock import Clock
@@ -39,6 +37,9 @@ from mockzenoti.delivery.ratelimit import RateLimiter
 from mockzenoti.delivery.transition import Ledger
 from mockzenoti.delivery.watchdog import Watchdog
 from mockzenoti.delivery.workload import Alarm, Workload, either
+
+if TYPE_CHECKING:
+    from mockzenoti.delivery.send import SessionSlot
 
 __all__ = ["AttemptLoop"]
 
@@ -77,7 +78,7 @@ class AttemptLoop:
         self.watchdog = Watchdog()  # the attempts' timeouts
         self.inflight = 0
         self.closing = False
-        self.session: aiohttp.ClientSession | None = None
+        self.session: SessionSlot | None = None
         self.pool: HttpPool | None = None
 
     def busy(self) -> bool:

@@ -29,9 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
-from typing import Any
-
-import aiohttp
+from typing import TYPE_CHECKING, Any
 
 from mockzenoti.delivery.actions import UserActions
 from mockzenoti.delivery.attempts import AttemptLoop
@@ -45,11 +43,14 @@ from mockzenoti.delivery.options import DeliveryOptions
 from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.pacing import Pacer
 from mockzenoti.delivery.reports import DrainReport, RunReport
-from mockzenoti.delivery.send import new_session
+from mockzenoti.delivery.send import SessionSlot
 from mockzenoti.delivery.targets import Target
 from mockzenoti.delivery.transition import Ledger
 from mockzenoti.delivery.workload import Alarm, Workload
 from mockzenoti.event import Event
+
+if TYPE_CHECKING:
+    import aiohttp
 
 __all__ = ["Engine"]
 
@@ -75,13 +76,13 @@ def _wake(waiter: asyncio.Future[None]) -> None:
 class Engine:
     """Delivers runs' events and the outbox's backlog; see the module docstring.
 
-    Pass the process's ``ClientSession`` (``send.client_session``); without
-    one the engine opens its own and closes it on exit. Requests to plain
-    ``http://`` targets go through the engine's own ``HttpPool`` (at most
-    ``concurrency`` connections, closed on exit) unless ``options.http_client``
-    is ``aiohttp``. ``clock`` defaults to ``RealClock``; ``hub`` (changes feed
-    and metrics) to a private ``Hub``; ``targets`` to the process's
-    ``TargetBook`` of this outbox.
+    Pass the process's ``ClientSession`` (``client.client_session``); without
+    one the engine opens its own when a request first needs aiohttp, and
+    closes it on exit. Requests to plain ``http://`` targets go through the
+    engine's own ``HttpPool`` (at most ``concurrency`` connections, closed on
+    exit) unless ``options.http_client`` is ``aiohttp``. ``clock`` defaults
+    to ``RealClock``; ``hub`` (changes feed and metrics) to a private
+    ``Hub``; ``targets`` to the process's ``TargetBook`` of this outbox.
     """
 
     def __init__(
@@ -126,8 +127,7 @@ class Engine:
             self.alarm,
             self.actions.deactivate_now,
         )
-        self._given_session = session
-        self._session: aiohttp.ClientSession | None = None
+        self._session = SessionSlot(session, options.concurrency)
         self._tasks: list[asyncio.Task[None]] = []
         self._started = False
 
@@ -138,18 +138,14 @@ class Engine:
         if self._started:
             return
         self._started = True
-        session = self._given_session or new_session(self.options.concurrency)
-        self._session = session
         lean = self.options.http_client == "auto"
         loop = self.attempts
-        loop.session = session
+        loop.session = self._session
         loop.pool = HttpPool(self.options.concurrency) if lean else None
         try:
             await self.committer.start()
         except BaseException:
             self._started = False
-            if self._given_session is None:
-                await session.close()
             raise
         self._tasks = [
             asyncio.create_task(loop.worker(), name=f"mockzenoti-worker-{i}")
@@ -181,8 +177,7 @@ class Engine:
         self.metrics.drop_depth_source(id(self))
         if loop.pool is not None:
             await loop.pool.close()
-        if self._given_session is None and self._session is not None:
-            await self._session.close()
+        await self._session.close()
 
     async def __aenter__(self) -> Engine:
         await self.start()

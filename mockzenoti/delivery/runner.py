@@ -19,9 +19,7 @@ import asyncio
 import contextlib
 import os
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
-from typing import Any, TypeVar
-
-import aiohttp
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mockzenoti.delivery.clock import Clock
 from mockzenoti.delivery.engine import Engine
@@ -31,6 +29,9 @@ from mockzenoti.delivery.outbox.box import Outbox
 from mockzenoti.delivery.reports import DrainReport, RunReport
 from mockzenoti.delivery.targets import Target
 from mockzenoti.event import Event
+
+if TYPE_CHECKING:
+    import aiohttp
 
 __all__ = ["drain", "open_outbox", "run", "run_stream"]
 

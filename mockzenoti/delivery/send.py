@@ -14,119 +14,77 @@ request had been handed to the network when no answer came.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import errno
 import socket
 import ssl
+import sys
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import aiohttp
 from yarl import URL
 
 from mockzenoti import __version__
 from mockzenoti.delivery.decision import AttemptResult, classify, parse_retry_after, retryable
-from mockzenoti.delivery.http1 import PROOF_WAIT, HttpPool, ProtocolError, ServerDisconnected
+from mockzenoti.delivery.http1 import HttpPool, ProtocolError, ServerDisconnected
 from mockzenoti.delivery.signing import Signer
 from mockzenoti.delivery.targets import Target, tls_context
 from mockzenoti.delivery.watchdog import Watchdog
 from mockzenoti.security.secrecy import redact_passwords
 
+if TYPE_CHECKING:
+    import aiohttp
+
 __all__ = [
+    "SNIPPET",
     "USER_AGENT",
     "AttemptResult",
-    "PoliteConnector",
     "Sender",
-    "client_session",
+    "SessionSlot",
     "failure_text",
-    "new_session",
+    "malformed",
     "parse_retry_after",
-    "ping",
+    "timed_out",
     "tls_setting",
+    "unreachable",
 ]
 
 USER_AGENT = f"mockzenoti/{__version__} (Zenoti webhook mock)"
-_DNS_ERRORS: tuple[type[BaseException], ...] = tuple(
-    e for e in (getattr(aiohttp, "ClientConnectorDNSError", None),) if e is not None
-)
-_SNIPPET = 256
-_MAX_READ = 1 << 20
-# Attempts are timed by the engine's Watchdog: no aiohttp timer (nor the session's default).
-_UNTIMED = aiohttp.ClientTimeout(total=None, sock_connect=None, sock_read=None)
+#: Characters of an answer's body (or of an error) kept in the attempt log.
+SNIPPET = 256
 
 
-@contextlib.asynccontextmanager
-async def client_session(limit: int = 100) -> AsyncIterator[aiohttp.ClientSession]:
-    """The process's one ``ClientSession``: pooled connections, at most ``limit`` open.
+class SessionSlot:
+    """The aiohttp ``ClientSession`` an engine sends through, made when first asked for.
 
-    Use it as a context (``async with client_session() as session``) or in an
-    aiohttp ``cleanup_ctx``; pass the session to engines and runners.
-    """
-    async with new_session(limit) as session:
-        yield session
-
-
-def new_session(limit: int) -> aiohttp.ClientSession:
-    """A ``ClientSession`` for deliveries: pooled connections, no cookies, bodies as sent.
-
-    Zenoti keeps no cookies between webhooks, and neither does mockzenoti: a
-    receiver's ``Set-Cookie`` is ignored (``DummyCookieJar``, which also spares
-    every request a cookie lookup).
-    """
-    session = aiohttp.ClientSession(
-        connector=PoliteConnector(limit=limit, ttl_dns_cache=300),
-        headers={"User-Agent": USER_AGENT},
-        auto_decompress=False,
-        cookie_jar=aiohttp.DummyCookieJar(),
-    )
-    # aiohttp sends an idempotent request (PUT) once more, silently, when a reused
-    # connection closes before its answer (as its own test client does, turn it off):
-    # every request must be an attempt in the log, and the retry decision decides.
-    if hasattr(session, "_retry_connection"):
-        session._retry_connection = False
-    return session
-
-
-class PoliteConnector(aiohttp.TCPConnector):
-    """aiohttp's connector, opening at most ``connecting`` connections per host at a time.
-
-    aiohttp reuses an idle connection when it has one and otherwise opens a
-    new one at once: 64 requests at a cold start are 64 connection attempts,
-    which overflow a small listen backlog (Python's ``http.server``: 5). Here
-    a new connection counts as being opened until the first answer comes on
-    it (``proven``, called by the sender) or ``PROOF_WAIT`` seconds pass, and
-    others wait their turn: the lean pool's rule (``http1.py``).
+    ``given``: the process's session (``client.client_session``), used as is;
+    without one, a session of ``limit`` connections is made on the first call
+    (so a run to plain ``http://`` targets never imports aiohttp) and closed by
+    ``close``.
     """
 
-    def __init__(self, *args: Any, connecting: int = 4, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._connecting = connecting
-        self._turns: dict[Any, asyncio.Semaphore] = {}
-        self._unproven: dict[Any, tuple[asyncio.Semaphore, asyncio.TimerHandle]] = {}
+    __slots__ = ("_given", "_limit", "_made")
 
-    async def _create_connection(self, req: Any, traces: Any, timeout: Any) -> Any:
-        key = req.connection_key
-        turn = self._turns.get(key)
-        if turn is None:
-            turn = self._turns[key] = asyncio.Semaphore(self._connecting)
-        await turn.acquire()
-        try:
-            proto = await super()._create_connection(req, traces, timeout)
-        except BaseException:
-            turn.release()
-            raise
-        handle = asyncio.get_running_loop().call_later(PROOF_WAIT, self.proven, proto)
-        self._unproven[proto] = (turn, handle)
-        return proto
+    def __init__(self, given: aiohttp.ClientSession | None = None, limit: int = 100) -> None:
+        self._given = given
+        self._limit = limit
+        self._made: aiohttp.ClientSession | None = None
 
-    def proven(self, protocol: Any) -> None:
-        """An answer came on ``protocol``'s connection (or time passed): the next may open."""
-        entry = self._unproven.pop(protocol, None)
-        if entry is not None:
-            turn, handle = entry
-            handle.cancel()
-            turn.release()
+    def __call__(self) -> aiohttp.ClientSession:
+        """The session (call it on the event loop: a new one is bound to it)."""
+        if self._given is not None:
+            return self._given
+        if self._made is None:
+            from mockzenoti.delivery.client import new_session
+
+            self._made = new_session(self._limit)
+        return self._made
+
+    async def close(self) -> None:
+        """Close the session this slot made (a given one belongs to its giver)."""
+        made, self._made = self._made, None
+        if made is not None:
+            await made.close()
 
 
 class Sender:
@@ -192,7 +150,7 @@ class Sender:
 
     async def send(
         self,
-        session: aiohttp.ClientSession,
+        session: Callable[[], aiohttp.ClientSession],
         pool: HttpPool | None,
         body: bytes,
         delivery_id: str,
@@ -202,57 +160,32 @@ class Sender:
         """POST/PUT/PATCH ``body`` once; never raises for network trouble.
 
         ``watchdog`` (the engine's) keeps the target's timeout. Without a
-        ``pool`` every request goes through ``session``.
+        ``pool`` every request goes through aiohttp: ``session()`` gives the
+        session (a ``SessionSlot``), asked for only then.
         """
         signed = self.signer.headers(body, delivery_id, now)
         if pool is not None and self._address is not None:
             return await self._send_lean(pool, body, signed, now, watchdog)
+        from mockzenoti.delivery.client import request  # aiohttp: loaded when first needed
+
         headers = self._base_headers
         if signed:
             headers = headers.copy()
             headers.update(signed)
-        start = time.perf_counter()
-        task = watchdog.watch(self._timeout)
-        try:
-            async with session.request(
-                self._method,
-                self._url,
-                data=body,
-                headers=headers,
-                timeout=_UNTIMED,
-                allow_redirects=False,
-                skip_auto_headers=self._skip,
-                ssl=self._ssl,
-            ) as resp:
-                connector = session.connector
-                if isinstance(connector, PoliteConnector):
-                    # An empty answer has already given its connection back: ask the response.
-                    connector.proven(getattr(resp, "_protocol", None))
-                length = resp.content_length
-                # Nothing to read for an empty answer (a receiver's usual 200).
-                raw = await resp.read() if length is None or 0 < length <= _MAX_READ else b""
-                status = resp.status
-                retry_after = resp.headers.get("Retry-After")
-        except asyncio.CancelledError:
-            if not watchdog.expired(task):
-                raise
-            return _timed_out(start)
-        except TimeoutError:
-            return _timed_out(start)
-        except (aiohttp.ClientError, OSError) as exc:
-            if watchdog.expired(task):  # aiohttp turned the cancellation into its own error
-                return _timed_out(start)
-            return _aiohttp_failure(exc, start)
-        finally:
-            watchdog.unwatch(task)
-        version = resp.version
-        if version is None or (version.major, version.minor) not in ((1, 0), (1, 1)):
-            shown = "?" if version is None else f"{version.major}.{version.minor}"
-            return _malformed(f"HTTP/{shown} is not HTTP/1.0 or 1.1", start)
-        if not 100 <= status <= 599:
-            return _malformed(f"status {status} is not 100 to 599", start)
-        if status == 101:
-            return _malformed("the server switched protocols", start)
+        answer = await request(
+            session(),
+            self._method,
+            self._url,
+            body,
+            headers,
+            self._skip,
+            self._ssl,
+            self._timeout,
+            watchdog,
+        )
+        if isinstance(answer, AttemptResult):
+            return answer
+        status, retry_after, raw, start = answer
         return self._answered(status, retry_after, raw, now, start)
 
     async def _send_lean(
@@ -273,14 +206,14 @@ class Sender:
         except asyncio.CancelledError:
             if not watchdog.expired(task):
                 raise
-            return _timed_out(start)
+            return timed_out(start)
         except ProtocolError as exc:
             latency = time.perf_counter() - start
-            return AttemptResult("protocol", None, str(exc)[:_SNIPPET], latency, None)
+            return AttemptResult("protocol", None, str(exc)[:SNIPPET], latency, None)
         except ServerDisconnected as exc:
-            return _unreachable(exc, start, written=exc.written)
+            return unreachable(exc, start, written=exc.written)
         except OSError as exc:
-            return _unreachable(exc, start, written=False)
+            return unreachable(exc, start, written=False)
         finally:
             watchdog.unwatch(task)
         status = answer.status  # Retry-After matters only when it did not succeed
@@ -302,7 +235,7 @@ class Sender:
                 classify(status, self.retry_statuses)[0],
                 parse_retry_after(retry_after, now),
             )
-        snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
+        snippet = raw[:SNIPPET].decode("utf-8", "replace") if raw else None
         return AttemptResult(outcome, status, None, latency, snippet, wait)
 
 
@@ -330,7 +263,8 @@ def _request_head(url: URL, method: str, headers: dict[str, str]) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def _timed_out(start: float) -> AttemptResult:
+def timed_out(start: float) -> AttemptResult:
+    """A ``timeout`` result: no answer came within the target's timeout."""
     return AttemptResult("timeout", None, "timed out", time.perf_counter() - start, None)
 
 
@@ -345,11 +279,13 @@ def failure_text(exc: BaseException) -> str:
     if cert is not None or isinstance(exc, ssl.SSLCertVerificationError):
         detail = getattr(cert or exc, "verify_message", None) or str(cert or exc)
         return f"certificate not trusted: {detail}"
-    if isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
+    aio = sys.modules.get("aiohttp")  # its errors come only from it, once it is loaded
+    if isinstance(exc, ssl.SSLError) or (aio is not None and isinstance(exc, aio.ClientSSLError)):
         return f"TLS failed: {getattr(exc, 'os_error', None) or exc}"
     cause = getattr(exc, "os_error", None) or exc
     number = getattr(cause, "errno", None)
-    if isinstance(exc, _DNS_ERRORS) or isinstance(cause, socket.gaierror):
+    dns = getattr(aio, "ClientConnectorDNSError", None) if aio is not None else None
+    if isinstance(cause, socket.gaierror) or (dns is not None and isinstance(exc, dns)):
         return f"host not found: {cause}"
     if isinstance(cause, ConnectionRefusedError) or number == errno.ECONNREFUSED:
         return f"connection refused: {cause}"
@@ -357,32 +293,24 @@ def failure_text(exc: BaseException) -> str:
         return f"connection reset: {cause}"
     if number in (errno.EHOSTUNREACH, errno.ENETUNREACH):
         return f"host unreachable: {cause}"
-    if isinstance(exc, ServerDisconnected | aiohttp.ServerDisconnectedError):
+    if isinstance(exc, ServerDisconnected) or (
+        aio is not None and isinstance(exc, aio.ServerDisconnectedError)
+    ):
         return f"closed without an answer: {exc}"
     return f"{type(exc).__name__}: {exc}"
 
 
-def _unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
+def unreachable(exc: BaseException, start: float, *, written: bool = True) -> AttemptResult:
     """A ``connection`` result: no answer came (refused, reset, closed, DNS, TLS)."""
-    message = redact_passwords(failure_text(exc))[:_SNIPPET]
+    message = redact_passwords(failure_text(exc))[:SNIPPET]
     latency = time.perf_counter() - start
     return AttemptResult("connection", None, message, latency, None, None, written)
 
 
-def _malformed(reason: str, start: float) -> AttemptResult:
+def malformed(reason: str, start: float) -> AttemptResult:
     """A ``protocol`` result: the answer was not well-formed HTTP/1.x."""
-    message = f"malformed answer: {reason}"[:_SNIPPET]
+    message = f"malformed answer: {reason}"[:SNIPPET]
     return AttemptResult("protocol", None, message, time.perf_counter() - start, None)
-
-
-def _aiohttp_failure(exc: BaseException, start: float) -> AttemptResult:
-    """aiohttp's error as an attempt's result: the lean pool's outcome for the same wire."""
-    if isinstance(exc, aiohttp.ClientResponseError):  # its parser refused the answer
-        lines = [line.strip() for line in str(exc.message).splitlines() if line.strip()]
-        reason = " ".join(lines[:2]).rstrip(":") or "unreadable answer"
-        return _malformed(reason, start)
-    written = not isinstance(exc, aiohttp.ClientConnectorError)  # connecting wrote nothing
-    return _unreachable(exc, start, written=written)
 
 
 def tls_setting(target: Target) -> ssl.SSLContext | bool:
@@ -390,31 +318,6 @@ def tls_setting(target: Target) -> ssl.SSLContext | bool:
     if target.insecure:
         return False
     return tls_context(target.ca_cert) if target.ca_cert is not None else True
-
-
-async def ping(session: aiohttp.ClientSession, target: Target) -> AttemptResult:
-    """Zenoti's test button: an empty POST, no body, no signature (extra headers kept)."""
-    headers = dict(target.headers)
-    timeout = aiohttp.ClientTimeout(total=target.timeout)
-    start = time.perf_counter()
-    try:
-        async with session.post(
-            URL(target.url),
-            headers=headers,
-            timeout=timeout,
-            allow_redirects=False,
-            skip_auto_headers=("Content-Type",),
-            ssl=tls_setting(target),
-        ) as resp:
-            raw = await resp.read()
-            status = resp.status
-    except TimeoutError:
-        return _timed_out(start)
-    except (aiohttp.ClientError, OSError) as exc:
-        return _unreachable(exc, start)
-    outcome, _ = classify(status, frozenset())
-    snippet = raw[:_SNIPPET].decode("utf-8", "replace") if raw else None
-    return AttemptResult(outcome, status, None, time.perf_counter() - start, snippet)
 
 
 def is_retryable(result: AttemptResult, retry_statuses: frozenset[int]) -> bool:

@@ -136,3 +136,26 @@ def test_the_delivering_commands_do_not_import_aiohttp_until_they_run() -> None:
         command("run", "--help"), env=subprocess_env(), capture_output=True, text=True, timeout=60
     )
     assert helped.returncode == 0 and "--chaos-duplicate" in helped.stdout
+
+
+def test_a_run_to_plain_http_receivers_never_loads_aiohttp(sink, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Its requests go through the lean pool: aiohttp (0.3 s of start-up) is not imported."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('aiohttp loaded:', 'aiohttp' in sys.modules))\n"
+        "from mockzenoti.cli import main\n"
+        "sys.argv[0] = 'mockzenoti'\n"
+        "main()\n"
+    )
+    run = ["run", "class-lifecycle", "--events", "20", "--seed", "1", "--again"]
+    for client, loaded in (("auto", "False"), ("aiohttp", "True")):
+        done = subprocess.run(
+            [sys.executable, "-c", code, *run, "--url", sink.url, "--http-client", client],
+            cwd=tmp_path,
+            env=subprocess_env(),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert f"aiohttp loaded: {loaded}" in done.stdout, (client, done.stdout)

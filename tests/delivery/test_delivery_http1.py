@@ -15,8 +15,9 @@ import pytest
 import pytest_asyncio
 from yarl import URL
 
+from mockzenoti.delivery.client import client_session
 from mockzenoti.delivery.http1 import HttpPool, ProtocolError, ServerDisconnected
-from mockzenoti.delivery.send import USER_AGENT, Sender, _request_head, new_session
+from mockzenoti.delivery.send import USER_AGENT, Sender, SessionSlot, _request_head
 from mockzenoti.delivery.targets import Target
 from mockzenoti.delivery.watchdog import Watchdog
 from mockzenoti.testing.waiting import eventually
@@ -267,7 +268,7 @@ async def test_a_malformed_answer_fails_its_attempt_at_once_as_protocol(  # type
         pytest.skip("aiohttp's parser accepts bare LF line ends (a well-formed answer otherwise)")
     server = await serve(always(answer))
     sender = Sender(Target(f"http://127.0.0.1:{server.port}/hook", timeout=120))
-    pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
+    pool, watchdog, session = HttpPool(2), Watchdog(), SessionSlot(limit=2)
     result = await sender.send(
         session, pool if client == "lean" else None, b"{}", "d", 0.0, watchdog
     )
@@ -430,7 +431,7 @@ async def test_a_signed_request_goes_out_whole_and_its_answer_is_classified(serv
     server = await serve(always(answer))
     sender = Sender(Target(f"http://127.0.0.1:{server.port}/in?k=v", secrets="s3cret"))
     pool, watchdog = HttpPool(2), Watchdog()
-    session = new_session(2)
+    session = SessionSlot(limit=2)
     body = b'{"event_type": "Guest.Created"}'
     result = await sender.send(session, pool, body, "d-1", 1_700_000_000.0, watchdog)
     assert (result.outcome, result.status, result.response, result.retry_after) == (
@@ -455,7 +456,7 @@ async def test_a_signed_request_goes_out_whole_and_its_answer_is_classified(serv
 async def test_a_refused_connection_is_a_connection_outcome() -> None:
     port = await _closed_port()
     sender = Sender(Target(f"http://127.0.0.1:{port}/"))
-    pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
+    pool, watchdog, session = HttpPool(2), Watchdog(), SessionSlot(limit=2)
     result = await sender.send(session, pool, b"{}", "d-1", 0.0, watchdog)
     assert result.outcome == "connection" and result.status is None
     assert result.error is not None and "Connect" in result.error
@@ -481,7 +482,7 @@ async def test_both_clients_see_the_same_answers_alike(serve) -> None:  # type: 
     turn = iter(ANSWERS * 2)
     server = await serve(lambda _request: ([next(turn)], False))
     sender = Sender(Target(f"http://127.0.0.1:{server.port}/hook", secrets="s"))
-    pool, watchdog, session = HttpPool(2), Watchdog(), new_session(2)
+    pool, watchdog, session = HttpPool(2), Watchdog(), SessionSlot(limit=2)
     seen: dict[str, list[tuple[object, ...]]] = {"lean": [], "aiohttp": []}
     for name, use in (("lean", pool), ("aiohttp", None)):
         for _ in ANSWERS:
@@ -548,3 +549,20 @@ def test_an_answers_headers_are_read_by_lower_case_name_repeated_ones_joined() -
     assert answer.header("content-length") is None
     assert answer.headers == {"retry-after": "60", "x-seen": "a, b"}
     assert answer.header("x-seen") == "a, b"  # the same once the mapping is built
+
+
+@pytest.mark.asyncio
+async def test_a_session_slot_makes_its_session_on_first_use_and_keeps_a_given_one() -> None:
+    made = SessionSlot(limit=2)
+    first = made()
+    assert made() is first and not first.closed
+    await made.close()
+    assert first.closed
+    again = made()  # a slot closed and asked again makes a new one
+    assert again is not first and not again.closed
+    await made.close()
+    async with client_session(limit=2) as session:
+        given = SessionSlot(session)
+        assert given() is session
+        await given.close()
+        assert not session.closed  # the giver closes it

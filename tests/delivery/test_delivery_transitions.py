@@ -73,13 +73,19 @@ async def test_job_counters_row_and_feed_agree_after_each_transition(
 
 
 async def _racing_server(
-    answered: list[int],
+    answered: list[int], handlers: set[asyncio.Task[Any]]
 ) -> tuple[asyncio.Server, int, dict[str, int]]:
-    """Answers the first request on each connection; reads the second and closes silently."""
+    """Answers the first request on each connection; reads the second and closes silently.
+
+    Each connection's handler task is put in ``handlers`` (to be awaited at the end).
+    """
     seen = {"read": 0}
     ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        handlers.add(task)
         try:
             for n in range(2):
                 head = await reader.readuntil(b"\r\n\r\n")
@@ -109,7 +115,8 @@ async def test_requests_read_by_the_receiver_equal_the_attempts_logged(
     outbox: Outbox, clock: FakeClock, client: str
 ) -> None:
     answered: list[int] = []
-    server, port, seen = await _racing_server(answered)
+    handlers: set[asyncio.Task[Any]] = set()
+    server, port, seen = await _racing_server(answered, handlers)
     try:
         target = Target(f"http://127.0.0.1:{port}/hook", policy="1s,1s,1s,1s,1s,1s")
         options = DeliveryOptions(concurrency=1, http_client=client)  # type: ignore[arg-type]
@@ -117,6 +124,8 @@ async def test_requests_read_by_the_receiver_equal_the_attempts_logged(
     finally:
         server.close()
         await server.wait_closed()
+        # the engine closed its connections: each handler reads the end and returns
+        await asyncio.wait_for(asyncio.gather(*handlers), 30)
     assert report.counts["delivered"] == 20
     attempts = sum(outbox.attempt_outcomes().values())
     assert attempts == seen["read"]  # every request the receiver read is in the log
