@@ -223,3 +223,26 @@ def test_redeliver_and_discard_by_id_and_filter(outbox: Outbox) -> None:
     assert outbox.discard(target="t") == [7]  # only held ones
     assert outbox.counts()["discarded"] == 2
     assert outbox.counts()["dead"] == 1
+
+
+def test_batches_of_any_size_are_written_whole_by_few_prepared_statements() -> None:
+    """Rows go in chunks of fixed sizes: every row lands, and the statement texts are few."""
+    from mockzenoti.delivery.outbox.sqlwrite import _rows
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+    texts: set[str] = set()
+    conn.set_trace_callback(texts.add)
+    written = 0
+    for size in [*range(0, 260), 1000]:
+        rows = [(written + i, f"row {written + i}") for i in range(size)]
+        _rows(conn, "INSERT INTO t VALUES", 2, rows)
+        written += size
+    conn.set_trace_callback(None)
+    assert conn.execute("SELECT count(*), sum(a), min(b = 'row ' || a) FROM t").fetchone() == (
+        written,
+        written * (written - 1) // 2,
+        1,
+    )
+    shapes = {text.count("(") for text in texts}  # rows per statement
+    assert shapes == {1, 2, 4, 8, 16, 32, 64, 128}

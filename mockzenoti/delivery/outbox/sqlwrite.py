@@ -14,7 +14,12 @@ from typing import Any
 
 __all__ = ["Parts", "apply_parts", "configure"]
 
-_CHUNK = 200  # rows per statement (200 x 11 parameters, well under SQLite's limit)
+#: Rows per statement: a batch of any size is cut into chunks of these sizes (largest
+#: first), so each table has at most 8 statement texts, prepared once and then reused
+#: from the connection's cache (sqlite3 keeps 128). A text for every batch size would
+#: be prepared again at nearly every commit: measured, 56 us of CPU per event against 34.
+#: 128 rows x 12 parameters is well under SQLite's limit of parameters.
+_SIZES = (128, 64, 32, 16, 8, 4, 2, 1)
 
 #: (events, deliveries, updates, attempts, targets, runs, duplicates, run duplicates):
 #: lists of row tuples.
@@ -49,11 +54,15 @@ def _rows(
     rows: Sequence[tuple[Any, ...]],
     tail: str = "",
 ) -> None:
-    """Run ``head (...), (...) tail`` over ``rows`` in chunks: a few SQLite calls per batch."""
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        params = list(itertools.chain.from_iterable(chunk))
-        conn.execute(_statement(head, width, len(chunk), tail), params)
+    """Run ``head (...), (...) tail`` over ``rows`` in chunks of ``_SIZES``: a few calls
+    of prepared statements per batch."""
+    start, total = 0, len(rows)
+    while start < total:
+        left = total - start
+        size = next(n for n in _SIZES if n <= left)
+        params = list(itertools.chain.from_iterable(rows[start : start + size]))
+        conn.execute(_statement(head, width, size, tail), params)
+        start += size
 
 
 def apply_parts(conn: sqlite3.Connection, parts: Parts) -> None:
