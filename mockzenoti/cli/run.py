@@ -197,12 +197,14 @@ def run_command(
     # --live answers /v1 from the world, which must then be in this process.
     remote = live is None and (offload == "on" or (offload == "auto" and _cpus() >= 2))
     track = expect is not None or (report is not None and not chosen.endless)
-    try:  # refuse bad sizes now, naming the option
-        chosen.simulate(seed or "0", events=0, sizes=sizes, catalog=catalog)
-    except MockZenotiError as exc:
-        if exc.field in sizes:
-            raise MockZenotiError(exc.message, field="--" + exc.field.replace("_", "-")) from exc
-        raise
+    if sizes:  # refuse bad sizes now, naming the option (none given: none to refuse)
+        try:
+            chosen.simulate(seed or "0", events=0, sizes=sizes, catalog=catalog)
+        except MockZenotiError as exc:
+            if exc.field in sizes:
+                field = "--" + exc.field.replace("_", "-")
+                raise MockZenotiError(exc.message, field=field) from exc
+            raise
     holder: list[Any] = []
     renames: dict[str, dict[str, Any]] = {
         "event_types": dict(settings.event_types),
