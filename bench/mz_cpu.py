@@ -3,8 +3,11 @@
 ``delivery_cpu``: the soak of ``delivery_soak`` (``run soak --pace asap --retry
 none --concurrency 64``, outbox and signing on), alternately with this tree's
 code ("after") and with the package as it was at ``BEFORE`` ("before": ``git
-archive`` of that commit, put first on ``PYTHONPATH``), against the same
-receiver. The figure is the sender's CPU microseconds per delivered event:
+archive`` of that commit), against the same receiver. Each side runs from a
+copy of its package, compiled to bytecode first and put first on
+``PYTHONPATH``: as an installed package runs (where ``PYTHONDONTWRITEBYTECODE``
+is set, as on this machine, a source tree is compiled again at every start,
+which is no part of sending). The figure is the sender's CPU microseconds per delivered event:
 the command's own process, which delivers, apart from the child process that
 simulates the world (``--offload``), whose CPU is reported beside it (a
 richer world costs there, not in the sender). Each is the median of the
@@ -15,8 +18,10 @@ rounds; the goal is that the sender's "after" does not exceed "before".
 
 from __future__ import annotations
 
+import compileall
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -26,7 +31,7 @@ from bench.mz_pending import delivery_command
 from bench.procs import bench_env, run_bounded
 from bench.registry import Bound, Context, Goal, Outcome, Skip, register
 
-__all__ = ["BEFORE", "checkout_before"]
+__all__ = ["BEFORE", "checkout_before", "compiled_copy"]
 
 #: main before issue 13 (the delivery core from parts).
 BEFORE = "24ee6ff"
@@ -60,21 +65,33 @@ def checkout_before(root: Path, ref: str, into: Path) -> Path:
     except (OSError, subprocess.SubprocessError) as exc:
         raise Skip(f"cannot read commit {ref} with git: {exc}") from None
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True, timeout=60)
+    _compile(into)
     return into
 
 
-def _soak_cpu(
-    ctx: Context, count: int, workdir: Path, pythonpath: Path | None
-) -> tuple[float, float]:
-    """The sender's and the world's CPU microseconds per event of one soak (``pythonpath``:
-    code to use instead of ours)."""
+def compiled_copy(root: Path, into: Path) -> Path:
+    """This tree's package and fixtures (as they are now) under ``into``, compiled."""
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in ("mockzenoti", "fixtures"):
+        shutil.copytree(root / part, into / part, ignore=skip)
+    _compile(into)
+    return into
+
+
+def _compile(tree: Path) -> None:
+    if not compileall.compile_dir(tree / "mockzenoti", quiet=1):
+        raise RuntimeError(f"cannot compile the package under {tree}")
+
+
+def _soak_cpu(ctx: Context, count: int, workdir: Path, code: Path) -> tuple[float, float]:
+    """The sender's and the world's CPU microseconds per event of one soak of the package
+    under ``code``."""
     receiver = ctx.need_receiver()
     base = receiver.stats().requests
     cli = delivery_command(ctx.python, receiver.url, count, workdir)
     cmd = [ctx.python, "-c", _MEASURED_CLI, *cli[cli.index("run") :]]
     env = bench_env(ctx.root)
-    if pythonpath is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(pythonpath), env["PYTHONPATH"]])
+    env["PYTHONPATH"] = os.pathsep.join([str(code), env["PYTHONPATH"]])
     done = run_bounded(cmd, timeout=ctx.bound.seconds, cwd=workdir, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"soak failed ({done.returncode}): {done.stderr[-800:]}")
@@ -102,9 +119,10 @@ def delivery_cpu(ctx: Context) -> Outcome:
     count = ctx.bound.count
     with tempfile.TemporaryDirectory() as tmp:
         old = checkout_before(ctx.root, ref, Path(tmp) / "before")
+        new = compiled_copy(ctx.root, Path(tmp) / "after")
         runs: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
         for turn in range(2):
-            for code, side in ((old, "before"), (None, "after")):
+            for code, side in ((old, "before"), (new, "after")):
                 work = Path(tmp) / f"run-{turn}-{side}"
                 work.mkdir()
                 runs[side].append(_soak_cpu(ctx, count, work, code))
