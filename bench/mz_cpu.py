@@ -12,6 +12,10 @@ the command's own process, which delivers, apart from the child process that
 simulates the world (``--offload``), whose CPU is reported beside it (a
 richer world costs there, not in the sender). Each is the median of the
 rounds; the goal is that the sender's "after" does not exceed "before".
+Each side also runs a soak of one event after each long one: its CPU is the
+start-up (``start_before_s``, ``start_after_s``), and the long soak's CPU less
+it, per event, is the steady state (``steady_*_us_per_event``): what each
+further event costs.
 ``BEFORE`` is main before issue 13 (the delivery core from parts); set
 ``MOCKZENOTI_BENCH_BEFORE`` to compare with another commit.
 """
@@ -84,8 +88,8 @@ def _compile(tree: Path) -> None:
 
 
 def _soak_cpu(ctx: Context, count: int, workdir: Path, code: Path) -> tuple[float, float]:
-    """The sender's and the world's CPU microseconds per event of one soak of the package
-    under ``code``."""
+    """The sender's and the world's CPU seconds in one soak of ``count`` events by the
+    package under ``code``."""
     receiver = ctx.need_receiver()
     base = receiver.stats().requests
     cli = delivery_command(ctx.python, receiver.url, count, workdir)
@@ -101,8 +105,7 @@ def _soak_cpu(ctx: Context, count: int, workdir: Path, code: Path) -> tuple[floa
     found = _SPLIT.search(done.stderr)
     if found is None:
         raise RuntimeError(f"the soak did not report its CPU: {done.stderr[-800:]}")
-    own, world = float(found[1]), float(found[2])
-    return own / count * 1e6, world / count * 1e6
+    return float(found[1]), float(found[2])
 
 
 @register(
@@ -121,18 +124,30 @@ def delivery_cpu(ctx: Context) -> Outcome:
         old = checkout_before(ctx.root, ref, Path(tmp) / "before")
         new = compiled_copy(ctx.root, Path(tmp) / "after")
         runs: dict[str, list[tuple[float, float]]] = {"before": [], "after": []}
+        starts: dict[str, list[float]] = {"before": [], "after": []}
         for turn in range(2):
             for code, side in ((old, "before"), (new, "after")):
                 work = Path(tmp) / f"run-{turn}-{side}"
                 work.mkdir()
-                runs[side].append(_soak_cpu(ctx, count, work, code))
+                own, world = _soak_cpu(ctx, count, work, code)
+                runs[side].append((own / count * 1e6, world / count * 1e6))
+                (work / "start").mkdir()
+                starts[side].append(_soak_cpu(ctx, 1, work / "start", code)[0])
     before = median([own for own, _ in runs["before"]])
     after = median([own for own, _ in runs["after"]])
+    start_before, start_after = median(starts["before"]), median(starts["after"])
+    steady_before = before - start_before / count * 1e6
+    steady_after = after - start_after / count * 1e6
     return Outcome(
         after,
         {
             "before_us_per_event": before,
             "after_vs_before": after / before,
+            "start_before_s": start_before,
+            "start_after_s": start_after,
+            "steady_before_us_per_event": steady_before,
+            "steady_after_us_per_event": steady_after,
+            "steady_after_vs_before": steady_after / steady_before,
             "before_runs": ", ".join(f"{own:.0f}" for own, _ in runs["before"]),
             "after_runs": ", ".join(f"{own:.0f}" for own, _ in runs["after"]),
             "world_before_us_per_event": median([w for _, w in runs["before"]]),
