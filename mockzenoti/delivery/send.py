@@ -1,4 +1,4 @@
-"""One HTTP attempt: send, time it, classify the answer; the session; the test ping.
+"""One HTTP attempt: send, time it, classify the answer (aiohttp's side: ``client.py``).
 
 Outcomes (``AttemptResult.outcome``; which are retried: ``decision.py``):
 ``success`` (2xx), ``redirect`` (3xx, never followed), ``client_error``
