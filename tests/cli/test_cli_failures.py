@@ -143,10 +143,15 @@ def test_a_dead_url_warns_in_plain_output() -> None:
         ":memory:",
     )
     assert result.exit_code == 1
-    assert (
-        f"warning: the first 5 attempts to {url} failed: connection refused: "
-        f"is anything listening on 127.0.0.1:{port}?"
-    ) in result.stderr
+    # said once 3 attempts failed: as many as had failed when progress looked (3 to 5)
+    warned = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert warned in (
+        [
+            f"warning: the first {n} attempts to {url} failed: connection refused: "
+            f"is anything listening on 127.0.0.1:{port}?"
+        ]
+        for n in (3, 4, 5)
+    ), result.stderr
     assert "\x1b" not in result.stderr
 
 
