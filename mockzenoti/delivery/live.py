@@ -111,7 +111,6 @@ class LiveTarget:
     """
 
     __slots__ = (
-        "_state",
         "active",
         "deactivated_at",
         "failures",
@@ -131,7 +130,6 @@ class LiveTarget:
         self.failures = record.consecutive_failures
         self.deactivated_at = record.deactivated_at
         self.listeners: list[Callable[[str], None]] = []
-        self._state: tuple[Target, TargetState] | None = None
 
     def configure(self, target: Target) -> None:
         """Use new settings (same name)."""
@@ -144,17 +142,9 @@ class LiveTarget:
         return (int(self.active), self.failures, self.deactivated_at, now, self.name)
 
     def state(self) -> TargetState:
-        """What the retry decision needs to know of this target now (made again only
-        when it changed: one per attempt would cost the hot path)."""
+        """What the retry decision needs to know of this target now."""
         t = self.target
-        kept = self._state
-        if kept is not None:
-            of, state = kept
-            if of is t and state.active == self.active and state.failures == self.failures:
-                return state
-        state = TargetState(self.active, self.failures, t.deactivate_after, t.retry_statuses)
-        self._state = (t, state)
-        return state
+        return TargetState(self.active, self.failures, t.deactivate_after, t.retry_statuses)
 
 
 class TargetBook:

@@ -148,8 +148,7 @@ class Ledger:
         )
         metrics = self._metrics
         metrics.observe(result.outcome, result.latency)
-        health = metrics.targets.get(job.target) or metrics.health(job.target)
-        health.answered(result.outcome, result.status, result.error, at)
+        metrics.health(job.target).answered(result.outcome, result.status, result.error, at)
         if wait_from == "retry-after":
             metrics.retry_after_waits += 1
         if decision is not None and decision.possible_duplicate:
